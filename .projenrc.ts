@@ -1,0 +1,151 @@
+import { javascript, typescript, JsonFile, YamlFile } from 'projen';
+
+// Versions that resolve and work together on Node 20 (see docs/toolchain.md).
+const CDK8S = '2.70.106';
+const CDK8S_PLUS = '2.5.6';
+const CONSTRUCTS = '10.8.1';
+
+const project = new typescript.TypeScriptProject({
+  name: 'cdk8s-istio',
+  packageName: 'cdk8s-istio',
+  description: 'Typed cdk8s constructs that synthesize a complete Istio service mesh as plain Kubernetes YAML (no Helm, no network).',
+  keywords: ['cdk8s', 'istio', 'service-mesh', 'kubernetes', 'gitops'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  typescriptVersion: '5.9.3',
+  minNodeVersion: '20.0.0',
+
+  // No hosted CI, release flow, linting bots or lockfile churn: CI is .ci/run.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  eslint: false,
+  prettier: false,
+  jest: false,
+  package: true,
+  // Packaging artifacts must stay out of dist/, which holds the synthesized YAML.
+  artifactsDirectory: 'build/artifacts',
+
+  peerDeps: [`cdk8s@^${CDK8S}`, `cdk8s-plus-28@^${CDK8S_PLUS}`, `constructs@^${CONSTRUCTS}`],
+  deps: ['yaml@2.9.1'],
+  devDeps: [
+    `cdk8s@${CDK8S}`,
+    `cdk8s-plus-28@${CDK8S_PLUS}`,
+    `constructs@${CONSTRUCTS}`,
+    'cdk8s-cli@2.207.60',
+    'jest@30.5.2',
+    '@types/jest@30.0.0',
+    '@swc/jest@0.2.39',
+    '@swc/core@1.16.22',
+    'kubernetes-models@5.1.0',
+    '@kubernetes-models/istio@3.0.1',
+    '@kubernetes-models/argo-cd@4.0.0',
+    '@kubernetes-models/cert-manager@6.0.0',
+    '@viz-js/viz@3.31.0',
+    'fast-check@4.10.2',
+    'tsx@4.23.15',
+  ],
+
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  srcdir: 'src',
+  libdir: 'lib',
+  testdir: 'test',
+  tsconfig: {
+    include: ['src/**/*.ts', 'imports/**/*.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      outDir: 'lib',
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      inlineSourceMap: false,
+      inlineSources: false,
+      types: ['node'],
+    },
+  },
+  tsconfigDev: {
+    // lives in test/ and extends the root tsconfig: paths are relative to test/
+    include: ['**/*.ts', '../src/**/*.ts', '../imports/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {
+      types: ['jest', 'node'],
+    },
+  },
+  gitignore: ['/lib/', '/build/', '/.tmp/', '/cdk.out/', '/test/injection/harness/harness', '/coverage/'],
+});
+
+// dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
+project.gitignore.removePatterns('/dist/');
+for (const p of ['/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
+project.npmignore?.include('/imports/**/*.d.ts');
+
+// The example app: `npx cdk8s synth` runs compiled JavaScript (no type-check at synth time).
+new YamlFile(project, 'cdk8s.yaml', {
+  obj: {
+    language: 'typescript',
+    app: 'node lib/src/main.js',
+    output: 'dist',
+    checkUpgrade: false,
+    imports: [],
+  },
+});
+
+// Jest: Kubernetes and Istio schema models are ESM-only, so a resolver picks their `import` condition
+// and @swc/jest transforms them together with our TypeScript.
+new JsonFile(project, 'jest.config.json', {
+  obj: {
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    resolver: '<rootDir>/test/support/esm-resolver.js',
+    transform: {
+      '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    },
+    transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|@viz-js)/)'],
+    moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+    testTimeout: 120000,
+  },
+});
+
+// Regenerate the L1 Istio bindings from a CRD file:
+//   npx projen import-crds -- ../shared/istio/1.30.3/crds.yaml
+const importTask = project.addTask('import-crds', {
+  description: 'Regenerate imports/ (L1 Istio bindings) from an Istio CRD YAML file given as argument',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  receiveArgs: true,
+});
+importTask.exec('node scripts/import-crds.js', { receiveArgs: true });
+
+project.tasks.tryFind('compile')!.reset('tsc --build');
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check sources, tests and benchmarks',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+
+const testTask = project.tasks.tryFind('test')!;
+testTask.reset();
+testTask.spawn(typecheck);
+testTask.exec('jest --ci', { receiveArgs: true });
+
+project.addTask('synth', {
+  description: 'Compile and synthesize the example app into dist/',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth' }],
+});
+
+project.addTask('bench', {
+  description: 'Run the synth benchmark and print its figures',
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
+});
+
+// `npm install` compiles, so `npx cdk8s synth` works right after it.
+project.package.setScript('prepare', 'tsc --build');
+
+project.synth();

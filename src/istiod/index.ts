@@ -1,0 +1,3 @@
+export * from './istiod';
+export * from './mesh-config';
+export * from './injector/options';

@@ -1,0 +1,245 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * The error every construct in this library throws for bad input.
+ *
+ * It names the construct path, the field, the value given and what would be valid, so a
+ * message read in a CI log points straight at the line to fix.
+ */
+export class IstioValidationError extends Error {
+  /** Path of the construct that rejected the input (e.g. `mesh/istiod`). */
+  public readonly constructPath: string;
+  /** The property (dotted for nested props, e.g. `autoscaling.min`). */
+  public readonly field: string;
+  /** The value given, as text. */
+  public readonly value: string;
+  /** What would be valid. */
+  public readonly expected: string;
+
+  public constructor(constructPath: string, field: string, value: unknown, expected: string) {
+    const shown = describeValue(value);
+    super(`${constructPath}: invalid ${field} ${shown}: ${expected}`);
+    this.name = 'IstioValidationError';
+    this.constructPath = constructPath;
+    this.field = field;
+    this.value = shown;
+    this.expected = expected;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return '(undefined)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The path used in error messages; the root of the tree has an empty path. */
+export function pathOf(scope: IConstruct): string {
+  return scope.node.path || '<root>';
+}
+
+/** Throws an {@link IstioValidationError} for `scope`. */
+export function fail(scope: IConstruct, field: string, value: unknown, expected: string): never {
+  throw new IstioValidationError(pathOf(scope), field, value, expected);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** True when `v` is an RFC 1123 DNS label (namespaces, revisions, Service names). */
+export function isDnsLabel(v: string): boolean {
+  return typeof v === 'string' && v.length <= 63 && DNS1123_LABEL.test(v);
+}
+
+/** True when `v` is an RFC 1123 DNS subdomain (most object names). */
+export function isDnsSubdomain(v: string): boolean {
+  return typeof v === 'string' && v.length <= 253 && DNS1123_SUBDOMAIN.test(v);
+}
+
+export function checkDnsLabel(scope: IConstruct, field: string, value: string): string {
+  if (!isDnsLabel(value)) {
+    fail(scope, field, value, 'must be a DNS-1123 label: at most 63 characters, lower-case letters, digits and "-", starting and ending with a letter or digit');
+  }
+  return value;
+}
+
+export function checkDnsSubdomain(scope: IConstruct, field: string, value: string): string {
+  if (!isDnsSubdomain(value)) {
+    fail(scope, field, value, 'must be a DNS-1123 subdomain: at most 253 characters, lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit');
+  }
+  return value;
+}
+
+/** Checks an integer within [min, max]. */
+export function checkInt(scope: IConstruct, field: string, value: number, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    fail(scope, field, value, `must be ${range}`);
+  }
+  return value;
+}
+
+/** Checks a TCP/UDP port number (1-65535). */
+export function checkPort(scope: IConstruct, field: string, value: number): number {
+  return checkInt(scope, field, value, 1, 65535);
+}
+
+const CPU_QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m)?$/;
+const MEMORY_QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|e[0-9]+)?$/;
+
+/** Parses a CPU quantity to millicores, or undefined if malformed. */
+export function parseCpu(v: string): number | undefined {
+  const m = CPU_QUANTITY.exec(String(v));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[3] === 'm' ? n : n * 1000;
+}
+
+const MEMORY_FACTORS: Record<string, number> = {
+  '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** Parses a memory quantity to bytes, or undefined if malformed. */
+export function parseMemory(v: string): number | undefined {
+  const m = MEMORY_QUANTITY.exec(String(v));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const suffix = m[3] ?? '';
+  if (suffix.startsWith('e')) return n * 10 ** Number(suffix.slice(1));
+  return n * MEMORY_FACTORS[suffix];
+}
+
+export function checkCpu(scope: IConstruct, field: string, value: string): string {
+  if (parseCpu(value) === undefined) {
+    fail(scope, field, value, 'must be a CPU quantity such as "100m", "0.5" or "2"');
+  }
+  return value;
+}
+
+export function checkMemory(scope: IConstruct, field: string, value: string): string {
+  if (parseMemory(value) === undefined) {
+    fail(scope, field, value, 'must be a memory quantity such as "128Mi", "1Gi" or "512M"');
+  }
+  return value;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+
+/** True for a dotted-quad IPv4 address. */
+export function isIPv4(v: string): boolean {
+  return typeof v === 'string' && IPV4.test(v);
+}
+
+/** True for an IPv6 address (textual forms accepted by Kubernetes). */
+export function isIPv6(v: string): boolean {
+  if (typeof v !== 'string' || !v.includes(':')) return false;
+  if (!/^[0-9a-fA-F:.]+$/.test(v)) return false;
+  const double = v.split('::').length - 1;
+  if (double > 1) return false;
+  let tail = v;
+  let groupsNeeded = 8;
+  const lastColon = v.lastIndexOf(':');
+  const last = v.slice(lastColon + 1);
+  if (last.includes('.')) {
+    if (!isIPv4(last)) return false;
+    tail = v.slice(0, lastColon + 1) + '0:0';
+  }
+  const parts = tail.split(':');
+  if (double === 0 && parts.length !== groupsNeeded) return false;
+  if (double === 1 && parts.length > groupsNeeded + 1) return false;
+  return parts.every((p, i) => (p === '' ? double === 1 || (i === 0 || i === parts.length - 1) : /^[0-9a-fA-F]{1,4}$/.test(p)));
+}
+
+export function isIP(v: string): boolean {
+  return isIPv4(v) || isIPv6(v);
+}
+
+/** True for a CIDR block such as `10.0.0.0/8` or `fd00::/8`. */
+export function isCidr(v: string): boolean {
+  if (typeof v !== 'string') return false;
+  const [ip, bits, extra] = v.split('/');
+  if (extra !== undefined || bits === undefined || !/^[0-9]{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  if (isIPv4(ip)) return n <= 32;
+  if (isIPv6(ip)) return n <= 128;
+  return false;
+}
+
+export function checkIP(scope: IConstruct, field: string, value: string): string {
+  if (!isIP(value)) fail(scope, field, value, 'must be an IPv4 address such as "192.168.1.240" or an IPv6 address');
+  return value;
+}
+
+export function checkCidr(scope: IConstruct, field: string, value: string): string {
+  if (!isCidr(value)) fail(scope, field, value, 'must be a CIDR block such as "10.0.0.0/8" or "fd00::/8"');
+  return value;
+}
+
+/**
+ * True for a host as Istio accepts it in VirtualService/Gateway/ServiceEntry hosts:
+ * a DNS name, optionally with one leading wildcard label (`*.example.com`), or `*` alone.
+ * A short name (`reviews`) is allowed; Istio qualifies it with the namespace.
+ */
+export function isHost(v: string, opts: { allowWildcard?: boolean } = {}): boolean {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 253) return false;
+  const allowWildcard = opts.allowWildcard ?? true;
+  if (v === '*') return allowWildcard;
+  let rest = v;
+  if (rest.startsWith('*.')) {
+    if (!allowWildcard) return false;
+    rest = rest.slice(2);
+  } else if (rest.startsWith('*')) {
+    // "*foo.com" (partial wildcard label) is accepted by Istio as a suffix match
+    if (!allowWildcard) return false;
+    rest = rest.slice(1);
+  }
+  if (rest.endsWith('.')) rest = rest.slice(0, -1);
+  return rest.split('.').every((l) => /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/.test(l));
+}
+
+export function checkHost(scope: IConstruct, field: string, value: string, opts: { allowWildcard?: boolean } = {}): string {
+  if (!isHost(value, opts)) {
+    const wild = (opts.allowWildcard ?? true) ? ', optionally starting with "*." (or "*" alone)' : ' (no wildcard here)';
+    fail(scope, field, value, `must be a host name such as "reviews", "reviews.prod.svc.cluster.local" or "api.example.com"${wild}`);
+  }
+  return value;
+}
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+
+/** True for a Kubernetes label key (`[prefix/]name`). */
+export function isLabelKey(k: string): boolean {
+  if (typeof k !== 'string') return false;
+  const slash = k.indexOf('/');
+  if (slash >= 0) {
+    const prefix = k.slice(0, slash);
+    const name = k.slice(slash + 1);
+    return isDnsSubdomain(prefix) && LABEL_NAME.test(name);
+  }
+  return LABEL_NAME.test(k);
+}
+
+/** True for a Kubernetes label value (may be empty). */
+export function isLabelValue(v: string): boolean {
+  return typeof v === 'string' && (v === '' || LABEL_NAME.test(v));
+}
+
+export function checkLabels(scope: IConstruct, field: string, labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!labels) return labels;
+  for (const [k, v] of Object.entries(labels)) {
+    if (!isLabelKey(k)) fail(scope, `${field} key`, k, 'must be a label key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
+    if (!isLabelValue(v)) fail(scope, `${field}.${k}`, v, 'must be a label value: empty, or up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+  }
+  return labels;
+}
+
+/** Checks that a name is unique among `seen`, adding it. */
+export function checkUnique(scope: IConstruct, field: string, value: string, seen: Set<string>, what: string): void {
+  if (seen.has(value)) fail(scope, field, value, `${what} must be unique; "${value}" is given more than once`);
+  seen.add(value);
+}

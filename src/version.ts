@@ -1,0 +1,241 @@
+import { IstioValidationError } from './validation';
+
+/** The Istio release lines this library renders. */
+export type IstioLine = '1.20' | '1.30';
+
+/** The Istio API groups whose objects we emit. */
+export type IstioApiGroup = 'networking' | 'security' | 'telemetry' | 'extensions';
+
+/** Everything that differs between the two supported release lines. */
+interface LineFacts {
+  readonly apiVersions: Record<IstioApiGroup, string>;
+  readonly admissionReviewVersions: string[];
+  readonly istiodEnvJwtPolicy: boolean;
+  readonly istiodEnvGoMemLimit: boolean;
+  readonly istiodEnvCaTrustedNodeAccounts: boolean;
+  readonly namedIstiodContainerPorts: boolean;
+  readonly istiodCniNotReadyToleration: boolean;
+  readonly dataplaneModeNoneLabel: boolean;
+  readonly ambientRedirectionAnnotation: boolean;
+  readonly valuesConfigMap: boolean;
+  readonly istiodPdbByDefault: boolean;
+  readonly zipkinInMeshConfig: boolean;
+  readonly nativeSidecarsDefault: 'false' | 'auto';
+  readonly caCrlVolume: boolean;
+  readonly resourceFieldRefDivisor: '0' | '1';
+  readonly appKubernetesIoLabels: boolean;
+  readonly gatewayRunAsUser1337: boolean;
+  readonly proxyEnvJwtPolicy: boolean;
+  readonly cniValuesPath: 'istio_cni' | 'pilot.cni';
+  readonly omitNilFunction: boolean;
+  readonly otelResourceAttributes: boolean;
+  readonly enableCoreDumpAnnotation: boolean;
+  readonly helmRendersRevisionValidator: boolean;
+  readonly kubernetesVersionBranches: boolean;
+  readonly injectionTemplates: string[];
+}
+
+const FACTS: Record<IstioLine, LineFacts> = {
+  '1.20': {
+    apiVersions: {
+      networking: 'networking.istio.io/v1beta1',
+      security: 'security.istio.io/v1beta1',
+      telemetry: 'telemetry.istio.io/v1alpha1',
+      extensions: 'extensions.istio.io/v1alpha1',
+    },
+    admissionReviewVersions: ['v1beta1', 'v1'],
+    istiodEnvJwtPolicy: true,
+    istiodEnvGoMemLimit: true,
+    istiodEnvCaTrustedNodeAccounts: false,
+    namedIstiodContainerPorts: false,
+    istiodCniNotReadyToleration: false,
+    dataplaneModeNoneLabel: false,
+    ambientRedirectionAnnotation: true,
+    valuesConfigMap: false,
+    istiodPdbByDefault: true,
+    zipkinInMeshConfig: true,
+    nativeSidecarsDefault: 'false',
+    caCrlVolume: false,
+    resourceFieldRefDivisor: '0',
+    appKubernetesIoLabels: false,
+    gatewayRunAsUser1337: true,
+    proxyEnvJwtPolicy: true,
+    cniValuesPath: 'istio_cni',
+    omitNilFunction: false,
+    otelResourceAttributes: false,
+    enableCoreDumpAnnotation: true,
+    helmRendersRevisionValidator: false,
+    kubernetesVersionBranches: true,
+    injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'],
+  },
+  '1.30': {
+    apiVersions: {
+      networking: 'networking.istio.io/v1',
+      security: 'security.istio.io/v1',
+      telemetry: 'telemetry.istio.io/v1',
+      extensions: 'extensions.istio.io/v1alpha1',
+    },
+    admissionReviewVersions: ['v1'],
+    istiodEnvJwtPolicy: false,
+    istiodEnvGoMemLimit: false,
+    istiodEnvCaTrustedNodeAccounts: true,
+    namedIstiodContainerPorts: true,
+    istiodCniNotReadyToleration: true,
+    dataplaneModeNoneLabel: true,
+    ambientRedirectionAnnotation: false,
+    valuesConfigMap: true,
+    istiodPdbByDefault: false,
+    zipkinInMeshConfig: false,
+    nativeSidecarsDefault: 'auto',
+    caCrlVolume: true,
+    resourceFieldRefDivisor: '1',
+    appKubernetesIoLabels: true,
+    gatewayRunAsUser1337: false,
+    proxyEnvJwtPolicy: false,
+    cniValuesPath: 'pilot.cni',
+    omitNilFunction: true,
+    otelResourceAttributes: true,
+    enableCoreDumpAnnotation: false,
+    helmRendersRevisionValidator: true,
+    kubernetesVersionBranches: false,
+    injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway'],
+  },
+};
+
+const VERSION_PATTERN = /^1\.(20|30)\.(0|[1-9][0-9]?)$/;
+
+/**
+ * An Istio release. The one place that knows what differs between Istio versions:
+ * image tags, CRD and API versions, and the per-version shape of every rendered object.
+ *
+ * Pick it once, on `IstioBase`; every construct below reads it from there.
+ */
+export class IstioVersion {
+  /** Istio 1.30.3, the newest stable release and the default. */
+  public static readonly V1_30_3 = new IstioVersion('1.30.3');
+  /** Istio 1.20.3 (used by the Raspberry-Pi cluster). */
+  public static readonly V1_20_3 = new IstioVersion('1.20.3');
+
+  /**
+   * Any patch release of the two supported lines, `1.20.x` or `1.30.x`.
+   * @throws IstioValidationError for anything else.
+   */
+  public static of(version: string): IstioVersion {
+    const v = typeof version === 'string' ? version.replace(/^v/, '') : version;
+    if (typeof v !== 'string' || !VERSION_PATTERN.test(v)) {
+      throw new IstioValidationError('IstioVersion.of', 'version', version,
+        'must be an Istio release of a supported line: "1.30.x" (default 1.30.3) or "1.20.x" (e.g. 1.20.3), without a suffix');
+    }
+    if (v === IstioVersion.V1_30_3.tag) return IstioVersion.V1_30_3;
+    if (v === IstioVersion.V1_20_3.tag) return IstioVersion.V1_20_3;
+    return new IstioVersion(v);
+  }
+
+  /** The release tag, e.g. `1.30.3`. */
+  public readonly tag: string;
+  /** The release line, `1.20` or `1.30`. */
+  public readonly line: IstioLine;
+  /** Minor number (20 or 30). */
+  public readonly minor: number;
+  /** Patch number. */
+  public readonly patch: number;
+
+  private readonly facts: LineFacts;
+
+  private constructor(tag: string) {
+    const [, minor, patch] = tag.split('.');
+    this.tag = tag;
+    this.minor = Number(minor);
+    this.patch = Number(patch);
+    this.line = `1.${minor}` as IstioLine;
+    this.facts = FACTS[this.line];
+  }
+
+  /** The apiVersion every object of `group` is emitted with (v1 from 1.22; v1beta1/v1alpha1 in 1.20). */
+  public apiVersion(group: IstioApiGroup): string {
+    return this.facts.apiVersions[group];
+  }
+
+  /**
+   * Image reference `<hub>/<image>:<tag>[-<variant>]`; an image containing `/` is used as is.
+   * @param image e.g. `pilot` or `proxyv2`
+   */
+  public image(image: string, opts: { hub?: string; tag?: string; variant?: string } = {}): string {
+    if (image.includes('/')) return image;
+    const hub = opts.hub ?? 'docker.io/istio';
+    const tag = opts.tag ?? this.tag;
+    const suffix = opts.variant && opts.variant !== 'default' ? `-${opts.variant}` : '';
+    return `${hub}/${image}:${tag}${suffix}`;
+  }
+
+  /** `admissionReviewVersions` of every webhook. */
+  public get admissionReviewVersions(): string[] { return [...this.facts.admissionReviewVersions]; }
+  /** istiod env carries `JWT_POLICY=third-party-jwt` (1.20). */
+  public get istiodEnvJwtPolicy(): boolean { return this.facts.istiodEnvJwtPolicy; }
+  /** istiod env carries `GOMEMLIMIT` from the memory limit (1.20). */
+  public get istiodEnvGoMemLimit(): boolean { return this.facts.istiodEnvGoMemLimit; }
+  /** istiod env carries `CA_TRUSTED_NODE_ACCOUNTS=<ns>/ztunnel` (1.30). */
+  public get istiodEnvCaTrustedNodeAccounts(): boolean { return this.facts.istiodEnvCaTrustedNodeAccounts; }
+  /** istiod container ports are named and include 15012/15014 (1.30). */
+  public get namedIstiodContainerPorts(): boolean { return this.facts.namedIstiodContainerPorts; }
+  /** istiod tolerates `cni.istio.io/not-ready` (1.30). */
+  public get istiodCniNotReadyToleration(): boolean { return this.facts.istiodCniNotReadyToleration; }
+  /** Control-plane and gateway pods carry `istio.io/dataplane-mode: none` (1.30). */
+  public get dataplaneModeNoneLabel(): boolean { return this.facts.dataplaneModeNoneLabel; }
+  /** istiod pods carry `ambient.istio.io/redirection: disabled` (1.20). */
+  public get ambientRedirectionAnnotation(): boolean { return this.facts.ambientRedirectionAnnotation; }
+  /** The informational `values` ConfigMap exists (1.30). */
+  public get valuesConfigMap(): boolean { return this.facts.valuesConfigMap; }
+  /** istiod's PDB renders by default (1.20); from 1.30 only with more than one replica. */
+  public get istiodPdbByDefault(): boolean { return this.facts.istiodPdbByDefault; }
+  /** The default mesh config carries a zipkin tracer address (1.20). */
+  public get zipkinInMeshConfig(): boolean { return this.facts.zipkinInMeshConfig; }
+  /** Default of ENABLE_NATIVE_SIDECARS: `false` (1.20) or `auto` (1.30). */
+  public get nativeSidecarsDefault(): 'false' | 'auto' { return this.facts.nativeSidecarsDefault; }
+  /** Injected pods mount the optional `istio-ca-crl` ConfigMap (1.30). */
+  public get caCrlVolume(): boolean { return this.facts.caCrlVolume; }
+  /** Divisor of resourceFieldRef env vars in injected proxies and istiod. */
+  public get resourceFieldRefDivisor(): '0' | '1' { return this.facts.resourceFieldRefDivisor; }
+  /** Objects carry the `app.kubernetes.io/*` labels (1.30). */
+  public get appKubernetesIoLabels(): boolean { return this.facts.appKubernetesIoLabels; }
+  /** The gateway chart pins runAsUser/runAsGroup 1337 (1.20). */
+  public get gatewayRunAsUser1337(): boolean { return this.facts.gatewayRunAsUser1337; }
+  /** Injected proxies carry `JWT_POLICY` (1.20). */
+  public get proxyEnvJwtPolicy(): boolean { return this.facts.proxyEnvJwtPolicy; }
+  /** Where the CNI flag lives in the injector values: `istio_cni.enabled` (1.20) or `pilot.cni.enabled` (1.30). */
+  public get cniValuesPath(): 'istio_cni' | 'pilot.cni' { return this.facts.cniValuesPath; }
+  /** istiod's injection function map has `omitNil` (1.30). */
+  public get omitNilFunction(): boolean { return this.facts.omitNilFunction; }
+  /** istiod's injection function map has `otelResourceAttributes` (1.30). */
+  public get otelResourceAttributes(): boolean { return this.facts.otelResourceAttributes; }
+  /** `sidecar.istio.io/enableCoreDump` is honoured (1.20). */
+  public get enableCoreDumpAnnotation(): boolean { return this.facts.enableCoreDumpAnnotation; }
+  /** Helm renders `istio-validator[-rev]-<ns>` from the istiod chart (1.30; 1.20 only via istioctl). */
+  public get helmRendersRevisionValidator(): boolean { return this.facts.helmRendersRevisionValidator; }
+  /** Names of the injection templates Istio ships for this line. */
+  public get injectionTemplates(): string[] { return [...this.facts.injectionTemplates]; }
+
+  /** PodDisruptionBudget apiVersion for a target Kubernetes minor (1.20 charts branch on it). */
+  public pdbApiVersion(kubernetesMinor: number): string {
+    return this.facts.kubernetesVersionBranches && kubernetesMinor < 21 ? 'policy/v1beta1' : 'policy/v1';
+  }
+
+  /** HorizontalPodAutoscaler apiVersion for a target Kubernetes minor (1.20 charts branch on it). */
+  public hpaApiVersion(kubernetesMinor: number): string {
+    return this.facts.kubernetesVersionBranches && kubernetesMinor < 23 ? 'autoscaling/v2beta2' : 'autoscaling/v2';
+  }
+
+  /** Whether the gateway pod gets the unprivileged-port sysctl and default container securityContext. */
+  public gatewaySysctl(kubernetesMinor: number): boolean {
+    return !this.facts.kubernetesVersionBranches || kubernetesMinor >= 22;
+  }
+
+  /** True when this release is on or after `line`. */
+  public atLeast(line: IstioLine): boolean {
+    return this.minor >= Number(line.split('.')[1]);
+  }
+
+  public toString(): string {
+    return this.tag;
+  }
+}

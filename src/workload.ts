@@ -1,0 +1,168 @@
+import { IConstruct } from 'constructs';
+import { checkCpu, checkInt, checkMemory, fail, parseCpu, parseMemory } from './validation';
+
+/** CPU and memory quantities. */
+export interface ResourceQuantities {
+  /** CPU, e.g. `100m` or `0.5`. @default - none */
+  readonly cpu?: string;
+  /** Memory, e.g. `128Mi`. @default - none */
+  readonly memory?: string;
+}
+
+/** Requests and limits of a container. */
+export interface ResourceRequirements {
+  /** @default - none */
+  readonly requests?: ResourceQuantities;
+  /** @default - none */
+  readonly limits?: ResourceQuantities;
+}
+
+/**
+ * Named resource presets for istiod, gateways and sidecars.
+ */
+export class ResourcePreset {
+  /** istiod's upstream default: requests 500m CPU / 2048Mi memory, no limits. */
+  public static upstreamDefault(): ResourcePreset {
+    return new ResourcePreset({ requests: { cpu: '500m', memory: '2048Mi' } });
+  }
+
+  /** Gateway and sidecar upstream default: requests 100m/128Mi, limits 2000m/1024Mi. */
+  public static proxyDefault(): ResourcePreset {
+    return new ResourcePreset({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
+  }
+
+  /** Raspberry-Pi control plane and gateways: requests 100m/128Mi, limits 500m/256Mi. */
+  public static raspberryPi(): ResourcePreset {
+    return new ResourcePreset({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+  }
+
+  /** Raspberry-Pi sidecars: requests 50m/128Mi, limits 200m/256Mi. */
+  public static raspberryPiSidecar(): ResourcePreset {
+    return new ResourcePreset({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+  }
+
+  /** Any requests/limits; checked when a construct uses it. */
+  public static of(requirements: ResourceRequirements): ResourcePreset {
+    return new ResourcePreset(requirements);
+  }
+
+  private constructor(public readonly requirements: ResourceRequirements) {}
+
+  /**
+   * Validates the quantities (well-formed, request <= limit) for `scope`/`field`, and returns them
+   * in Kubernetes form, keys sorted (cpu, memory).
+   */
+  public render(scope: IConstruct, field: string): { requests?: Record<string, string>; limits?: Record<string, string> } {
+    const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
+    for (const kind of ['requests', 'limits'] as const) {
+      const q = this.requirements[kind];
+      if (!q) continue;
+      const r: Record<string, string> = {};
+      if (q.cpu !== undefined) r.cpu = checkCpu(scope, `${field}.${kind}.cpu`, q.cpu);
+      if (q.memory !== undefined) r.memory = checkMemory(scope, `${field}.${kind}.memory`, q.memory);
+      if (Object.keys(r).length) out[kind] = r;
+    }
+    const rq = this.requirements.requests;
+    const lm = this.requirements.limits;
+    if (rq?.cpu && lm?.cpu && parseCpu(rq.cpu)! > parseCpu(lm.cpu)!) {
+      fail(scope, `${field}.requests.cpu`, rq.cpu, `must not exceed the CPU limit ${lm.cpu}`);
+    }
+    if (rq?.memory && lm?.memory && parseMemory(rq.memory)! > parseMemory(lm.memory)!) {
+      fail(scope, `${field}.requests.memory`, rq.memory, `must not exceed the memory limit ${lm.memory}`);
+    }
+    return out;
+  }
+}
+
+/** Horizontal pod autoscaling. */
+export interface AutoscalingOptions {
+  /** @default 1 */
+  readonly minReplicas?: number;
+  /** @default 5 */
+  readonly maxReplicas?: number;
+  /** Target average CPU utilization, percent of the request. @default 80 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** Resolved autoscaling bounds. */
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+}
+
+/** Validates autoscaling options, filling upstream defaults (1 / 5 / 80%). */
+export function resolveAutoscaling(scope: IConstruct, field: string, o: AutoscalingOptions): ResolvedAutoscaling {
+  const minReplicas = checkInt(scope, `${field}.minReplicas`, o.minReplicas ?? 1, 1);
+  const maxReplicas = checkInt(scope, `${field}.maxReplicas`, o.maxReplicas ?? 5, 1);
+  if (minReplicas > maxReplicas) {
+    fail(scope, `${field}.minReplicas`, minReplicas, `must not exceed ${field}.maxReplicas (${maxReplicas})`);
+  }
+  const targetCpuUtilization = checkInt(scope, `${field}.targetCpuUtilization`, o.targetCpuUtilization ?? 80, 1, 100);
+  return { minReplicas, maxReplicas, targetCpuUtilization };
+}
+
+/** PodDisruptionBudget settings; give exactly one of `minAvailable` / `maxUnavailable`. */
+export interface PodDisruptionBudgetOptions {
+  /** Pods that must stay available (count or percentage such as "50%"). @default 1 when neither is given */
+  readonly minAvailable?: number | string;
+  /** Pods that may be unavailable (count or percentage). @default - not set */
+  readonly maxUnavailable?: number | string;
+  /** `IfHealthyBudget` or `AlwaysAllow`. @default - not set (Kubernetes default) */
+  readonly unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+}
+
+/** Validates PDB options and returns the PDB spec fields (without selector). */
+export function resolvePdb(scope: IConstruct, field: string, o: PodDisruptionBudgetOptions): Record<string, number | string> {
+  if (o.minAvailable !== undefined && o.maxUnavailable !== undefined) {
+    fail(scope, `${field}.maxUnavailable`, o.maxUnavailable, `conflicts with ${field}.minAvailable; give only one of them`);
+  }
+  const check = (name: string, v: number | string) => {
+    if (typeof v === 'number') checkInt(scope, `${field}.${name}`, v, 0);
+    else if (!/^(100|[1-9]?[0-9])%$/.test(v)) fail(scope, `${field}.${name}`, v, 'must be a non-negative integer or a percentage from "0%" to "100%"');
+  };
+  const out: Record<string, number | string> = {};
+  if (o.maxUnavailable !== undefined) {
+    check('maxUnavailable', o.maxUnavailable);
+    out.maxUnavailable = o.maxUnavailable;
+  } else {
+    const v = o.minAvailable ?? 1;
+    check('minAvailable', v);
+    out.minAvailable = v;
+  }
+  if (o.unhealthyPodEvictionPolicy !== undefined) {
+    if (!['IfHealthyBudget', 'AlwaysAllow'].includes(o.unhealthyPodEvictionPolicy)) {
+      fail(scope, `${field}.unhealthyPodEvictionPolicy`, o.unhealthyPodEvictionPolicy, 'must be "IfHealthyBudget" or "AlwaysAllow"');
+    }
+    out.unhealthyPodEvictionPolicy = o.unhealthyPodEvictionPolicy;
+  }
+  return out;
+}
+
+/** A toleration (Kubernetes form). */
+export interface Toleration {
+  readonly key?: string;
+  /** @default 'Equal' when a value is given, else 'Exists' */
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+/** Where pods may run. */
+export interface SchedulingOptions {
+  /** @default - none */
+  readonly nodeSelector?: Record<string, string>;
+  /** @default - none */
+  readonly tolerations?: Toleration[];
+  /**
+   * Affinity in Kubernetes form (`nodeAffinity`, `podAffinity`, `podAntiAffinity`), emitted as given.
+   * @default - none
+   */
+  readonly affinity?: { readonly [key: string]: unknown };
+  /**
+   * Topology spread constraints in Kubernetes form, emitted as given.
+   * @default - none
+   */
+  readonly topologySpreadConstraints?: Array<{ readonly [key: string]: unknown }>;
+}
