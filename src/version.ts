@@ -31,6 +31,13 @@ interface LineFacts {
   readonly otelResourceAttributes: boolean;
   readonly enableCoreDumpAnnotation: boolean;
   readonly helmRendersRevisionValidator: boolean;
+  readonly crdsAsChartTemplates: boolean;
+  readonly defaultValidatorGatewayApiOption: boolean;
+  readonly istiodGatewayApiExperimentalGroup: 'networking.x-k8s.io' | 'gateway.networking.x-k8s.io';
+  readonly istiodStatusSubresourceGrants: boolean;
+  readonly istiodInferencePoolGrants: boolean;
+  readonly gatewayControllerScalingGrants: boolean;
+  readonly readerTelemetryExtensionsConfigMaps: boolean;
   readonly kubernetesVersionBranches: boolean;
   readonly injectionTemplates: string[];
 }
@@ -65,6 +72,13 @@ const FACTS: Record<IstioLine, LineFacts> = {
     otelResourceAttributes: false,
     enableCoreDumpAnnotation: true,
     helmRendersRevisionValidator: false,
+    crdsAsChartTemplates: false,
+    defaultValidatorGatewayApiOption: true,
+    istiodGatewayApiExperimentalGroup: 'networking.x-k8s.io',
+    istiodStatusSubresourceGrants: false,
+    istiodInferencePoolGrants: false,
+    gatewayControllerScalingGrants: false,
+    readerTelemetryExtensionsConfigMaps: false,
     kubernetesVersionBranches: true,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'],
   },
@@ -97,6 +111,13 @@ const FACTS: Record<IstioLine, LineFacts> = {
     otelResourceAttributes: true,
     enableCoreDumpAnnotation: false,
     helmRendersRevisionValidator: true,
+    crdsAsChartTemplates: true,
+    defaultValidatorGatewayApiOption: false,
+    istiodGatewayApiExperimentalGroup: 'gateway.networking.x-k8s.io',
+    istiodStatusSubresourceGrants: true,
+    istiodInferencePoolGrants: true,
+    gatewayControllerScalingGrants: true,
+    readerTelemetryExtensionsConfigMaps: true,
     kubernetesVersionBranches: false,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway'],
   },
@@ -212,6 +233,23 @@ export class IstioVersion {
   public get enableCoreDumpAnnotation(): boolean { return this.facts.enableCoreDumpAnnotation; }
   /** Helm renders `istio-validator[-rev]-<ns>` from the istiod chart (1.30; 1.20 only via istioctl). */
   public get helmRendersRevisionValidator(): boolean { return this.facts.helmRendersRevisionValidator; }
+  /** The base chart renders the CRDs as templates carrying the chart's label set instead of the static legacy labels (1.30). */
+  public get crdsAsChartTemplates(): boolean { return this.facts.crdsAsChartTemplates; }
+  /** `istiod-default-validator` can also cover `gateway.networking.k8s.io` (base `validateGateway`, 1.20 only). */
+  public get defaultValidatorGatewayApiOption(): boolean { return this.facts.defaultValidatorGatewayApiOption; }
+  /** Experimental Gateway API group istiod's ClusterRole reads: `networking.x-k8s.io` (1.20) or `gateway.networking.x-k8s.io` (1.30). */
+  public get istiodGatewayApiExperimentalGroup(): 'networking.x-k8s.io' | 'gateway.networking.x-k8s.io' { return this.facts.istiodGatewayApiExperimentalGroup; }
+  /**
+   * istiod's ClusterRole writes named `/status` subresources (serviceentries, authorizationpolicies, services, Gateway API
+   * kinds, xbackendtrafficpolicies) instead of `update`/`patch` on every Gateway API resource (1.30).
+   */
+  public get istiodStatusSubresourceGrants(): boolean { return this.facts.istiodStatusSubresourceGrants; }
+  /** istiod's ClusterRole covers `inference.networking.k8s.io` inferencepools (1.30). */
+  public get istiodInferencePoolGrants(): boolean { return this.facts.istiodInferencePoolGrants; }
+  /** The gateway-controller ClusterRole also manages HPAs and PDBs (1.30). */
+  public get gatewayControllerScalingGrants(): boolean { return this.facts.gatewayControllerScalingGrants; }
+  /** The reader ClusterRole also reads telemetry/extensions groups and ConfigMaps (1.30). */
+  public get readerTelemetryExtensionsConfigMaps(): boolean { return this.facts.readerTelemetryExtensionsConfigMaps; }
   /** Names of the injection templates Istio ships for this line. */
   public get injectionTemplates(): string[] { return [...this.facts.injectionTemplates]; }
 
