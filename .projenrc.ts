@@ -78,7 +78,7 @@ const project = new typescript.TypeScriptProject({
       types: ['jest', 'node'],
     },
   },
-  gitignore: ['/lib/', '/build/', '/.tmp/', '/cdk.out/', '/test/injection/harness/harness', '/coverage/'],
+  gitignore: ['/.cdk8s.out/', '/dist.tmp-*/', '/dist.old-*/', '/lib/', '/build/', '/.tmp/', '/cdk.out/', '/test/injection/harness/harness', '/coverage/'],
 });
 
 // dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
@@ -91,7 +91,8 @@ new YamlFile(project, 'cdk8s.yaml', {
   obj: {
     language: 'typescript',
     app: 'node lib/src/main.js',
-    output: 'dist',
+    // cdk8s-cli empties this folder before running the app; the app then writes dist/ atomically itself.
+    output: '.cdk8s.out',
     checkUpgrade: false,
     imports: [],
   },

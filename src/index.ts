@@ -6,3 +6,4 @@ export * from './istiod';
 export * from './gateway';
 export * from './policy';
 export * from './traffic';
+export * from './gitops';

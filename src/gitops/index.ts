@@ -1,0 +1,7 @@
+export type { SynthesizedObject, SynthesizedMetadata } from './manifest';
+export { apiGroup, objectId, isIstioResource } from './manifest';
+export * from './stages';
+export * from './argocd';
+export * from './yaml';
+export * from './tree';
+export * from './output';
