@@ -40,6 +40,7 @@ interface LineFacts {
   readonly readerTelemetryExtensionsConfigMaps: boolean;
   readonly kubernetesVersionBranches: boolean;
   readonly injectionTemplates: string[];
+  readonly injectionNewInputs: boolean;
 }
 
 const FACTS: Record<IstioLine, LineFacts> = {
@@ -81,6 +82,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     readerTelemetryExtensionsConfigMaps: false,
     kubernetesVersionBranches: true,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'],
+    injectionNewInputs: false,
   },
   '1.30': {
     apiVersions: {
@@ -120,6 +122,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     readerTelemetryExtensionsConfigMaps: true,
     kubernetesVersionBranches: false,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway'],
+    injectionNewInputs: true,
   },
 };
 
@@ -252,6 +255,12 @@ export class IstioVersion {
   public get readerTelemetryExtensionsConfigMaps(): boolean { return this.facts.readerTelemetryExtensionsConfigMaps; }
   /** Names of the injection templates Istio ships for this line. */
   public get injectionTemplates(): string[] { return [...this.facts.injectionTemplates]; }
+  /**
+   * Injection inputs added after 1.20 (1.30): the `sidecar.istio.io/nativeSidecar` annotation,
+   * `istio.io/reroute-virtual-interfaces`, the `service.istio.io/workload-name` label, the
+   * `CompliancePolicy` template field (COMPLIANCE_POLICY) and `--native-nftables`.
+   */
+  public get injectionNewInputs(): boolean { return this.facts.injectionNewInputs; }
 
   /** PodDisruptionBudget apiVersion for a target Kubernetes minor (1.20 charts branch on it). */
   public pdbApiVersion(kubernetesMinor: number): string {

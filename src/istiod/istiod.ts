@@ -1,10 +1,26 @@
+import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IstioBase } from '../base/istio-base';
-import { checkDnsLabel, fail } from '../validation';
+import { checkDnsLabel, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
 import { AutoscalingOptions, PodDisruptionBudgetOptions, ResourcePreset, SchedulingOptions } from '../workload';
+import { addInjectorConfigMap, addMeshConfigMap, addValuesConfigMap } from './config-maps';
+import { IstiodContext } from './context';
+import { addDeployment, checkIstiodEnv, ISTIOD_LOG_LEVELS } from './deployment';
+import { helmValues } from './helm-values';
+import { renderInjectorData } from './injector';
 import { InjectionPolicyOptions, ProxyOptions } from './injector/options';
-import { MeshConfigOptions } from './mesh-config';
+import { MeshConfigOptions, resolveMeshConfig } from './mesh-config';
+import { addRbac } from './rbac';
+import { addHpa, addPdb, planScaling } from './scaling';
+import { addService } from './service';
+import { addInjectorWebhook, addValidatorWebhook } from './webhooks';
+
+/** Longest revision whose `istiod-<revision>` Service name is still a 63-character DNS label. */
+const MAX_REVISION_LENGTH = 63 - 'istiod-'.length;
+const IMAGE_HUB = /^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?(\/[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_VARIANT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Image settings of istiod. */
 export interface IstiodImageOptions {
@@ -65,6 +81,15 @@ export interface IstiodProps extends SchedulingOptions {
 
 /**
  * The Istio control plane: what Istio's istiod chart renders for the chosen version.
+ *
+ * Objects: ServiceAccount, ConfigMaps `istio` (mesh config), `istio-sidecar-injector` and (1.30) `values`,
+ * the istiod, gateway-controller and reader ClusterRoles with bindings, Role and RoleBinding, Service, Deployment,
+ * HPA, PDB (per the version's rule), the sidecar-injector MutatingWebhookConfiguration and the revision's
+ * ValidatingWebhookConfiguration. With a `revision`, every name gets `-<revision>` and selectors use `istio.io/rev`.
+ *
+ * @example
+ * const base = new IstioBase(chart, 'base', { version: IstioVersion.V1_30_3 });
+ * new Istiod(chart, 'istiod', { base });
  */
 export class Istiod extends Construct {
   /** The base this control plane belongs to. */
@@ -91,6 +116,17 @@ export class Istiod extends Construct {
   public readonly discoveryAddress: string;
   /** Outbound traffic policy of the mesh. */
   public readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** ServiceAccount istiod runs as: `istiod[-<rev>]` in {@link namespace}. */
+  public readonly serviceAccountName: string;
+  /**
+   * Labels selecting this revision's istiod pods (as the Service and PDB do): `{app: istiod, istio: pilot}`,
+   * or `{app: istiod, istio.io/rev: <rev>}` with a revision. Use them in NetworkPolicies.
+   */
+  public readonly selectorLabels: Record<string, string>;
+  /** Name of the mesh-config ConfigMap: `istio[-<rev>]`. */
+  public readonly meshConfigName: string;
+  /** Name of the injector ConfigMap: `istio-sidecar-injector[-<rev>]`. */
+  public readonly injectorConfigMapName: string;
 
   public constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id);
@@ -103,16 +139,88 @@ export class Istiod extends Construct {
     if (props.revision !== undefined) {
       checkDnsLabel(this, 'revision', props.revision);
       if (props.revision === 'default') fail(this, 'revision', props.revision, '"default" names the default revision; omit revision instead');
+      if (props.revision.length > MAX_REVISION_LENGTH) {
+        fail(this, 'revision', props.revision, `must be at most ${MAX_REVISION_LENGTH} characters, so that "istiod-<revision>" is a valid Service name`);
+      }
     }
+    const ctx = new IstiodContext(this.version, this.namespace, props.revision);
     this.revision = props.revision;
-    this.revisionLabel = props.revision ?? 'default';
-    this.suffix = props.revision ? `-${props.revision}` : '';
-    this.serviceName = `istiod${this.suffix}`;
-    this.trustDomain = props.meshConfig?.trustDomain ?? 'cluster.local';
-    this.rootNamespace = this.namespace;
+    this.revisionLabel = ctx.revisionLabel;
+    this.suffix = ctx.suffix;
+    this.serviceName = ctx.name;
+    this.serviceAccountName = ctx.name;
+    this.selectorLabels = ctx.selectorLabels;
+    this.meshConfigName = ctx.revisionedName('istio');
+    this.injectorConfigMapName = ctx.revisionedName('istio-sidecar-injector');
     this.cni = props.cni ?? false;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
-    this.outboundTrafficPolicy = props.meshConfig?.outboundTrafficPolicy ?? 'ALLOW_ANY';
+
+    // --- validate and resolve every input before emitting anything
+    const clusterName = this.checkName('clusterName', props.clusterName) ?? 'Kubernetes';
+    const meshId = this.checkName('meshId', props.meshId);
+    const network = this.checkName('network', props.network);
+    const mesh = resolveMeshConfig(this, 'meshConfig', props.meshConfig, {
+      version: this.version, namespace: this.namespace, discoveryAddress: this.discoveryAddress, meshId,
+    });
+    this.trustDomain = mesh.trustDomain;
+    this.rootNamespace = mesh.rootNamespace;
+    this.outboundTrafficPolicy = mesh.outboundTrafficPolicy;
+
+    const logLevel = props.logLevel ?? 'info';
+    if (!ISTIOD_LOG_LEVELS.includes(logLevel)) {
+      fail(this, 'logLevel', logLevel, `must be one of ${ISTIOD_LOG_LEVELS.map((l) => `"${l}"`).join(', ')}`);
+    }
+    const { hub, tag, variant } = this.checkImage(props.image ?? {});
+    const env = this.withNativeSidecars(checkIstiodEnv(this, ctx, props.env), props.nativeSidecars);
+    const preset = props.resources ?? ResourcePreset.upstreamDefault();
+    if (!(preset instanceof ResourcePreset)) {
+      fail(this, 'resources', preset, 'must be a ResourcePreset, e.g. ResourcePreset.upstreamDefault() or ResourcePreset.of({...})');
+    }
+    const resources = preset.render(this, 'resources');
+    const plan = planScaling(this, ctx, props);
+    const injectorData = renderInjectorData({
+      version: this.version,
+      namespace: this.namespace,
+      revision: this.revision,
+      trustDomain: this.trustDomain,
+      hub,
+      tag,
+      variant,
+      proxy: props.proxy ?? {},
+      cni: this.cni,
+      nativeSidecars: props.nativeSidecars,
+      policy: props.injection ?? {},
+      clusterName,
+      meshId,
+      network,
+      caAddress: this.discoveryAddress,
+    });
+
+    // --- objects
+    new KubeServiceAccount(this, 'service-account', { metadata: ctx.meta(this.serviceAccountName) });
+    addMeshConfigMap(this, ctx, this.meshConfigName, mesh);
+    addInjectorConfigMap(this, ctx, this.injectorConfigMapName, injectorData);
+    if (this.version.valuesConfigMap) {
+      addValuesConfigMap(this, ctx, helmValues(ctx, props, { hub, tag, logLevel, plan, resources, clusterName, env, mesh: mesh.mesh }));
+    }
+    addRbac(this, ctx, this.serviceAccountName);
+    addService(this, ctx);
+    addDeployment(this, ctx, {
+      image: this.version.image('pilot', { hub, tag, variant }),
+      logLevel,
+      resources,
+      env,
+      clusterName,
+      replicas: plan.replicas,
+      scheduling: props,
+      serviceAccountName: this.serviceAccountName,
+    });
+    if (plan.autoscaling) addHpa(this, ctx, this.base.kubernetesMinor, plan.autoscaling);
+    if (plan.pdb) addPdb(this, ctx, this.base.kubernetesMinor, plan.pdb);
+    addInjectorWebhook(this, ctx);
+    // Helm renders this one on 1.30 only (1.20's chart lacks the value that enables it); istioctl renders it on
+    // both, and istiod expects it, so it is rendered for every version.
+    addValidatorWebhook(this, ctx);
   }
 
   /**
@@ -131,5 +239,39 @@ export class Istiod extends Construct {
     return this.revision
       ? { 'sidecar.istio.io/inject': 'true', 'istio.io/rev': this.revision }
       : { 'sidecar.istio.io/inject': 'true' };
+  }
+
+  /**
+   * istiod decides native sidecars from its `ENABLE_NATIVE_SIDECARS` env (the chart's `pilot.env`), so an explicit
+   * `nativeSidecars` is passed there too; a user `env` entry saying otherwise is a conflict.
+   */
+  private withNativeSidecars(env: Record<string, string>, nativeSidecars: boolean | undefined): Record<string, string> {
+    if (nativeSidecars === undefined) return env;
+    if (typeof nativeSidecars !== 'boolean') fail(this, 'nativeSidecars', nativeSidecars, 'must be true or false');
+    const value = String(nativeSidecars);
+    const given = env.ENABLE_NATIVE_SIDECARS;
+    if (given !== undefined && given !== value) {
+      fail(this, 'env.ENABLE_NATIVE_SIDECARS', given, `conflicts with nativeSidecars: ${value}; set only one of them`);
+    }
+    return { ...env, ENABLE_NATIVE_SIDECARS: value };
+  }
+
+  /** Cluster, mesh and network names end up in labels (`topology.istio.io/*`): they must be non-empty label values. */
+  private checkName(field: string, value: string | undefined): string | undefined {
+    if (value !== undefined && (value === '' || !isLabelValue(value))) {
+      fail(this, field, value, 'must be a non-empty label value: up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    }
+    return value;
+  }
+
+  private checkImage(image: IstiodImageOptions): { hub: string; tag: string; variant?: string } {
+    const hub = image.hub ?? 'docker.io/istio';
+    const tag = image.tag ?? this.version.tag;
+    if (!IMAGE_HUB.test(hub)) fail(this, 'image.hub', hub, 'must be a registry and path such as "docker.io/istio" or "registry.example.com:5000/istio", without a trailing "/"');
+    if (!IMAGE_TAG.test(tag)) fail(this, 'image.tag', tag, 'must be an image tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"');
+    if (image.variant !== undefined && !IMAGE_VARIANT.test(image.variant)) {
+      fail(this, 'image.variant', image.variant, 'must be a variant name such as "distroless": lower-case letters, digits and "-"');
+    }
+    return { hub, tag, variant: image.variant };
   }
 }

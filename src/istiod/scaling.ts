@@ -1,0 +1,109 @@
+/**
+ * How many istiod replicas run: the replica count, the HorizontalPodAutoscaler and the PodDisruptionBudget.
+ *
+ * @internal
+ */
+import { ApiObject } from 'cdk8s';
+import { IntOrString, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { checkInt, fail } from '../validation';
+import { AutoscalingOptions, PodDisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling, resolvePdb } from '../workload';
+import { IstiodContext } from './context';
+
+/** Scaling inputs, as given on `IstiodProps`. */
+export interface ScalingInput {
+  readonly replicas?: number;
+  readonly autoscaling?: AutoscalingOptions | false;
+  readonly podDisruptionBudget?: PodDisruptionBudgetOptions | boolean;
+}
+
+/** What gets rendered. */
+export interface ScalingPlan {
+  /** `spec.replicas` of the Deployment; undefined while the HPA owns the count. */
+  readonly replicas?: number;
+  /** The HPA bounds, when an HPA is rendered. */
+  readonly autoscaling?: ResolvedAutoscaling;
+  /** PDB spec fields (without selector), when a PDB is rendered. */
+  readonly pdb?: Record<string, number | string>;
+}
+
+/**
+ * Resolves replicas, HPA and PDB:
+ * - no `replicas`, no `autoscaling`: HPA 1-5 at 80% CPU, no replica count (upstream default);
+ * - `replicas` alone: that count, no HPA;
+ * - `autoscaling: false`: no HPA, `replicas` (default 1);
+ * - both `replicas` and `autoscaling`: the HPA owns the count; `replicas` must lie within its bounds.
+ * PDB: `podDisruptionBudget` decides when given; otherwise the version's rule (always on 1.20; on 1.30 only
+ * when more than one replica is guaranteed).
+ */
+export function planScaling(scope: Construct, ctx: IstiodContext, input: ScalingInput): ScalingPlan {
+  if (input.replicas !== undefined) checkInt(scope, 'replicas', input.replicas, 0);
+  let replicas: number | undefined;
+  let autoscaling: ResolvedAutoscaling | undefined;
+  if (input.autoscaling === false) {
+    replicas = input.replicas ?? 1;
+  } else if (input.autoscaling !== undefined) {
+    autoscaling = resolveAutoscaling(scope, 'autoscaling', input.autoscaling);
+    if (input.replicas !== undefined && (input.replicas < autoscaling.minReplicas || input.replicas > autoscaling.maxReplicas)) {
+      fail(scope, 'replicas', input.replicas,
+        `conflicts with autoscaling (${autoscaling.minReplicas}-${autoscaling.maxReplicas}): give a count within those bounds, or drop one of the two`);
+    }
+  } else if (input.replicas !== undefined) {
+    replicas = input.replicas;
+  } else {
+    autoscaling = resolveAutoscaling(scope, 'autoscaling', {});
+  }
+
+  let pdb: Record<string, number | string> | undefined;
+  const p = input.podDisruptionBudget;
+  if (p === true || (p !== undefined && p !== false && typeof p === 'object')) {
+    pdb = resolvePdb(scope, 'podDisruptionBudget', p === true ? {} : p);
+  } else if (p !== undefined && p !== false) {
+    fail(scope, 'podDisruptionBudget', p, 'must be true, false or PodDisruptionBudgetOptions');
+  } else if (p === undefined) {
+    const guaranteed = autoscaling ? autoscaling.minReplicas : replicas ?? 1;
+    if (ctx.version.istiodPdbByDefault || guaranteed > 1) pdb = { minAvailable: 1 };
+  }
+  return { replicas, autoscaling, pdb };
+}
+
+/** Adds the HPA `istiod[-rev]` (autoscaling/v2, or v2beta2 for 1.20 on Kubernetes < 1.23). */
+export function addHpa(scope: Construct, ctx: IstiodContext, kubernetesMinor: number, a: ResolvedAutoscaling): ApiObject {
+  const metadata = ctx.meta(ctx.name);
+  const spec = {
+    maxReplicas: a.maxReplicas,
+    minReplicas: a.minReplicas,
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.name },
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization } } }],
+  };
+  const apiVersion = ctx.version.hpaApiVersion(kubernetesMinor);
+  if (apiVersion === KubeHorizontalPodAutoscalerV2.GVK.apiVersion) {
+    return new KubeHorizontalPodAutoscalerV2(scope, 'hpa', { metadata, spec });
+  }
+  return new ApiObject(scope, 'hpa', { apiVersion, kind: 'HorizontalPodAutoscaler', metadata, spec });
+}
+
+/** Adds the PDB `istiod[-rev]` selecting istiod's pods (policy/v1, or v1beta1 for 1.20 on Kubernetes < 1.21). */
+export function addPdb(scope: Construct, ctx: IstiodContext, kubernetesMinor: number, fields: Record<string, number | string>): ApiObject {
+  const metadata = ctx.meta(ctx.name);
+  const spec = { ...fields, selector: { matchLabels: ctx.selectorLabels } };
+  const apiVersion = ctx.version.pdbApiVersion(kubernetesMinor);
+  if (apiVersion === KubePodDisruptionBudget.GVK.apiVersion) {
+    const { minAvailable, maxUnavailable, unhealthyPodEvictionPolicy } = fields;
+    return new KubePodDisruptionBudget(scope, 'pdb', {
+      metadata,
+      spec: {
+        minAvailable: intOrString(minAvailable),
+        maxUnavailable: intOrString(maxUnavailable),
+        unhealthyPodEvictionPolicy: unhealthyPodEvictionPolicy as string | undefined,
+        selector: spec.selector,
+      },
+    });
+  }
+  return new ApiObject(scope, 'pdb', { apiVersion, kind: 'PodDisruptionBudget', metadata, spec });
+}
+
+function intOrString(v: number | string | undefined): IntOrString | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' ? IntOrString.fromNumber(v) : IntOrString.fromString(v);
+}
