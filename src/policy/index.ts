@@ -1,1 +1,6 @@
-export {};
+export type { IMeshNamespace } from './mesh-namespace';
+export type {
+  HttpMethod, ServiceAccountRef, AuthorizationSource, AuthorizationOperation, AuthorizationCondition, AuthorizationRule,
+} from './authorization';
+export * from './zero-trust-namespace';
+export * from './mesh-wide-mtls';

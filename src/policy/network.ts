@@ -1,0 +1,28 @@
+import { IntOrString, NetworkPolicyPeer, NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
+
+/** Label the API server sets on every namespace (Kubernetes 1.22+); it always equals the name. */
+export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * Peers that select namespace `ns`: one by the conventional `name` label (what the platforms and
+ * our own Namespaces carry), one by `kubernetes.io/metadata.name` (set by the API server, so it also
+ * matches namespaces nobody labelled, e.g. `kube-system`). Peers are ORed.
+ * @internal
+ */
+export function namespacePeers(ns: string, podLabels?: Record<string, string>): NetworkPolicyPeer[] {
+  const pod = podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {};
+  return [
+    { namespaceSelector: { matchLabels: { name: ns } }, ...pod },
+    { namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: ns } }, ...pod },
+  ];
+}
+
+/** @internal */
+export function tcpPorts(ports: number[]): NetworkPolicyPort[] {
+  return ports.map((p) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p) }));
+}
+
+/** Unique values, first occurrence order. @internal */
+export function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,420 @@
+import { ApiObject } from 'cdk8s';
+import { IntOrString, KubeNamespace, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import * as sec from '../../imports/security.istio.io';
+import { istioObject } from '../istio-object';
+import { Istiod } from '../istiod/istiod';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkUnique, fail, isHost } from '../validation';
+import { IstioVersion } from '../version';
+import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
+import { IMeshNamespace } from './mesh-namespace';
+import { namespacePeers, tcpPorts, uniq } from './network';
+
+/** A Pod Security Standard level. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+const LEVELS: ReadonlySet<string> = new Set(['privileged', 'baseline', 'restricted']);
+
+/**
+ * Pod Security Admission labels of the namespace (`pod-security.kubernetes.io/<mode>[-version]`).
+ */
+export interface PodSecurityOptions {
+  /**
+   * Level a pod must meet to be admitted. `baseline` and `restricted` need Istio CNI on the Istiod:
+   * without it injection adds the `istio-init` container, which needs NET_ADMIN and NET_RAW.
+   * @default - 'restricted' when the Istiod uses CNI, otherwise 'privileged'
+   */
+  readonly enforce?: PodSecurityLevel;
+  /** Policy version of `enforce`: `latest` or `v1.<minor>`. @default - no version label (latest) */
+  readonly enforceVersion?: string;
+  /** Level that produces warnings for users (e.g. on `kubectl apply`). @default 'restricted' */
+  readonly warn?: PodSecurityLevel;
+  /** Policy version of `warn`. @default - no version label (latest) */
+  readonly warnVersion?: string;
+  /** Level that is recorded in the audit log. @default 'restricted' */
+  readonly audit?: PodSecurityLevel;
+  /** Policy version of `audit`. @default - no version label (latest) */
+  readonly auditVersion?: string;
+}
+
+/** NetworkPolicy settings of a {@link ZeroTrustNamespace}. */
+export interface ZeroTrustNetworkPolicyOptions {
+  /**
+   * Restrict egress too. Workloads may then reach only their own namespace, DNS, istiod (15012),
+   * the allowed namespaces and what `egressNamespaces`/`egressCidrs` list. `false` leaves egress open.
+   * @default true
+   */
+  readonly restrictEgress?: boolean;
+  /** Further namespaces workloads may reach, e.g. an egress gateway's namespace. @default - none */
+  readonly egressNamespaces?: string[];
+  /** CIDR blocks workloads may reach, e.g. a database outside the cluster. @default - none */
+  readonly egressCidrs?: string[];
+}
+
+/** Settings of the namespace's `Sidecar` resource. */
+export interface ZeroTrustSidecarOptions {
+  /**
+   * Further hosts the proxies may reach, as `<namespace>/<host>` (`.` = this namespace, `*` = any),
+   * e.g. `istio-system/istio-egressgateway.istio-system.svc.cluster.local` or `*\/api.example.com`.
+   * @default - none
+   */
+  readonly hosts?: string[];
+}
+
+/** Something that lives in a namespace, e.g. an ingress gateway construct. */
+export interface INamespaced {
+  /** Its namespace. */
+  readonly namespace: string;
+}
+
+/** Props of {@link ZeroTrustNamespace}. */
+export interface ZeroTrustNamespaceProps {
+  /** The control plane; version, revision, trust domain, CNI and control-plane namespace come from it. */
+  readonly istiod: Istiod;
+  /** Namespace name (DNS-1123 label). */
+  readonly name: string;
+  /** Pod Security Admission levels. @default - see {@link PodSecurityOptions} */
+  readonly podSecurity?: PodSecurityOptions;
+  /**
+   * Namespaces of the ingress gateways that send traffic in (NetworkPolicy ingress). Gateway constructs
+   * exposing `namespace` are accepted. The AuthorizationPolicy still needs an `allow` rule for the
+   * gateway's identity.
+   * @default - none
+   */
+  readonly ingressGatewayNamespaces?: Array<string | INamespaced>;
+  /** Namespaces allowed in and out at the network level (NetworkPolicy ingress and egress). @default - none */
+  readonly allowedNamespaces?: string[];
+  /** NetworkPolicies: `false` for none. @default true (ingress and egress restricted) */
+  readonly networkPolicy?: boolean | ZeroTrustNetworkPolicyOptions;
+  /**
+   * A namespace-wide `Sidecar` limiting the proxies' egress to this namespace, the control-plane
+   * namespace and listed hosts. `true` for the first two only.
+   * @default false
+   */
+  readonly sidecar?: boolean | ZeroTrustSidecarOptions;
+  /** Extra labels of the Namespace (not the injection, `name` or Pod Security labels). @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations of the Namespace. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Options of {@link ZeroTrustNamespace.permissive}. */
+export interface PermissiveOptions {
+  /** Workloads (pod labels) that accept plain text as well as mTLS. Required: the namespace stays STRICT. */
+  readonly selector: Record<string, string>;
+  /** PeerAuthentication name. @default `<id>-permissive` */
+  readonly name?: string;
+}
+
+/** Options of {@link ZeroTrustNamespace.allow}. */
+export interface AllowOptions {
+  /** AuthorizationPolicy (and NetworkPolicy) name. @default - the id */
+  readonly name?: string;
+  /** Workloads (pod labels) the policy applies to. @default - every workload of the namespace */
+  readonly selector?: Record<string, string>;
+  /** Rules; a request is allowed when any rule matches. */
+  readonly rules: AuthorizationRule[];
+}
+
+/** Options of {@link ZeroTrustNamespace.allowMonitoring}. */
+export interface AllowMonitoringOptions {
+  /** Namespace of the scraper (Prometheus). @default - the control-plane namespace (`istiod.namespace`) */
+  readonly namespace?: string;
+  /** ServiceAccount of the scraper. @default 'prometheus' */
+  readonly serviceAccount?: string;
+  /**
+   * Application metrics ports the scraper reaches through the proxy with its own mesh identity
+   * (mTLS). Metrics merged by the agent on 15020 and Envoy's 15090 need no authorization rule.
+   * @default - none: only the NetworkPolicy for 15020 and 15090
+   */
+  readonly ports?: number[];
+  /** Workloads scraped. @default - every workload of the namespace */
+  readonly selector?: Record<string, string>;
+  /** Policy name. @default 'allow-monitoring' */
+  readonly name?: string;
+}
+
+/** Agent port serving merged metrics (and rewritten probes); bypasses the proxy's inbound capture. */
+export const AGENT_STATUS_PORT = 15020;
+/** Envoy's Prometheus port. */
+export const ENVOY_PROMETHEUS_PORT = 15090;
+
+const PSA = 'pod-security.kubernetes.io';
+const PSA_VERSION = /^(latest|v1\.(0|[1-9][0-9]?))$/;
+const SIDECAR_HOST_NS = /^(\.|\*|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+
+/**
+ * A namespace where the secure thing is the default: sidecar injection, STRICT mTLS, deny-all
+ * authorization with typed allow rules, default-deny NetworkPolicies and Pod Security labels.
+ *
+ * ```ts
+ * const trading = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
+ * trading.allow('trading-agent', { selector: { app: 'trading-agent' }, rules: [{ from: [{ namespaces: ['argocd'] }] }] });
+ * ```
+ */
+export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
+  /** Namespace name. */
+  public readonly name: string;
+  /** The control plane serving the namespace. */
+  public readonly istiod: Istiod;
+  /** Istio release (from the Istiod). */
+  public readonly version: IstioVersion;
+  /** Effective Pod Security `enforce` level. */
+  public readonly podSecurityEnforce: PodSecurityLevel;
+  /** Whether NetworkPolicies are rendered. */
+  public readonly networkPolicyEnabled: boolean;
+
+  private readonly authzNames = new Set<string>();
+  private readonly peerAuthNames = new Set<string>();
+  private readonly netpolNames = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
+    super(scope, id);
+    if (!props || !(props.istiod instanceof Istiod)) {
+      fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct serving the namespace');
+    }
+    this.istiod = props.istiod;
+    this.version = props.istiod.version;
+    this.name = checkDnsLabel(this, 'name', props.name);
+    if (this.name === this.istiod.namespace) {
+      fail(this, 'name', this.name, `must not be the control-plane namespace of ${this.istiod.node.path}`);
+    }
+
+    const psa = this.podSecurityLabels(props.podSecurity ?? {});
+    this.podSecurityEnforce = psa.enforce;
+
+    const userLabels = checkLabels(this, 'labels', props.labels) ?? {};
+    const injection = this.istiod.namespaceInjectionLabels();
+    for (const key of Object.keys(userLabels)) {
+      if (key === 'name' || key === 'istio-injection' || key === 'istio.io/rev' || key.startsWith(`${PSA}/`)) {
+        fail(this, 'labels', key, 'must not set "name", the injection labels or Pod Security labels: they come from name, istiod and podSecurity');
+      }
+    }
+    new KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.name,
+        labels: { ...userLabels, name: this.name, ...injection, ...psa.labels },
+        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
+      },
+    });
+
+    // mTLS: STRICT for every workload of the namespace.
+    this.peerAuthNames.add('default');
+    istioObject(this, 'PeerAuthentication', this.version, 'PeerAuthentication', { name: 'default', namespace: this.name }, {
+      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.STRICT },
+    });
+
+    // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
+    this.authzNames.add('default-deny');
+    istioObject(this, 'DefaultDeny', this.version, 'AuthorizationPolicy', { name: 'default-deny', namespace: this.name }, {
+      action: sec.AuthorizationPolicySpecAction.ALLOW,
+    });
+
+    const np = props.networkPolicy ?? true;
+    this.networkPolicyEnabled = np !== false;
+    if (np !== false) this.renderNetworkPolicies(np === true ? {} : np, props);
+    if (np === false && (props.allowedNamespaces || props.ingressGatewayNamespaces)) {
+      fail(this, 'networkPolicy', false, 'must be on (true or options) when allowedNamespaces or ingressGatewayNamespaces are given: they only feed the NetworkPolicies');
+    }
+
+    if (props.sidecar) this.renderSidecar(props.sidecar === true ? {} : props.sidecar);
+  }
+
+  /**
+   * Lets the selected workloads accept plain text as well as mTLS (PeerAuthentication PERMISSIVE),
+   * e.g. a legacy service called from outside the mesh. The rest of the namespace stays STRICT.
+   */
+  public permissive(id: string, options: PermissiveOptions): ApiObject {
+    const name = checkDnsSubdomain(this, `permissive(${id}).name`, options?.name ?? `${id}-permissive`);
+    const selector = options?.selector;
+    if (!selector || Object.keys(selector).length === 0) {
+      fail(this, `permissive(${id}).selector`, selector, 'must select the workloads by at least one pod label; the namespace-wide policy stays STRICT');
+    }
+    checkLabels(this, `permissive(${id}).selector`, selector);
+    checkUnique(this, `permissive(${id}).name`, name, this.peerAuthNames, 'PeerAuthentication names');
+    return istioObject(this, `Permissive-${id}`, this.version, 'PeerAuthentication', { name, namespace: this.name }, {
+      selector: { matchLabels: { ...selector } },
+      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.PERMISSIVE },
+    });
+  }
+
+  /**
+   * Adds an ALLOW AuthorizationPolicy. When NetworkPolicies are on, a NetworkPolicy of the same name
+   * opens the network path from the namespaces and addresses the rules name (on the rule's ports when
+   * every operation names ports), so the two layers never disagree.
+   */
+  public allow(id: string, options: AllowOptions): ApiObject {
+    const f = `allow(${id})`;
+    const name = checkDnsSubdomain(this, `${f}.name`, options?.name ?? id);
+    if (!options || !Array.isArray(options.rules) || options.rules.length === 0) {
+      fail(this, `${f}.rules`, options?.rules, 'must be a non-empty list of rules (the namespace already denies everything else)');
+    }
+    const selector = options.selector;
+    if (selector !== undefined) {
+      if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
+      checkLabels(this, `${f}.selector`, selector);
+    }
+    const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain));
+    checkUnique(this, `${f}.name`, name, this.authzNames, 'AuthorizationPolicy names');
+    const policy = istioObject(this, `Allow-${id}`, this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
+      ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+      action: sec.AuthorizationPolicySpecAction.ALLOW,
+      rules: rendered.map((r) => r.rule),
+    });
+
+    if (this.networkPolicyEnabled) {
+      const ingress: NetworkPolicyIngressRule[] = [];
+      for (const { reach } of rendered) {
+        const namespaces = uniq(reach.namespaces).filter((n) => n !== this.name);
+        const from = [...namespaces.flatMap((n) => namespacePeers(n)), ...uniq(reach.cidrs).map((cidr) => ({ ipBlock: { cidr } }))];
+        if (from.length === 0) continue;
+        ingress.push({ from, ...(reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {}) });
+      }
+      if (ingress.length > 0) {
+        checkUnique(this, `${f}.name`, name, this.netpolNames, 'NetworkPolicy names');
+        new KubeNetworkPolicy(this, `AllowNetwork-${id}`, {
+          metadata: { name, namespace: this.name },
+          spec: { podSelector: selector ? { matchLabels: { ...selector } } : {}, policyTypes: ['Ingress'], ingress },
+        });
+      }
+    }
+    return policy;
+  }
+
+  /**
+   * Lets Prometheus scrape the namespace under STRICT mTLS and deny-all:
+   * - NetworkPolicy `allow-monitoring` from the scraper's namespace to 15020 (metrics merged by the
+   *   agent; the port bypasses the proxy, so neither mTLS nor authorization applies), 15090 (Envoy) and `ports`;
+   * - when `ports` are given, an AuthorizationPolicy allowing the scraper's principal
+   *   `<trustDomain>/ns/<namespace>/sa/<serviceAccount>` to them (for a Prometheus with mesh certificates).
+   */
+  public allowMonitoring(options: AllowMonitoringOptions = {}): void {
+    const f = 'allowMonitoring';
+    const ns = checkDnsLabel(this, `${f}.namespace`, options.namespace ?? this.istiod.namespace);
+    const sa: ServiceAccountRef = { namespace: ns, name: checkDnsSubdomain(this, `${f}.serviceAccount`, options.serviceAccount ?? 'prometheus') };
+    const name = checkDnsSubdomain(this, `${f}.name`, options.name ?? 'allow-monitoring');
+    const selector = checkLabels(this, `${f}.selector`, options.selector);
+    if (options.ports !== undefined && (!Array.isArray(options.ports) || options.ports.length === 0)) {
+      fail(this, `${f}.ports`, options.ports, 'must be a non-empty list of ports when given');
+    }
+    let ports: number[] | undefined;
+    if (options.ports) {
+      const { rule, reach } = renderRule(this, `${f}`, { from: [{ serviceAccounts: [sa] }], to: [{ ports: options.ports }] }, this.istiod.trustDomain);
+      ports = reach.ports;
+      checkUnique(this, `${f}.name`, name, this.authzNames, 'AuthorizationPolicy names');
+      istioObject(this, 'AllowMonitoring', this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
+        ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+        action: sec.AuthorizationPolicySpecAction.ALLOW,
+        rules: [rule],
+      });
+    }
+    if (this.networkPolicyEnabled) {
+      checkUnique(this, `${f}.name`, name, this.netpolNames, 'NetworkPolicy names');
+      new KubeNetworkPolicy(this, 'AllowMonitoringNetwork', {
+        metadata: { name, namespace: this.name },
+        spec: {
+          podSelector: selector ? { matchLabels: { ...selector } } : {},
+          policyTypes: ['Ingress'],
+          ingress: [{ from: namespacePeers(ns), ports: tcpPorts(uniq([AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, ...(ports ?? [])])) }],
+        },
+      });
+    }
+  }
+
+  private podSecurityLabels(o: PodSecurityOptions): { enforce: PodSecurityLevel; labels: Record<string, string> } {
+    const labels: Record<string, string> = {};
+    const level = (mode: 'enforce' | 'warn' | 'audit', v: PodSecurityLevel | undefined, dflt: PodSecurityLevel): PodSecurityLevel => {
+      const l = v ?? dflt;
+      if (!LEVELS.has(l)) fail(this, `podSecurity.${mode}`, l, 'must be "privileged", "baseline" or "restricted"');
+      labels[`${PSA}/${mode}`] = l;
+      const version = o[`${mode}Version`];
+      if (version !== undefined) {
+        if (typeof version !== 'string' || !PSA_VERSION.test(version)) fail(this, `podSecurity.${mode}Version`, version, 'must be "latest" or a Kubernetes minor version such as "v1.28"');
+        labels[`${PSA}/${mode}-version`] = version;
+      }
+      return l;
+    };
+    const enforce = level('enforce', o.enforce, this.istiod.cni ? 'restricted' : 'privileged');
+    level('warn', o.warn, 'restricted');
+    level('audit', o.audit, 'restricted');
+    if (enforce !== 'privileged' && !this.istiod.cni) {
+      fail(this, 'podSecurity.enforce', enforce,
+        `must be "privileged" while ${this.istiod.node.path} injects the istio-init container (Istio CNI off): ` +
+        'istio-init needs the NET_ADMIN and NET_RAW capabilities, which "baseline" and "restricted" forbid, so no injected pod would start. ' +
+        'Fix: enable Istio CNI on the Istiod (cni: true; istio-init becomes the unprivileged istio-validation), or set podSecurity.enforce to "privileged"');
+    }
+    return { enforce, labels };
+  }
+
+  private renderNetworkPolicies(o: ZeroTrustNetworkPolicyOptions, props: ZeroTrustNamespaceProps): void {
+    const restrictEgress = o.restrictEgress ?? true;
+    const gatewayNs = uniq((props.ingressGatewayNamespaces ?? []).map((g, i) => {
+      const n = typeof g === 'string' ? g : g?.namespace;
+      return checkDnsLabel(this, `ingressGatewayNamespaces[${i}]`, n as string);
+    }));
+    const allowed = this.namespaceList('allowedNamespaces', props.allowedNamespaces);
+    const egressNs = this.namespaceList('networkPolicy.egressNamespaces', o.egressNamespaces);
+    const cidrs = (o.egressCidrs ?? []).map((c, i) => checkCidr(this, `networkPolicy.egressCidrs[${i}]`, c));
+    if (!restrictEgress && (o.egressNamespaces || o.egressCidrs)) {
+      fail(this, 'networkPolicy.restrictEgress', false, 'must be true when egressNamespaces or egressCidrs are given (with open egress they change nothing)');
+    }
+
+    const types = restrictEgress ? ['Ingress', 'Egress'] : ['Ingress'];
+    this.netpolNames.add('default-deny');
+    new KubeNetworkPolicy(this, 'NetworkPolicyDefaultDeny', {
+      metadata: { name: 'default-deny', namespace: this.name },
+      spec: { podSelector: {}, policyTypes: types },
+    });
+
+    const ingress: NetworkPolicyIngressRule[] = [{ from: [{ podSelector: {} }] }];
+    if (gatewayNs.length > 0) ingress.push({ from: gatewayNs.flatMap((n) => namespacePeers(n)) });
+    if (allowed.length > 0) ingress.push({ from: allowed.flatMap((n) => namespacePeers(n)) });
+
+    const egress: NetworkPolicyEgressRule[] = [];
+    if (restrictEgress) {
+      egress.push({ to: [{ podSelector: {} }] });
+      egress.push({
+        to: namespacePeers('kube-system', { 'k8s-app': 'kube-dns' }),
+        ports: [
+          { protocol: 'UDP', port: IntOrString.fromNumber(53) },
+          { protocol: 'TCP', port: IntOrString.fromNumber(53) },
+        ],
+      });
+      // xDS and certificates; 15017 (webhook) is only called by the API server.
+      egress.push({ to: namespacePeers(this.istiod.namespace), ports: tcpPorts([15012]) });
+      const out = uniq([...allowed, ...egressNs]);
+      if (out.length > 0) egress.push({ to: out.flatMap((n) => namespacePeers(n)) });
+      if (cidrs.length > 0) egress.push({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) });
+    }
+    this.netpolNames.add('allow-baseline');
+    new KubeNetworkPolicy(this, 'NetworkPolicyBaseline', {
+      metadata: { name: 'allow-baseline', namespace: this.name },
+      spec: { podSelector: {}, policyTypes: types, ingress, ...(restrictEgress ? { egress } : {}) },
+    });
+  }
+
+  private namespaceList(field: string, list: string[] | undefined): string[] {
+    const seen = new Set<string>();
+    return (list ?? []).map((n, i) => {
+      checkDnsLabel(this, `${field}[${i}]`, n);
+      if (n === this.name) fail(this, `${field}[${i}]`, n, 'must name another namespace: traffic within the namespace is always allowed');
+      checkUnique(this, `${field}[${i}]`, n, seen, 'namespaces');
+      return n;
+    });
+  }
+
+  private renderSidecar(o: ZeroTrustSidecarOptions): void {
+    const extra = (o.hosts ?? []).map((h, i) => {
+      const slash = typeof h === 'string' ? h.indexOf('/') : -1;
+      const ns = slash > 0 ? h.slice(0, slash) : '';
+      const host = slash > 0 ? h.slice(slash + 1) : '';
+      if (slash <= 0 || !SIDECAR_HOST_NS.test(ns) || !isHost(host)) {
+        fail(this, `sidecar.hosts[${i}]`, h, 'must be "<namespace>/<host>" where namespace is a namespace name, "." (this one), "*" (any) or "~" (none) and host a DNS name optionally starting with "*", e.g. "istio-system/*" or "*/api.example.com"');
+      }
+      return h;
+    });
+    istioObject(this, 'Sidecar', this.version, 'Sidecar', { name: 'default', namespace: this.name }, {
+      egress: [{ hosts: uniq(['./*', `${this.istiod.namespace}/*`, ...extra]) }],
+    });
+  }
+}

@@ -1,0 +1,235 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as net from '../../imports/networking.istio.io';
+import { istioObject } from '../istio-object';
+import { checkMeshNamespace, IMeshNamespace } from '../policy/mesh-namespace';
+import { checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkPort, fail, IstioValidationError } from '../validation';
+import { IstioVersion } from '../version';
+import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';
+import { checkPercent, HttpMatch, renderHttpMatch, renderRouteOptions, RouteOptions } from './http';
+import { renderTrafficPolicy, TrafficPolicyOptions } from './traffic-policy';
+
+/** One version of the service: a DestinationRule subset. */
+export interface CanarySubset {
+  /** Version, the default subset name and `version` label value. */
+  readonly version: string;
+  /** Subset name (DNS-1123 label). @default - the version */
+  readonly name?: string;
+  /** Pod labels selecting this version. @default { version: <version> } */
+  readonly labels?: Record<string, string>;
+  /**
+   * Share of traffic, an integer 0-100. Stable and canary must sum to 100.
+   * @default - canary: 0; stable: 100 minus the canary weight
+   */
+  readonly weight?: number;
+}
+
+/** Requests matching `match` go to one subset, whatever the weights. */
+export interface CanaryMatch extends HttpMatch {
+  /** Name of the subset (stable or canary) matching requests go to. */
+  readonly subset: string;
+}
+
+/** Mirroring (shadow traffic) to a subset; responses of the mirror are dropped. */
+export interface MirrorOptions {
+  /** Subset receiving the copies. */
+  readonly subset: string;
+  /** Share of requests mirrored (0-100). @default 100 */
+  readonly percentage?: number;
+}
+
+/** Props of {@link CanaryRoute}. */
+export interface CanaryRouteProps extends RouteOptions {
+  /** Namespace of the route: a ZeroTrustNamespace or `{ istiod, name }`; the Istio version comes from its Istiod. */
+  readonly namespace: IMeshNamespace;
+  /** The service host, e.g. `trading-agent-service` (no wildcard). */
+  readonly host: string;
+  /** Service port of the destinations. @default - none (Istio picks the only port) */
+  readonly port?: number;
+  /** The current version. */
+  readonly stable: CanarySubset;
+  /** The new version. */
+  readonly canary: CanarySubset;
+  /** Request overrides, tried in order before the weighted split. @default - none */
+  readonly matches?: CanaryMatch[];
+  /** Traffic policy of the DestinationRule (applies to both subsets). @default - none */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+  /** Mirroring. @default - none */
+  readonly mirror?: MirrorOptions;
+  /** Ingress gateways exposing the route (north-south). @default - none: in-mesh only */
+  readonly gateways?: GatewayRef[];
+  /** External hosts served through the gateways, e.g. `trading.example.com`. @default - none */
+  readonly externalHosts?: string[];
+  /** Route in-mesh (east-west) traffic too. @default true */
+  readonly meshTraffic?: boolean;
+  /**
+   * Rollout plan: canary weights of successive steps, strictly increasing integers 0-100
+   * (e.g. `[10, 25, 50, 100]`). Documentation and input of {@link CanaryRoute.chartAtStep}; the
+   * rendered weights are always `canary.weight`.
+   * @default - none
+   */
+  readonly steps?: number[];
+  /** Name of both objects. @default - the construct id */
+  readonly name?: string;
+  /** Name of the DestinationRule. @default - `name` */
+  readonly destinationRuleName?: string;
+  /** Name of the VirtualService. @default - `name` */
+  readonly virtualServiceName?: string;
+}
+
+/** One step of a rollout plan. */
+export interface CanaryStep {
+  /** Index in `steps`. */
+  readonly index: number;
+  /** Weight of the stable subset. */
+  readonly stableWeight: number;
+  /** Weight of the canary subset. */
+  readonly canaryWeight: number;
+}
+
+/**
+ * Weighted canary (or A/B) routing between two versions of a service: a DestinationRule with one
+ * subset per version and a VirtualService that splits by weight after the match overrides.
+ */
+export class CanaryRoute extends Construct {
+  /**
+   * The props of step `index` of `props.steps`: the canary weight becomes `steps[index]`, the
+   * stable weight `100 - steps[index]`; everything else is unchanged.
+   */
+  public static atStep(props: CanaryRouteProps, index: number): CanaryRouteProps {
+    const steps = props.steps ?? [];
+    if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
+      throw new IstioValidationError('CanaryRoute.atStep', 'index', index,
+        steps.length === 0 ? 'needs props.steps: the route has no rollout plan' : `must be an integer from 0 to ${steps.length - 1} (props.steps has ${steps.length} steps)`);
+    }
+    return { ...props, stable: { ...props.stable, weight: undefined }, canary: { ...props.canary, weight: steps[index] } };
+  }
+
+  /** Istio release (from the namespace's Istiod). */
+  public readonly version: IstioVersion;
+  /** The DestinationRule. */
+  public readonly destinationRule: ApiObject;
+  /** The VirtualService. */
+  public readonly virtualService: ApiObject;
+  /** Rendered stable weight. */
+  public readonly stableWeight: number;
+  /** Rendered canary weight. */
+  public readonly canaryWeight: number;
+  /** The rollout plan. */
+  public readonly plan: CanaryStep[];
+
+  private readonly props: CanaryRouteProps;
+
+  public constructor(scope: Construct, id: string, props: CanaryRouteProps) {
+    super(scope, id);
+    this.props = props;
+    const ns = checkMeshNamespace(this, 'namespace', props?.namespace);
+    this.version = ns.istiod.version;
+    const host = checkHost(this, 'host', props.host, { allowWildcard: false });
+    const port = props.port === undefined ? undefined : checkPort(this, 'port', props.port);
+    const name = checkDnsSubdomain(this, 'name', props.name ?? id);
+    const drName = checkDnsSubdomain(this, 'destinationRuleName', props.destinationRuleName ?? name);
+    const vsName = checkDnsSubdomain(this, 'virtualServiceName', props.virtualServiceName ?? name);
+
+    // Subsets and weights.
+    const stable = this.subset('stable', props.stable);
+    const canary = this.subset('canary', props.canary);
+    if (canary.name === stable.name) fail(this, 'canary.name', canary.name, `subset names must be unique; stable is already "${stable.name}" (set name or version)`);
+    const canaryWeight = props.canary.weight === undefined ? 0 : checkInt(this, 'canary.weight', props.canary.weight, 0, 100);
+    const stableWeight = props.stable.weight === undefined ? 100 - canaryWeight : checkInt(this, 'stable.weight', props.stable.weight, 0, 100);
+    if (stableWeight + canaryWeight !== 100) {
+      fail(this, 'stable.weight', stableWeight, `must make the weights sum to 100 with canary.weight ${canaryWeight} (our policy; Istio only needs a non-zero total): use ${100 - canaryWeight} or omit it`);
+    }
+    this.stableWeight = stableWeight;
+    this.canaryWeight = canaryWeight;
+    this.plan = this.checkSteps(props.steps);
+    const subsetNames = [stable.name, canary.name];
+    const knownSubset = (field: string, s: string) => {
+      if (!subsetNames.includes(s)) fail(this, field, s, `must name a subset of this route: ${subsetNames.map((n) => `"${n}"`).join(' or ')}`);
+      return s;
+    };
+
+    // Hosts and gateways.
+    const mesh = props.meshTraffic ?? true;
+    const external = props.externalHosts ?? [];
+    if (props.externalHosts !== undefined && !props.gateways) fail(this, 'externalHosts', props.externalHosts, 'needs gateways: external hosts are only reachable through an ingress gateway');
+    if (!mesh && !props.gateways) fail(this, 'meshTraffic', false, 'must be true when no gateways are given: the route would apply nowhere');
+    if (external.length > 0) checkRouteHosts(this, 'externalHosts', external, mesh);
+    if (external.some((h) => h === host)) fail(this, 'externalHosts', host, 'must not repeat host (it is always routed in the mesh)');
+    const hosts = mesh ? [host, ...external] : external;
+    const gateways = props.gateways === undefined ? undefined : resolveGateways(this, 'gateways', props.gateways, ns.name, 'externalHosts', external);
+    if (gateways && external.length === 0) fail(this, 'externalHosts', props.externalHosts, 'must list the external hosts served through the gateways');
+
+    // Route options shared by every HTTP route.
+    const options = renderRouteOptions(this, props);
+    const dest = (subset: string): net.VirtualServiceSpecHttpRouteDestination => ({ host, subset, ...(port ? { port: { number: port } } : {}) });
+    let mirror: Pick<net.VirtualServiceSpecHttp, 'mirror' | 'mirrorPercentage'> = {};
+    if (props.mirror !== undefined) {
+      const subset = knownSubset('mirror.subset', props.mirror?.subset);
+      mirror = {
+        mirror: dest(subset),
+        ...(props.mirror.percentage !== undefined ? { mirrorPercentage: { value: checkPercent(this, 'mirror.percentage', props.mirror.percentage) } } : {}),
+      };
+    }
+
+    const http: net.VirtualServiceSpecHttp[] = (props.matches ?? []).map((m, i) => {
+      const subset = knownSubset(`matches[${i}].subset`, m?.subset);
+      const { subset: _subset, ...criteria } = m;
+      return { match: [renderHttpMatch(this, `matches[${i}]`, criteria)], route: [{ destination: dest(subset) }], ...options, ...mirror };
+    });
+    http.push({
+      route: [
+        { destination: dest(stable.name), weight: stableWeight },
+        { destination: dest(canary.name), weight: canaryWeight },
+      ],
+      ...options,
+      ...mirror,
+    });
+
+    this.destinationRule = istioObject(this, 'DestinationRule', this.version, 'DestinationRule', { name: drName, namespace: ns.name }, {
+      host,
+      ...(props.trafficPolicy !== undefined ? { trafficPolicy: renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy) } : {}),
+      subsets: [stable, canary].map((s) => ({ name: s.name, labels: s.labels })),
+    });
+    this.virtualService = istioObject(this, 'VirtualService', this.version, 'VirtualService', { name: vsName, namespace: ns.name }, {
+      hosts,
+      ...(gateways ? { gateways: mesh ? [...gateways, 'mesh'] : gateways } : {}),
+      http,
+    });
+  }
+
+  /**
+   * A new chart holding this route at step `index` of its plan (weights `100 - steps[index]` and
+   * `steps[index]`), so a GitOps pipeline can commit the rollout one step at a time.
+   * @param index index in `steps`
+   * @param scope where to create the chart @default - a new App
+   */
+  public chartAtStep(index: number, scope?: Construct): Chart {
+    const props = CanaryRoute.atStep(this.props, index);
+    const chart = new Chart(scope ?? new App(), `${this.node.id}-step-${index}`, { disableResourceNameHashes: true });
+    new CanaryRoute(chart, this.node.id, { ...props, name: this.props.name ?? this.node.id });
+    return chart;
+  }
+
+  private subset(field: 'stable' | 'canary', s: CanarySubset): { name: string; labels: Record<string, string> } {
+    if (!s || typeof s.version !== 'string' || s.version.length === 0) fail(this, `${field}.version`, s?.version, 'must be a non-empty version such as "v1"');
+    const labels = s.labels ?? { version: s.version };
+    if (Object.keys(labels).length === 0) fail(this, `${field}.labels`, labels, 'must select the version\'s pods by at least one label');
+    checkLabels(this, `${field}.labels`, labels);
+    const name = s.name ?? s.version;
+    if (s.name === undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      fail(this, `${field}.version`, name, 'must be a DNS-1123 label to serve as subset name, or set name');
+    }
+    return { name: checkDnsLabel(this, `${field}.name`, name), labels: { ...labels } };
+  }
+
+  private checkSteps(steps: number[] | undefined): CanaryStep[] {
+    if (steps === undefined) return [];
+    if (!Array.isArray(steps) || steps.length === 0) fail(this, 'steps', steps, 'must be a non-empty list of canary weights when given');
+    steps.forEach((s, i) => {
+      checkInt(this, `steps[${i}]`, s, 0, 100);
+      if (i > 0 && s <= steps[i - 1]) fail(this, `steps[${i}]`, s, `must be greater than the previous step ${steps[i - 1]}: steps are strictly increasing canary weights`);
+    });
+    return steps.map((s, index) => ({ index, stableWeight: 100 - s, canaryWeight: s }));
+  }
+}

@@ -1,0 +1,97 @@
+import { IConstruct } from 'constructs';
+import { checkHost, fail, isDnsLabel, isDnsSubdomain } from '../validation';
+
+/**
+ * An Istio `Gateway` a route can attach to (north-south exposure). The gateway constructs' binding
+ * class implements it; any object with these two properties works.
+ */
+export interface IGatewayBinding {
+  /** `<namespace>/<name>` of the Istio Gateway object. */
+  readonly gatewayRef: string;
+  /** Hosts the Gateway's servers accept (`*`, `*.example.com`, `ns/host` …). */
+  readonly hosts: string[];
+}
+
+/** A gateway given to a route: a binding, or a reference string `name` (same namespace) or `namespace/name`. */
+export type GatewayRef = IGatewayBinding | string;
+
+function parseRef(ref: unknown): { ns?: string; name: string } | undefined {
+  if (typeof ref !== 'string') return undefined;
+  const parts = ref.split('/');
+  if (parts.length === 1 && isDnsSubdomain(parts[0]) && parts[0] !== 'mesh') return { name: parts[0] };
+  if (parts.length === 2 && isDnsLabel(parts[0]) && isDnsSubdomain(parts[1])) return { ns: parts[0], name: parts[1] };
+  return undefined;
+}
+
+/** True when `pattern` (possibly `*` or `*suffix`) matches `host`. */
+function wildcardMatch(pattern: string, host: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return host.endsWith(pattern.slice(1));
+  return pattern === host;
+}
+
+/** True when two host patterns can both match some host. */
+export function hostsIntersect(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return wildcardMatch(x, y) || wildcardMatch(y, x);
+}
+
+/**
+ * Validates a route's gateways and returns their references. When every gateway is a binding, each
+ * external host must match a host some gateway exposes to the route's namespace.
+ * @internal
+ */
+export function resolveGateways(scope: IConstruct, field: string, gateways: GatewayRef[], routeNamespace: string, hostsField: string, hosts: string[]): string[] {
+  if (!Array.isArray(gateways) || gateways.length === 0) fail(scope, field, gateways, 'must be a non-empty list of gateways when given');
+  const exposed: string[] = [];
+  let allBindings = true;
+  const refs = gateways.map((g, i) => {
+    if (typeof g === 'string') {
+      if (!parseRef(g)) {
+        fail(scope, `${field}[${i}]`, g, 'must be a Gateway reference "<namespace>/<name>" or "<name>" (same namespace); for in-mesh traffic use the mesh option, not "mesh"');
+      }
+      allBindings = false;
+      return g;
+    }
+    const parsed = parseRef(g?.gatewayRef);
+    if (!parsed?.ns) fail(scope, `${field}[${i}].gatewayRef`, g?.gatewayRef, 'must be "<namespace>/<name>" of an Istio Gateway');
+    if (!Array.isArray(g.hosts) || g.hosts.length === 0) fail(scope, `${field}[${i}].hosts`, g.hosts, 'must list the hosts the Gateway accepts');
+    for (const h of g.hosts) {
+      const slash = h.indexOf('/');
+      if (slash < 0) { exposed.push(h); continue; }
+      const ns = h.slice(0, slash);
+      if (ns === '*' || ns === routeNamespace || (ns === '.' && parsed.ns === routeNamespace)) exposed.push(h.slice(slash + 1));
+    }
+    return g.gatewayRef;
+  });
+  const seen = new Set<string>();
+  refs.forEach((r, i) => {
+    if (seen.has(r)) fail(scope, `${field}[${i}]`, r, 'gateways must be unique');
+    seen.add(r);
+  });
+  if (allBindings) {
+    hosts.forEach((h, i) => {
+      if (!exposed.some((e) => hostsIntersect(e, h))) {
+        fail(scope, `${hostsField}[${i}]`, h, `must match a host the gateways expose to namespace ${routeNamespace} (${exposed.join(', ') || 'none'}); otherwise no request reaches the route`);
+      }
+    });
+  }
+  return refs;
+}
+
+/**
+ * Validates VirtualService hosts (unique, DNS names with optional leading wildcard; `*` only without mesh).
+ * @internal
+ */
+export function checkRouteHosts(scope: IConstruct, field: string, hosts: string[], mesh: boolean): string[] {
+  if (!Array.isArray(hosts) || hosts.length === 0) fail(scope, field, hosts, 'must list at least one host');
+  const seen = new Set<string>();
+  hosts.forEach((h, i) => {
+    checkHost(scope, `${field}[${i}]`, h);
+    if (h === '*' && mesh) fail(scope, `${field}[${i}]`, h, 'must not be "*" for in-mesh routing (Istio refuses a wildcard host bound to the mesh): name the host, or route through a gateway only');
+    if (seen.has(h)) fail(scope, `${field}[${i}]`, h, 'hosts must be unique');
+    seen.add(h);
+  });
+  return hosts;
+}
