@@ -1,0 +1,502 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { chartLabels, sortLabels } from '../base/labels';
+import { Istiod } from '../istiod/istiod';
+import { checkDnsLabel, checkInt, checkLabels, fail } from '../validation';
+import { IstioVersion } from '../version';
+import {
+  AutoscalingOptions,
+  PodDisruptionBudgetOptions,
+  ResourcePreset,
+  SchedulingOptions,
+  resolveAutoscaling,
+  resolvePdb,
+} from '../workload';
+import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
+import { GatewayPort, ResolvedServicePort, resolveServicePorts } from './ports';
+import { GatewayService, GatewayServiceType } from './service';
+
+/** Name of the upstream chart these gateways follow (gives `helm.sh/chart: gateway-<tag>`). */
+const CHART = 'gateway';
+
+/** Port of the gateway proxy's readiness/status endpoint. */
+export const GATEWAY_STATUS_PORT = 15021;
+/** Port where the proxy serves Envoy's Prometheus stats. */
+export const GATEWAY_ENVOY_PROM_PORT = 15090;
+
+/**
+ * Labels, annotations and keys a user may not set, because the gateway's injection or selection
+ * depends on them.
+ */
+const RESERVED_LABELS = ['app', 'istio', 'sidecar.istio.io/inject', 'istio.io/rev'];
+const RESERVED_POD_ANNOTATIONS = ['inject.istio.io/templates', 'sidecar.istio.io/inject'];
+
+/** Props shared by {@link IngressGateway} and {@link EgressGateway}. */
+export interface GatewayWorkloadProps extends SchedulingOptions {
+  /** The control plane that injects this gateway; version, revision and injection labels come from it. */
+  readonly istiod: Istiod;
+
+  /**
+   * Name of the Deployment, Service, ServiceAccount, Role, RoleBinding and HPA (the Helm release name
+   * upstream). A DNS-1123 label that starts with a letter (it names a Service).
+   * @default 'istio-ingressgateway' (IngressGateway) / 'istio-egressgateway' (EgressGateway)
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace the gateway runs in.
+   * @default 'istio-ingress' (IngressGateway) / 'istio-egress' (EgressGateway)
+   */
+  readonly namespace?: string;
+
+  /**
+   * Emit a Namespace object for `namespace`, labelled for injection by `istiod`. Never emitted when
+   * `namespace` is the control plane's namespace (the base owns that one), nor twice in one chart.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * Selector labels of the gateway pods, merged over the chart's defaults `app: <name>` and
+   * `istio: <name without an "istio-" prefix>`. Istio `Gateway` resources bound with
+   * {@link GatewayWorkload.addGateway} select on exactly these.
+   * @default { app: <name>, istio: <name without "istio-"> }
+   */
+  readonly selectorLabels?: Record<string, string>;
+
+  /**
+   * How the gateway is exposed.
+   * @default GatewayService.loadBalancer() (IngressGateway) / GatewayService.clusterIP() (EgressGateway)
+   */
+  readonly service?: GatewayService;
+
+  /**
+   * Ports the Service exposes besides `status-port` 15021, `http2` 80 and `https` 443.
+   * Names follow Istio's protocol-prefix convention (`tcp-postgres`).
+   * @default - none
+   */
+  readonly ports?: GatewayPort[];
+
+  /**
+   * Fixed replica count; turns the HPA off (giving both `replicas` and `autoscaling` is an error).
+   * @default - no replicas field; the HPA scales 1-5
+   */
+  readonly replicas?: number;
+
+  /**
+   * Horizontal pod autoscaling, or `false` for none (then the Deployment runs 1 replica unless
+   * `replicas` says otherwise).
+   * @default { minReplicas: 1, maxReplicas: 5, targetCpuUtilization: 80 }
+   */
+  readonly autoscaling?: AutoscalingOptions | false;
+
+  /**
+   * PodDisruptionBudget: `true` (minAvailable 1) or options to render one.
+   * @default false (the chart renders none)
+   */
+  readonly podDisruptionBudget?: PodDisruptionBudgetOptions | boolean;
+
+  /** Resources of the proxy container. @default ResourcePreset.proxyDefault() (100m/128Mi, limits 2000m/1024Mi) */
+  readonly resources?: ResourcePreset;
+
+  /**
+   * Labels added to every object and to the pods (`app` and `istio` belong to `selectorLabels`).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+
+  /** Extra labels of the pods only. @default - none */
+  readonly podLabels?: Record<string, string>;
+
+  /**
+   * Extra pod annotations, merged over the chart's (Prometheus scraping, injection template `gateway`);
+   * the injection annotations themselves cannot be changed.
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+
+  /** Extra labels of the Service. @default - none */
+  readonly serviceLabels?: Record<string, string>;
+
+  /** Extra annotations of the Service (besides MetalLB's, which `service` sets). @default - none */
+  readonly serviceAnnotations?: Record<string, string>;
+
+  /** Seconds a terminating gateway pod gets to drain. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** Per-kind defaults a subclass passes to {@link GatewayWorkload}. @internal */
+export interface GatewayWorkloadDefaults {
+  readonly name: string;
+  readonly namespace: string;
+  readonly service: GatewayService;
+}
+
+const createdNamespaces = new WeakMap<Chart, Set<string>>();
+
+/**
+ * An Istio gateway as Istio's `gateway` chart renders it for the chosen version: ServiceAccount,
+ * Role and RoleBinding (secret access for TLS credentials), Service, a Deployment whose `istio-proxy`
+ * container is `image: auto` and is filled in by the control plane's `gateway` injection template,
+ * HPA and an optional PDB.
+ *
+ * Deliberate difference from upstream: the pod sets `seccompProfile: RuntimeDefault`, so the injected
+ * pod meets the Pod Security Standard `restricted` (upstream stops at `baseline`).
+ */
+export abstract class GatewayWorkload extends Construct {
+  /** The control plane that injects this gateway. */
+  public readonly istiod: Istiod;
+  /** Istio release (from istiod). */
+  public readonly version: IstioVersion;
+  /** Name of the Deployment, Service and the other chart objects. */
+  public readonly name: string;
+  /** Namespace of the gateway. */
+  public readonly namespace: string;
+  /** Revision of the control plane that injects the gateway, or undefined for the default revision. */
+  public readonly revision?: string;
+  /** Service type. */
+  public readonly serviceType: GatewayServiceType;
+  /** In-cluster DNS name of the Service, `<name>.<namespace>.svc.cluster.local`. */
+  public readonly serviceHost: string;
+  /** ServiceAccount the gateway pods run as. */
+  public readonly serviceAccountName: string;
+
+  private readonly selectorLabelSet: Record<string, string>;
+  private readonly ports: ResolvedServicePort[];
+
+  protected constructor(scope: Construct, id: string, props: GatewayWorkloadProps, defaults: GatewayWorkloadDefaults) {
+    super(scope, id);
+    if (!props || !(props.istiod instanceof Istiod)) {
+      fail(this, 'istiod', props?.istiod, 'must be an Istiod construct');
+    }
+    const istiod = props.istiod;
+    this.istiod = istiod;
+    this.version = istiod.version;
+    this.revision = istiod.revision;
+    const kubeMinor = istiod.base.kubernetesMinor;
+
+    this.name = checkDnsLabel(this, 'name', props.name ?? defaults.name);
+    if (!/^[a-z]/.test(this.name)) fail(this, 'name', this.name, 'must start with a letter: it names a Service (DNS-1035 label)');
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.namespace);
+    this.serviceAccountName = this.name;
+    this.serviceHost = `${this.name}.${this.namespace}.svc.cluster.local`;
+
+    // ---- labels -----------------------------------------------------------------------------
+    checkLabels(this, 'selectorLabels', props.selectorLabels);
+    this.selectorLabelSet = {
+      app: this.name,
+      istio: this.name.replace(/^istio-/, ''),
+      ...(props.selectorLabels ?? {}),
+    };
+    for (const [field, labels] of [['labels', props.labels], ['podLabels', props.podLabels], ['serviceLabels', props.serviceLabels]] as const) {
+      checkLabels(this, field, labels);
+      for (const key of Object.keys(labels ?? {})) {
+        if (RESERVED_LABELS.includes(key)) {
+          fail(this, `${field}.${key}`, labels![key], 'is set by the gateway itself (use selectorLabels for app/istio; revision and injection follow istiod)');
+        }
+      }
+    }
+    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+    checkAnnotations(this, 'serviceAnnotations', props.serviceAnnotations);
+    for (const key of Object.keys(props.podAnnotations ?? {})) {
+      if (RESERVED_POD_ANNOTATIONS.includes(key)) {
+        fail(this, `podAnnotations.${key}`, props.podAnnotations![key], 'is set by the gateway itself: the pod must be injected with the "gateway" template');
+      }
+    }
+    const userLabels = props.labels ?? {};
+    const objectLabels = this.objectLabels(userLabels);
+
+    // ---- service ----------------------------------------------------------------------------
+    const svc = props.service ?? defaults.service;
+    if (!(svc instanceof GatewayService)) {
+      fail(this, 'service', svc, 'must be a GatewayService, e.g. GatewayService.loadBalancer({ ip: "192.168.1.240" })');
+    }
+    const resolvedSvc = svc._resolve(this, 'service');
+    this.serviceType = resolvedSvc.type;
+    const np = resolvedSvc.nodePorts;
+    const withNode = (nodePort: number | undefined) => (nodePort !== undefined ? { nodePort } : {});
+    this.ports = resolveServicePorts(this, [
+      { name: 'status-port', port: GATEWAY_STATUS_PORT, targetPort: GATEWAY_STATUS_PORT, protocol: 'TCP', ...withNode(np.status) },
+      { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', ...withNode(np.http) },
+      { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', ...withNode(np.https) },
+    ], props.ports, svc.hasNodePorts);
+
+    // ---- replicas / HPA / PDB ---------------------------------------------------------------
+    if (props.replicas !== undefined) {
+      checkInt(this, 'replicas', props.replicas, 0);
+      if (props.autoscaling) {
+        fail(this, 'replicas', props.replicas, 'conflicts with autoscaling; give either a fixed replica count or autoscaling options');
+      }
+    }
+    const autoscaling = props.replicas !== undefined || props.autoscaling === false
+      ? undefined
+      : resolveAutoscaling(this, 'autoscaling', props.autoscaling ?? {});
+    let pdb: Record<string, number | string> | undefined;
+    if (props.podDisruptionBudget) {
+      pdb = resolvePdb(this, 'podDisruptionBudget', props.podDisruptionBudget === true ? {} : props.podDisruptionBudget);
+    }
+    const pdbApiVersion = this.version.pdbApiVersion(kubeMinor);
+    if (pdb?.unhealthyPodEvictionPolicy !== undefined && pdbApiVersion !== 'policy/v1') {
+      fail(this, 'podDisruptionBudget.unhealthyPodEvictionPolicy', pdb.unhealthyPodEvictionPolicy, `needs policy/v1; this cluster (Kubernetes 1.${kubeMinor}) gets ${pdbApiVersion}`);
+    }
+
+    const resources = (props.resources ?? ResourcePreset.proxyDefault());
+    if (!(resources instanceof ResourcePreset)) {
+      fail(this, 'resources', resources, 'must be a ResourcePreset, e.g. ResourcePreset.raspberryPi() or ResourcePreset.of({...})');
+    }
+    const renderedResources = resources.render(this, 'resources');
+    const grace = checkInt(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 0);
+    const scheduling = schedulingSpec(this, props);
+    // Everything is checked: from here on objects are emitted.
+
+    // ---- objects ----------------------------------------------------------------------------
+    const meta = (extraLabels: Record<string, string> = {}) => ({
+      name: this.name,
+      namespace: this.namespace,
+      labels: sortLabels({ ...objectLabels, ...extraLabels }),
+    });
+
+    const createNs = (props.createNamespace ?? true) && this.namespace !== istiod.namespace;
+    if (createNs) {
+      const chart = Chart.of(this);
+      const seen = createdNamespaces.get(chart) ?? new Set<string>();
+      createdNamespaces.set(chart, seen);
+      if (!seen.has(this.namespace)) {
+        seen.add(this.namespace);
+        new k8s.KubeNamespace(this, 'Namespace', {
+          metadata: { name: this.namespace, labels: sortLabels(istiod.namespaceInjectionLabels()) },
+        });
+      }
+    }
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta() });
+
+    new k8s.KubeRole(this, 'Role', {
+      metadata: meta(),
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+    });
+
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: meta(),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName }],
+    });
+
+    const serviceAnnotations = { ...(props.serviceAnnotations ?? {}), ...resolvedSvc.annotations };
+    new k8s.KubeService(this, 'Service', {
+      metadata: {
+        ...meta(props.serviceLabels),
+        ...(Object.keys(serviceAnnotations).length ? { annotations: sortLabels(serviceAnnotations) } : {}),
+      },
+      spec: {
+        type: resolvedSvc.type,
+        ...(resolvedSvc.externalTrafficPolicy ? { externalTrafficPolicy: resolvedSvc.externalTrafficPolicy } : {}),
+        ...(resolvedSvc.loadBalancerSourceRanges?.length ? { loadBalancerSourceRanges: resolvedSvc.loadBalancerSourceRanges } : {}),
+        ports: this.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          protocol: p.protocol,
+          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
+          ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+        })),
+        selector: this.selector,
+      },
+    });
+
+    const sysctl = this.version.gatewaySysctl(kubeMinor);
+    const podLabels = sortLabels({
+      ...istiod.podInjectionLabels(),
+      ...this.podChartLabels(userLabels),
+      ...(props.podLabels ?? {}),
+    });
+    const podAnnotations = sortLabels({
+      'prometheus.io/port': '15020',
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/path': '/stats/prometheus',
+      ...(props.podAnnotations ?? {}),
+      'inject.istio.io/templates': 'gateway',
+      'sidecar.istio.io/inject': 'true',
+    });
+    const containerSecurityContext: k8s.SecurityContext | undefined = sysctl
+      ? {
+        capabilities: { drop: ['ALL'] },
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        ...(this.version.gatewayRunAsUser1337 ? { runAsUser: 1337, runAsGroup: 1337 } : {}),
+        runAsNonRoot: true,
+      }
+      : undefined;
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: meta(),
+      spec: {
+        ...(autoscaling === undefined ? { replicas: props.replicas ?? 1 } : {}),
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { annotations: podAnnotations, labels: podLabels },
+          spec: {
+            serviceAccountName: this.serviceAccountName,
+            securityContext: {
+              ...(sysctl ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : {}),
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [{
+              name: 'istio-proxy',
+              image: 'auto',
+              ...(containerSecurityContext ? { securityContext: containerSecurityContext } : {}),
+              ports: [{ containerPort: GATEWAY_ENVOY_PROM_PORT, protocol: 'TCP', name: 'http-envoy-prom' }],
+              resources: toKubeResources(renderedResources),
+            }],
+            ...scheduling,
+            terminationGracePeriodSeconds: grace,
+          },
+        },
+      },
+    });
+
+    if (autoscaling) {
+      const hpaApiVersion = this.version.hpaApiVersion(kubeMinor);
+      const spec = {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization } },
+        }],
+      };
+      if (hpaApiVersion === 'autoscaling/v2') {
+        new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', { metadata: meta(), spec });
+      } else {
+        new ApiObject(this, 'Hpa', { apiVersion: hpaApiVersion, kind: 'HorizontalPodAutoscaler', metadata: meta(), spec });
+      }
+    }
+
+    if (pdb) {
+      const spec = { ...pdb, selector: { matchLabels: this.selector } };
+      if (pdbApiVersion === 'policy/v1') {
+        new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+          metadata: meta(),
+          spec: {
+            ...spec,
+            ...(pdb.minAvailable !== undefined ? { minAvailable: intOrString(pdb.minAvailable) } : {}),
+            ...(pdb.maxUnavailable !== undefined ? { maxUnavailable: intOrString(pdb.maxUnavailable) } : {}),
+          } as k8s.PodDisruptionBudgetSpec,
+        });
+      } else {
+        new ApiObject(this, 'Pdb', { apiVersion: pdbApiVersion, kind: 'PodDisruptionBudget', metadata: meta(), spec });
+      }
+    }
+  }
+
+  /** Selector labels of the gateway pods (a copy); bound Istio `Gateway`s select on these. */
+  public get selector(): Record<string, string> {
+    return sortLabels(this.selectorLabelSet);
+  }
+
+  /** Ports of the Service (status port first), as rendered. */
+  public get servicePorts(): ResolvedServicePort[] {
+    return this.ports.map((p) => ({ ...p }));
+  }
+
+  /**
+   * Service port numbers an Istio `Gateway` server may listen on: every Service port except the
+   * status port.
+   */
+  public get gatewayPorts(): number[] {
+    return this.ports.filter((p) => p.port !== GATEWAY_STATUS_PORT).map((p) => p.port);
+  }
+
+  /**
+   * Binds an Istio `Gateway` resource to this gateway: its selector is this gateway's selector labels,
+   * and every server port must be one the Service exposes.
+   */
+  public addGateway(id: string, options: MeshGatewayOptions): MeshGateway {
+    return new MeshGateway(this, id, { ...options, gateway: this });
+  }
+
+  /**
+   * Labels of every chart object: selector labels, the chart's `app.kubernetes.io/*` and `helm.sh/chart`
+   * labels (the 1.20 gateway chart carries name/version/managed-by and the chart label; 1.30 adds
+   * instance and part-of), `istio.io/dataplane-mode: none` on 1.30, and the user's labels.
+   */
+  private objectLabels(userLabels: Record<string, string>): Record<string, string> {
+    return sortLabels({
+      'app.kubernetes.io/name': this.name,
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/version': this.version.tag,
+      'helm.sh/chart': `${CHART}-${this.version.tag}`,
+      ...chartLabels(this.version, { release: this.name, chart: CHART }),
+      ...this.dataplaneLabel(),
+      ...userLabels,
+      ...this.selectorLabelSet,
+    });
+  }
+
+  /**
+   * Pod template labels the chart sets besides the injection labels: selector labels and user labels,
+   * plus on 1.30 `app.kubernetes.io/name`, the chart label set and `istio.io/dataplane-mode: none`.
+   */
+  private podChartLabels(userLabels: Record<string, string>): Record<string, string> {
+    const chart = chartLabels(this.version, { release: this.name, chart: CHART });
+    return {
+      ...(Object.keys(chart).length ? { 'app.kubernetes.io/name': this.name, ...chart } : {}),
+      ...this.dataplaneLabel(),
+      ...userLabels,
+      ...this.selectorLabelSet,
+    };
+  }
+
+  private dataplaneLabel(): Record<string, string> {
+    return this.version.dataplaneModeNoneLabel ? { 'istio.io/dataplane-mode': 'none' } : {};
+  }
+}
+
+function checkAnnotations(scope: Construct, field: string, annotations: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
+      fail(scope, `${field} key`, k, 'must be an annotation key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
+    }
+    if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'must be a string');
+  }
+}
+
+function intOrString(v: number | string): k8s.IntOrString {
+  return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
+}
+
+function toKubeResources(r: { requests?: Record<string, string>; limits?: Record<string, string> }): k8s.ResourceRequirements {
+  const q = (m?: Record<string, string>) => (m
+    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
+    : undefined);
+  return {
+    ...(r.limits ? { limits: q(r.limits) } : {}),
+    ...(r.requests ? { requests: q(r.requests) } : {}),
+  };
+}
+
+function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<k8s.PodSpec> {
+  checkLabels(scope, 'nodeSelector', props.nodeSelector);
+  (props.tolerations ?? []).forEach((t, i) => {
+    const f = `tolerations[${i}]`;
+    if (t.operator !== undefined && t.operator !== 'Equal' && t.operator !== 'Exists') fail(scope, `${f}.operator`, t.operator, 'must be "Equal" or "Exists"');
+    const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
+    if (operator === 'Exists' && t.value !== undefined) fail(scope, `${f}.value`, t.value, 'must be unset when operator is "Exists"');
+    if (operator === 'Equal' && t.key === undefined) fail(scope, `${f}.key`, t.key, 'is required when operator is "Equal"');
+    if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
+      fail(scope, `${f}.effect`, t.effect, 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"');
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'only applies with effect "NoExecute"');
+    }
+  });
+  const out: { -readonly [K in keyof k8s.PodSpec]?: k8s.PodSpec[K] } = {};
+  if (props.nodeSelector && Object.keys(props.nodeSelector).length) out.nodeSelector = sortLabels(props.nodeSelector);
+  if (props.affinity && Object.keys(props.affinity).length) out.affinity = props.affinity as k8s.Affinity;
+  if (props.tolerations && props.tolerations.length) out.tolerations = props.tolerations.map((t) => ({ ...t }));
+  if (props.topologySpreadConstraints && props.topologySpreadConstraints.length) {
+    out.topologySpreadConstraints = props.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[];
+  }
+  return out;
+}
