@@ -32,7 +32,7 @@ const project = new typescript.TypeScriptProject({
   artifactsDirectory: 'build/artifacts',
 
   peerDeps: [`cdk8s@^${CDK8S}`, `cdk8s-plus-28@^${CDK8S_PLUS}`, `constructs@^${CONSTRUCTS}`],
-  deps: ['yaml@2.9.1'],
+  deps: ['yaml@2.9.1', '@viz-js/viz@3.31.0'],
   devDeps: [
     `cdk8s@${CDK8S}`,
     `cdk8s-plus-28@${CDK8S_PLUS}`,
@@ -46,7 +46,6 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/istio@3.0.1',
     '@kubernetes-models/argo-cd@4.0.0',
     '@kubernetes-models/cert-manager@6.0.0',
-    '@viz-js/viz@3.31.0',
     'fast-check@4.10.2',
     'tsx@4.23.15',
   ],
@@ -148,5 +147,10 @@ project.addTask('bench', {
 
 // `npm install` compiles, so `npx cdk8s synth` works right after it.
 project.package.setScript('prepare', 'tsc --build');
+project.package.addField('bin', { 'cdk8s-istio': 'bin/cdk8s-istio.js' });
+project.npmignore?.include('/bin/');
+// Ship the injection templates (read at synth time) but no TypeScript sources.
+project.npmignore?.removePatterns('/src/');
+project.npmignore?.exclude('/src/**/*.ts');
 
 project.synth();

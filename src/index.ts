@@ -7,3 +7,5 @@ export * from './gateway';
 export * from './policy';
 export * from './traffic';
 export * from './gitops';
+export * from './analyzer';
+export * from './picture';

@@ -1,5 +1,6 @@
 import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { MeshAnalyzer, MeshAnalyzerOptions } from '../analyzer/synth';
 import { IstioBase } from '../base/istio-base';
 import { checkDnsLabel, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
@@ -42,11 +43,16 @@ export interface IstiodProps extends SchedulingOptions {
    */
   readonly revision?: string;
   /**
-   * Fixed replica count. Setting it turns the HPA off unless `autoscaling` is also given.
+   * Fixed replica count (an integer >= 0); turns the HPA off. Giving both `replicas` and `autoscaling` options is
+   * an error (conflicting options); `autoscaling: false` with `replicas` is fine.
    * @default - no replicas field; the HPA scales 1-5
    */
   readonly replicas?: number;
-  /** Autoscaling, or `false` for none. @default { minReplicas: 1, maxReplicas: 5, targetCpuUtilization: 80 } */
+  /**
+   * Horizontal pod autoscaling (the HPA owns the replica count), or `false` for none (then the Deployment runs
+   * `replicas`, default 1). Cannot be combined with `replicas`.
+   * @default { minReplicas: 1, maxReplicas: 5, targetCpuUtilization: 80 }
+   */
   readonly autoscaling?: AutoscalingOptions | false;
   /**
    * PodDisruptionBudget: `true`/options to render it, `false` for none.
@@ -77,6 +83,12 @@ export interface IstiodProps extends SchedulingOptions {
   readonly meshId?: string;
   /** Network name. @default - none */
   readonly network?: string;
+  /**
+   * The mesh analyzer that runs on `app.synth()` (errors fail synth, warnings print).
+   * `{ enabled: false }` turns it off for the whole app.
+   * @default - attached with its defaults (fail on Error)
+   */
+  readonly analyzer?: MeshAnalyzerOptions;
 }
 
 /**
@@ -179,6 +191,7 @@ export class Istiod extends Construct {
     const resources = preset.render(this, 'resources');
     const plan = planScaling(this, ctx, props);
     const injectorData = renderInjectorData({
+      scope: this,
       version: this.version,
       namespace: this.namespace,
       revision: this.revision,
@@ -221,6 +234,8 @@ export class Istiod extends Construct {
     // Helm renders this one on 1.30 only (1.20's chart lacks the value that enables it); istioctl renders it on
     // both, and istiod expects it, so it is rendered for every version.
     addValidatorWebhook(this, ctx);
+    // Cross-object checks run on app.synth(); attaching is idempotent (one analyzer per app).
+    MeshAnalyzer.attach(this, props.analyzer ?? {});
   }
 
   /**

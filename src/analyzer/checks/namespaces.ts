@@ -1,0 +1,48 @@
+/** Namespace checks: injection labels, and Pod Security levels that block injected pods. */
+import { MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, rec, strMap } from '../model';
+
+const INJECT = 'sidecar.istio.io/inject';
+
+/** True when a pod decides injection itself (label or annotation `sidecar.istio.io/inject`). */
+function podChoosesInjection(w: Workload): boolean {
+  return w.labels[INJECT] !== undefined || w.annotations[INJECT] !== undefined;
+}
+
+export function checkNamespaces(m: MeshModel, r: Reporter): void {
+  for (const ns of m.namespaces.values()) {
+    const labels = strMap(rec(ns.obj.metadata)?.labels);
+    const injection = labels['istio-injection'];
+    const rev = labels['istio.io/rev'];
+    const ambient = labels['istio.io/dataplane-mode'] === 'ambient';
+
+    if (injection !== undefined && rev !== undefined) {
+      r.report('IST0123', ns, 'metadata.labels',
+        `The namespace has more than one type of injection label (istio-injection=${injection}, istio.io/rev=${rev}); which one wins is undefined.`,
+        injection === 'enabled'
+          ? `Remove one label: keep istio.io/rev=${rev} for that revision, or istio-injection=enabled for the default revision.`
+          : `Remove istio-injection=${injection} and keep istio.io/rev=${rev}, or remove istio.io/rev to leave the namespace out of the mesh.`);
+    }
+
+    const injected = injection === 'enabled' || (rev !== undefined && injection !== 'disabled');
+    if (!injected && injection !== 'disabled' && !ambient && !SYSTEM_NAMESPACES.has(ns.name) && !m.controlPlaneNamespaces.has(ns.name)) {
+      const workloads = (m.workloadsByNs.get(ns.name) ?? []).filter((w) => !podChoosesInjection(w));
+      if (workloads.length > 0) {
+        const first = workloads[0].entry;
+        r.report('IST0102', ns, 'metadata.labels',
+          `The namespace is not enabled for Istio injection, but runs ${workloads.length} workload(s) (e.g. ${first.kind} ${first.name}) whose pods do not choose themselves.`,
+          `Label the namespace istio-injection=enabled (or istio.io/rev=<revision>) to inject them, or istio-injection=disabled to mark it as outside the mesh.`);
+      }
+    }
+
+    // CIS0002: Pod Security enforce level that rejects the istio-init container.
+    const enforce = labels['pod-security.kubernetes.io/enforce'];
+    if (injected && !ambient && (enforce === 'baseline' || enforce === 'restricted')) {
+      const cni = m.injectsWithCni(rev !== undefined && injection !== 'enabled' ? rev : '');
+      if (cni === false) {
+        r.report('CIS0002', ns, 'metadata.labels["pod-security.kubernetes.io/enforce"]',
+          `The namespace enforces Pod Security "${enforce}" and has sidecar injection, but the mesh injects the istio-init container (CNI off), which needs NET_ADMIN and NET_RAW: its pods will be rejected.`,
+          'Enable the Istio CNI node agent (then injection uses istio-validation, which needs no capabilities), or set pod-security.kubernetes.io/enforce=privileged on this namespace.');
+      }
+    }
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * VirtualService checks: references (gateways, delegates, hosts, subsets), structure, weights,
+ * rule order, mesh host conflicts and gateway host coverage.
+ */
+import { HostIndex, hostsIntersect, isWildcard } from '../hosts';
+import { Entry, Json, MeshModel, Reporter, arr, rec, ref, str } from '../model';
+
+const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
+
+/** At most this many names are listed in one message. */
+const MAX_NAMES = 5;
+
+/** `a, b, c and 4 more`. */
+export function listNames(names: readonly string[]): string {
+  if (names.length <= MAX_NAMES) return names.join(', ');
+  return `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more`;
+}
+
+/** Splits a Gateway reference of a VirtualService (`name`, `ns/name` or `name.ns.svc...`). */
+export function parseGatewayRef(g: string, ns: string): { ns: string; name: string } {
+  const slash = g.indexOf('/');
+  if (slash >= 0) return { ns: g.slice(0, slash), name: g.slice(slash + 1) };
+  if (g.includes('.')) {
+    const [name, gns] = g.split('.');
+    return { ns: gns, name };
+  }
+  return { ns, name: g };
+}
+
+/** JSON with sorted keys, for comparing match blocks. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Json;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+function matchKey(m: unknown): string {
+  const r = rec(m);
+  if (!r) return canonical(m);
+  const { name: _ignored, ...rest } = r;
+  return canonical(rest);
+}
+
+interface MeshHost {
+  readonly vs: Entry;
+  readonly field: string;
+}
+
+/** Per-Gateway index of the hosts its servers accept, with the namespace part of each. */
+interface GatewayHosts {
+  readonly index: HostIndex<{ ns: string; host: string }>;
+  readonly all: Array<{ ns: string; host: string }>;
+}
+
+export function checkVirtualServices(m: MeshModel, r: Reporter): void {
+  const meshHosts = new Map<string, MeshHost[]>();
+  const gatewayHosts = new Map<Entry, GatewayHosts>();
+
+  for (const vs of m.istio('VirtualService')) {
+    if (vs.group !== 'networking.istio.io') continue;
+    const ns = vs.ns!;
+    const spec = vs.spec;
+    const rawHosts = arr(spec.hosts);
+    const hosts: Array<{ host: string; i: number }> = [];
+    rawHosts.forEach((h, i) => {
+      if (typeof h === 'string' && h.length > 0) hosts.push({ host: h, i });
+      else r.report('IST0106', vs, `spec.hosts[${i}]`, `Schema validation error: host ${JSON.stringify(h)} is not a non-empty string.`, 'Give every entry of spec.hosts as a host name.');
+    });
+    const gateways = arr(spec.gateways);
+
+    if (rawHosts.length === 0 && gateways.length > 0) {
+      r.report('IST0106', vs, 'spec.hosts',
+        'Schema validation error: a VirtualService without hosts is a delegate and must not set gateways.',
+        'Add spec.hosts, or remove spec.gateways and reference this VirtualService from another one\'s http[].delegate.');
+    }
+
+    // Gateway references.
+    const boundGateways: Array<{ gw: Entry; i: number }> = [];
+    gateways.forEach((g, i) => {
+      if (typeof g !== 'string') return;
+      const gw = checkGatewayRef(m, r, vs, g, `spec.gateways[${i}]`);
+      if (gw) boundGateways.push({ gw, i });
+    });
+
+    // Rules of each protocol.
+    for (const kind of ROUTE_KINDS) {
+      const rules = arr(spec[kind]);
+      rules.forEach((ruleRaw, i) => {
+        const rule = rec(ruleRaw) ?? {};
+        const base = `spec.${kind}[${i}]`;
+        checkRuleShape(m, r, vs, kind, rule, base);
+        arr(rule.match).forEach((mt, j) => {
+          arr(rec(mt)?.gateways).forEach((g, k) => {
+            if (typeof g === 'string') checkGatewayRef(m, r, vs, g, `${base}.match[${j}].gateways[${k}]`);
+          });
+        });
+        checkDestinations(m, r, vs, arr(rule.route), `${base}.route`);
+        if (kind === 'http') {
+          const mirror = rec(rule.mirror);
+          if (mirror) checkDestination(m, r, vs, mirror, `${base}.mirror`);
+        }
+      });
+      checkRuleOrder(r, vs, kind, rules);
+    }
+
+    // Mesh-bound hosts (no gateways, or `mesh` among them), keyed like Istio by visibility scope
+    // (`*`, or each namespace of exportTo) and FQDN.
+    if (gateways.length === 0 || gateways.includes('mesh')) {
+      const exportTo = arr(spec.exportTo).filter((x): x is string => typeof x === 'string');
+      const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : [...new Set(exportTo.map((x) => (x === '.' ? ns : x)))];
+      const seen = new Set<string>();
+      for (const { host, i } of hosts) {
+        for (const scope of scopes) {
+          const key = `${scope}|${m.resolve(host, ns)}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const list = meshHosts.get(key);
+          const item = { vs, field: `spec.hosts[${i}]` };
+          if (list) list.push(item);
+          else meshHosts.set(key, [item]);
+        }
+      }
+    }
+
+    // IST0132: each bound Gateway must accept at least one of the hosts (as Istio checks it: a
+    // VirtualService may list in-mesh short names next to the external hosts the Gateway serves).
+    if (hosts.length > 0) {
+      for (const { gw, i } of boundGateways) {
+        let gh = gatewayHosts.get(gw);
+        if (!gh) gatewayHosts.set(gw, (gh = indexGatewayHosts(gw)));
+        const served = hosts.some(({ host }) => gatewayAccepts(gh!, gw, host, ns) || gatewayAccepts(gh!, gw, m.resolve(host, ns), ns));
+        if (!served) {
+          const shown = hosts.map((h) => h.host);
+          r.report('IST0132', vs, `spec.gateways[${i}]`,
+            `None of the hosts [${shown.join(', ')}] of VirtualService ${ref(vs)} is served by Gateway ${ref(gw)} (for namespace ${ns}).`,
+            `Add ${shown.length === 1 ? `"${shown[0]}"` : 'the host'} (or a wildcard covering it, visible to namespace ${ns}) to the servers of Gateway ${ref(gw)}, or bind the VirtualService to the Gateway that serves it.`);
+        }
+      }
+    }
+  }
+
+  reportMeshConflicts(r, meshHosts);
+}
+
+function checkGatewayRef(m: MeshModel, r: Reporter, vs: Entry, g: string, field: string): Entry | undefined {
+  if (g === 'mesh') return undefined;
+  const { ns, name } = parseGatewayRef(g, vs.ns!);
+  const gw = m.gateways.get(`${ns}/${name}`);
+  if (gw) return gw;
+  if (m.assumeComplete || m.istioCount('Gateway', ns) > 0) {
+    r.report('IST0101', vs, field, `Referenced gateway not found: "${g}" (no Gateway ${ns}/${name}).`,
+      `Correct the reference (namespace/name of an existing Gateway), or create Gateway ${ns}/${name}.`);
+  }
+  return undefined;
+}
+
+function checkRuleShape(m: MeshModel, r: Reporter, vs: Entry, kind: string, rule: Json, base: string): void {
+  if (kind === 'http') {
+    if (!rule.route && !rule.redirect && !rule.directResponse && !rule.delegate) {
+      r.report('IST0106', vs, base, 'Schema validation error: an HTTP rule needs one of route, redirect, directResponse or delegate.',
+        'Add a route (destination) to the rule, or remove the rule.');
+    }
+    const delegate = rec(rule.delegate);
+    if (delegate) {
+      const name = str(delegate.name);
+      const ns = str(delegate.namespace) ?? vs.ns!;
+      if (!name) {
+        r.report('IST0106', vs, `${base}.delegate.name`, 'Schema validation error: delegate has no name.', 'Name the delegate VirtualService.');
+      } else if (!m.virtualServices.has(`${ns}/${name}`) && (m.assumeComplete || m.istioCount('VirtualService', ns) > 0)) {
+        r.report('IST0101', vs, `${base}.delegate`, `Referenced delegate VirtualService not found: "${ns}/${name}".`,
+          `Create VirtualService ${ns}/${name} (without hosts), or correct the delegate reference.`);
+      }
+    }
+  } else if (arr(rule.route).length === 0) {
+    r.report('IST0106', vs, `${base}.route`, `Schema validation error: a ${kind.toUpperCase()} rule needs at least one route.`,
+      'Add a route destination to the rule.');
+  }
+  if (kind === 'tls' && !arr(rule.match).some((mt) => arr(rec(mt)?.sniHosts).length > 0)) {
+    r.report('IST0106', vs, `${base}.match`, 'Schema validation error: a TLS rule needs a match with sniHosts.',
+      'Add match[].sniHosts to the TLS rule.');
+  }
+}
+
+function checkDestinations(m: MeshModel, r: Reporter, vs: Entry, routes: readonly unknown[], base: string): void {
+  let total = 0;
+  let weightsValid = true;
+  routes.forEach((routeRaw, k) => {
+    const route = rec(routeRaw) ?? {};
+    const dest = rec(route.destination);
+    if (!dest) {
+      r.report('IST0106', vs, `${base}[${k}].destination`, 'Schema validation error: route has no destination.', 'Add destination.host.');
+    } else {
+      checkDestination(m, r, vs, dest, `${base}[${k}].destination`);
+    }
+    const w = route.weight;
+    if (w === undefined) return;
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0) {
+      weightsValid = false;
+      r.report('IST0106', vs, `${base}[${k}].weight`, `Schema validation error: weight ${JSON.stringify(w)} is not a non-negative integer.`,
+        'Use whole-number weights from 0 to 100.');
+    } else {
+      total += w;
+    }
+  });
+  if (routes.length > 1 && weightsValid) {
+    if (total === 0) {
+      r.report('IST0106', vs, base, `Schema validation error: total destination weight is 0 across ${routes.length} destinations.`,
+        'Give the destinations weights that add up to 100.');
+    } else if (total !== 100) {
+      r.report('CIS0001', vs, base, `Destination weights add up to ${total}, not 100; Istio normalises them to percentages.`,
+        'Make the weights add up to 100 so the split is what it reads.');
+    }
+  }
+}
+
+function checkDestination(m: MeshModel, r: Reporter, vs: Entry, dest: Json, base: string): void {
+  const ns = vs.ns!;
+  const host = str(dest.host);
+  if (!host) {
+    r.report('IST0106', vs, `${base}.host`, 'Schema validation error: destination has no host.', 'Set destination.host to a Service or ServiceEntry host.');
+    return;
+  }
+  if (!isWildcard(host) && !m.hostKnown(host, ns) && m.canConcludeHostMissing(host, ns)) {
+    r.report('IST0101', vs, `${base}.host`, `Referenced host not found: "${host}".`,
+      `Create the Service (or a ServiceEntry) for "${host}", or correct the host (use name.namespace.svc.${m.domain} for other namespaces).`);
+  }
+  const subset = str(dest.subset);
+  if (subset) {
+    const resolved = m.resolve(host, ns);
+    const rules = m.destinationRules.matching(resolved);
+    const hostNs = m.serviceFor(host, ns)?.ns;
+    const defined = rules.some((dr) => arr(dr.spec.subsets).some((s) => str(rec(s)?.name) === subset));
+    const conclude = rules.length > 0 || m.assumeComplete || m.istioCount('DestinationRule', ns) > 0
+      || (hostNs !== undefined && m.istioCount('DestinationRule', hostNs) > 0);
+    if (!defined && conclude) {
+      r.report('IST0101', vs, `${base}.subset`,
+        `Referenced host+subset in DestinationRule not found: "${host}+${subset}"${rules.length ? ` (DestinationRule ${rules.map(ref).join(', ')} defines no subset "${subset}")` : ' (no DestinationRule for this host)'}.`,
+        `Add subset "${subset}" to the DestinationRule for ${resolved}, or route to a subset it defines.`);
+    }
+  }
+  if (!rec(dest.port)) {
+    const svc = m.serviceFor(host, ns);
+    const ports = arr(svc?.spec.ports).map((p) => rec(p)?.port).filter((p) => typeof p === 'number');
+    if (svc && ports.length > 1) {
+      r.report('IST0112', vs, base,
+        `This VirtualService routes to Service ${ref(svc)}, which exposes ports ${ports.join(', ')}; the destination must say which one.`,
+        `Set ${base}.port.number to one of ${ports.join(', ')}.`);
+    }
+  }
+}
+
+function ruleLabel(rule: unknown, i: number): string {
+  const name = str(rec(rule)?.name);
+  return name ? `${i} ("${name}")` : String(i);
+}
+
+function checkRuleOrder(r: Reporter, vs: Entry, kind: string, rules: readonly unknown[]): void {
+  const seen = new Map<string, number>();
+  let catchAll = -1;
+  rules.forEach((rule, i) => {
+    const base = `spec.${kind}[${i}]`;
+    if (catchAll >= 0) {
+      r.report('IST0130', vs, base,
+        `VirtualService rule ${ruleLabel(rule, i)} is never used: rule ${ruleLabel(rules[catchAll], catchAll)} before it matches all traffic.`,
+        `Move rule ${i} above rule ${catchAll}, or remove it.`);
+      return;
+    }
+    const matches = arr(rec(rule)?.match);
+    if (matches.length === 0) {
+      catchAll = i;
+      return;
+    }
+    const dups: Array<[number, number]> = [];
+    let matchesAll = false;
+    matches.forEach((mt, j) => {
+      const key = matchKey(mt);
+      if (key === '{}') matchesAll = true;
+      const prev = seen.get(key);
+      if (prev !== undefined) dups.push([j, prev]);
+      else seen.set(key, i);
+    });
+    if (dups.length === matches.length) {
+      const earlier = [...new Set(dups.map(([, p]) => p))];
+      r.report('IST0130', vs, base,
+        `VirtualService rule ${ruleLabel(rule, i)} is never used: every match repeats one of rule(s) ${earlier.join(', ')}.`,
+        `Give rule ${i} a distinct match, move it first, or remove it.`);
+    } else {
+      for (const [j, prev] of dups) {
+        r.report('IST0131', vs, `${base}.match[${j}]`,
+          `VirtualService rule ${ruleLabel(rule, i)} match ${j} is not used (it repeats a match of rule ${prev}).`,
+          `Remove match ${j} of rule ${i} or make it distinct.`);
+      }
+    }
+    if (matchesAll) catchAll = i;
+  });
+}
+
+function reportMeshConflicts(r: Reporter, meshHosts: Map<string, MeshHost[]>): void {
+  for (const [key, items] of meshHosts) {
+    if (items.length < 2) continue;
+    const [scope, host] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+    const names = listNames(items.map((p) => ref(p.vs)));
+    const where = scope === '*' ? '' : ` (visible in namespace ${scope})`;
+    for (const x of items) {
+      r.report('IST0109', x.vs, x.field,
+        `The VirtualServices ${names} bound to the mesh define the same host ${host}${where}; which one applies is undefined.`,
+        `Merge the VirtualServices for ${host} into one, or bind all but one to a gateway.`);
+    }
+  }
+}
+
+function indexGatewayHosts(gw: Entry): GatewayHosts {
+  const index = new HostIndex<{ ns: string; host: string }>();
+  const all: Array<{ ns: string; host: string }> = [];
+  for (const s of arr(gw.spec.servers)) {
+    for (const h of arr(rec(s)?.hosts)) {
+      if (typeof h !== 'string') continue;
+      const slash = h.indexOf('/');
+      const item = slash >= 0 ? { ns: h.slice(0, slash), host: h.slice(slash + 1) } : { ns: '*', host: h };
+      index.add(item.host, item);
+      all.push(item);
+    }
+  }
+  return { index, all };
+}
+
+function visibleTo(item: { ns: string }, gw: Entry, vsNs: string): boolean {
+  return item.ns === '*' || item.ns === vsNs || (item.ns === '.' && gw.ns === vsNs);
+}
+
+function gatewayAccepts(gh: GatewayHosts, gw: Entry, host: string, vsNs: string): boolean {
+  if (gh.index.matching(host).some((it) => visibleTo(it, gw, vsNs))) return true;
+  // A wildcard VirtualService host also meets narrower Gateway hosts (rare: scan this Gateway only).
+  return isWildcard(host) && gh.all.some((it) => visibleTo(it, gw, vsNs) && hostsIntersect(it.host, host));
+}

@@ -1,0 +1,179 @@
+/**
+ * `cdk8s-istio analyze <files|dirs>`: the analyzer over any YAML manifests.
+ *
+ * Exit codes: 0 = no finding reached the threshold, 1 = at least one did, 2 = usage error or a file
+ * that cannot be read or parsed.
+ */
+import * as fs from 'fs';
+import { analyzeSourced } from './analyze';
+import { countBySeverity, failing, formatFinding, summaryText } from './format';
+import { ManifestReadError, collectFiles, loadFiles, parseManifestText } from './load';
+import { AnalyzeOptions, Severity, SourcedObject, parseSeverity } from './types';
+
+/** Where the CLI writes (injectable for tests). */
+export interface CliIO {
+  /** Standard output. */
+  readonly stdout: (text: string) => void;
+  /** Standard error. */
+  readonly stderr: (text: string) => void;
+  /** Reads standard input (for the path `-`). */
+  readonly stdin: () => string;
+}
+
+const PROCESS_IO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  stdin: () => fs.readFileSync(0, 'utf-8'),
+};
+
+export const USAGE = `Usage: cdk8s-istio analyze [options] <file|dir|->...
+
+Checks Istio mesh configuration in Kubernetes YAML manifests (multi-document files; directories
+are searched recursively for *.yaml and *.yml; "-" reads standard input) and prints every finding,
+one per line, with its code.
+
+Options:
+  --fail-on <level>          Exit 1 when a finding is at least this severe: Error (default), Warning, Info
+  -o, --output <format>      text (default) or json
+  --suppress <codes>         Comma-separated codes not to report, e.g. IST0118,IST0102
+  --assume-complete          Treat the files as the whole cluster: report missing Services, hosts and
+                             workloads in every namespace (default: only namespaces the files describe)
+  --cluster-domain <domain>  Cluster DNS domain (default cluster.local)
+  --root-namespace <ns>      Istio root namespace (default istio-system)
+  --default-namespace <ns>   Namespace of objects that name none (default default)
+  -h, --help                 Show this help
+
+Exit status: 0 no finding reached --fail-on, 1 at least one did, 2 usage or read error.
+`;
+
+const TOP_USAGE = `Usage: cdk8s-istio <command>
+
+Commands:
+  analyze <files|dirs>   Check Istio mesh configuration in YAML manifests (see: cdk8s-istio analyze --help)
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly paths: string[];
+  readonly failOn: Severity;
+  readonly output: 'text' | 'json';
+  readonly options: AnalyzeOptions;
+  readonly help: boolean;
+}
+
+function parseArgs(args: readonly string[]): Parsed {
+  const paths: string[] = [];
+  let failOn: Severity = 'Error';
+  let output: 'text' | 'json' = 'text';
+  let help = false;
+  const options: { -readonly [K in keyof AnalyzeOptions]: AnalyzeOptions[K] } = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h': case '--help': help = true; break;
+      case '--fail-on': {
+        const v = value();
+        const s = parseSeverity(v);
+        if (!s) throw new UsageError(`--fail-on ${JSON.stringify(v)}: must be Error, Warning or Info`);
+        failOn = s;
+        break;
+      }
+      case '-o': case '--output': {
+        const v = value();
+        if (v !== 'text' && v !== 'json') throw new UsageError(`--output ${JSON.stringify(v)}: must be text or json`);
+        output = v;
+        break;
+      }
+      case '--suppress': options.suppress = [...(options.suppress ?? []), ...value().split(',').map((s) => s.trim()).filter((s) => s)]; break;
+      case '--assume-complete': options.assumeComplete = true; break;
+      case '--cluster-domain': options.clusterDomain = value(); break;
+      case '--root-namespace': options.rootNamespace = value(); break;
+      case '--default-namespace': options.defaultNamespace = value(); break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        paths.push(a);
+    }
+  }
+  return { paths, failOn, output, options, help };
+}
+
+/**
+ * Runs the command line `argv` (the arguments after the program name, e.g.
+ * `['analyze', 'dist/']`) and returns the exit code.
+ */
+export function main(argv: readonly string[], io: CliIO = PROCESS_IO): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout)(TOP_USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'analyze') {
+    io.stderr(`cdk8s-istio: unknown command ${JSON.stringify(command)}\n${TOP_USAGE}`);
+    return 2;
+  }
+  return analyzeCommand(rest, io);
+}
+
+function analyzeCommand(args: readonly string[], io: CliIO): number {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`cdk8s-istio analyze: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (parsed.paths.length === 0) {
+    io.stderr(`cdk8s-istio analyze: no files or directories given\n\n${USAGE}`);
+    return 2;
+  }
+
+  let input: SourcedObject[];
+  let fileCount = 0;
+  try {
+    input = [];
+    const files = collectFiles(parsed.paths.filter((p) => p !== '-'));
+    fileCount = files.length;
+    if (parsed.paths.includes('-')) {
+      input.push(...parseManifestText(io.stdin(), '<stdin>'));
+      fileCount++;
+    }
+    input.push(...loadFiles(files));
+  } catch (e) {
+    if (!(e instanceof ManifestReadError)) throw e;
+    io.stderr(`cdk8s-istio analyze: ${e.message}\n`);
+    return 2;
+  }
+
+  const findings = analyzeSourced(input, parsed.options);
+  const failed = failing(findings, parsed.failOn).length > 0;
+  if (parsed.output === 'json') {
+    io.stdout(`${JSON.stringify({
+      findings,
+      summary: {
+        ...countBySeverity(findings),
+        objects: input.length,
+        files: fileCount,
+        failOn: parsed.failOn,
+        failed,
+      },
+    }, null, 2)}\n`);
+  } else {
+    for (const f of findings) io.stdout(`${formatFinding(f)}\n`);
+    io.stderr(`${findings.length ? summaryText(findings) : 'No findings'} in ${input.length} objects from ${fileCount} file(s)${failed ? `; failing: findings at ${parsed.failOn} or above` : ''}.\n`);
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,394 @@
+/**
+ * The indexed view of the input the checks work on. Everything is built in one pass over the
+ * objects; checks then use map look-ups (by kind, namespace/name, host, label), never a scan of all
+ * objects per object.
+ */
+import { codeInfo } from './codes';
+import { HostIndex, clusterLocalNamespace, serviceCandidates } from './hosts';
+import { AnalyzeOptions, Finding, ManifestObject, SourcedObject } from './types';
+
+/** A plain JSON record (what objects and their parts are read as). */
+export type Json = { readonly [key: string]: unknown };
+
+/** Reads `v` as a record, or undefined. */
+export function rec(v: unknown): Json | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+/** Reads `v` as an array (empty when it is not one). */
+export function arr(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** Reads `v` as a string, or undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Reads a string map (labels, selectors); numbers and booleans are kept as their text, other values dropped. */
+export function strMap(v: unknown): Record<string, string> {
+  const r = rec(v);
+  const out: Record<string, string> = {};
+  if (!r) return out;
+  for (const k of Object.keys(r)) {
+    const x = r[k];
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+  }
+  return out;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'StorageClass', 'PriorityClass', 'IngressClass', 'APIService',
+  'CSIDriver', 'CSINode', 'RuntimeClass', 'PodSecurityPolicy', 'VolumeAttachment', 'ClusterIssuer',
+  'GatewayClass', 'FlowSchema', 'PriorityLevelConfiguration',
+]);
+
+/** Kubernetes namespaces that are never part of the mesh. */
+export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+/** One input object with what the checks need to know about it. */
+export interface Entry {
+  readonly index: number;
+  readonly obj: ManifestObject;
+  readonly apiVersion: string;
+  /** API group ('' for core). */
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Namespace (defaulted), undefined for cluster-scoped kinds. */
+  readonly ns?: string;
+  readonly spec: Json;
+  readonly constructPath?: string;
+  readonly file?: string;
+  /** Codes suppressed on this object by `galley.istio.io/analyze-suppress` ('*' = all). */
+  readonly suppressed?: ReadonlySet<string> | '*';
+}
+
+/** A pod-producing object: its pod labels/annotations and where the pod template sits. */
+export interface Workload {
+  readonly entry: Entry;
+  readonly ns: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  /** Dotted path of the pod template metadata ('metadata' for a Pod). */
+  readonly podMetaPath: string;
+  readonly podSpec: Json;
+}
+
+/** Kinds whose objects produce pods, and where their pod template is. */
+const WORKLOAD_TEMPLATES: Record<string, string[]> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** True for an object of an Istio API group (`*.istio.io`). */
+export function isIstio(e: Entry): boolean {
+  return e.group.endsWith('istio.io');
+}
+
+const K8S_CORE_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
+
+/** The indexed input. */
+export class MeshModel {
+  public readonly domain: string;
+  public readonly rootNamespace: string;
+  public readonly assumeComplete: boolean;
+  public readonly entries: Entry[] = [];
+  /** Entries by `kind` for Istio kinds (`Gateway` = networking.istio.io Gateway only). */
+  private readonly istioByKind = new Map<string, Entry[]>();
+  /** Kubernetes core/apps objects by kind. */
+  private readonly k8sByKind = new Map<string, Entry[]>();
+  /** Namespace objects by name. */
+  public readonly namespaces = new Map<string, Entry>();
+  /** Kubernetes Services by FQDN. */
+  public readonly servicesByFqdn = new Map<string, Entry>();
+  /** Number of Services per namespace (a namespace with Services is "described" for host look-ups). */
+  public readonly serviceCountByNs = new Map<string, number>();
+  /** ServiceEntry hosts (resolved) to their ServiceEntries. */
+  public readonly serviceEntryHosts = new HostIndex<Entry>();
+  /** Istio Gateways by `ns/name`. */
+  public readonly gateways = new Map<string, Entry>();
+  /** VirtualServices by `ns/name` (delegate look-up). */
+  public readonly virtualServices = new Map<string, Entry>();
+  /** DestinationRules by resolved host. */
+  public readonly destinationRules = new HostIndex<Entry>();
+  public readonly workloads: Workload[] = [];
+  public readonly workloadsByNs = new Map<string, Workload[]>();
+  /** `k=v` to workloads carrying that pod label, per namespace and mesh-wide (key ''). */
+  private readonly labelIndex = new Map<string, Map<string, Workload[]>>();
+  /** Namespaces that run istiod (never reported as not injected). */
+  public readonly controlPlaneNamespaces = new Set<string>();
+  /** Number of Istio objects per `kind|namespace`. */
+  private readonly istioCountByKindNs = new Map<string, number>();
+  /** Services per namespace by each `k=v` of their selector. */
+  private readonly serviceSelectorIndex = new Map<string, Map<string, Entry[]>>();
+  /** Whether the injector of a revision ('' = default) injects with CNI; absent = unknown. */
+  private readonly cniByRevision = new Map<string, boolean>();
+  private cniNodeAgent = false;
+
+  public constructor(input: readonly SourcedObject[], options: AnalyzeOptions) {
+    this.domain = options.clusterDomain ?? 'cluster.local';
+    this.rootNamespace = options.rootNamespace ?? 'istio-system';
+    this.assumeComplete = options.assumeComplete ?? false;
+    const defaultNs = options.defaultNamespace ?? 'default';
+    this.controlPlaneNamespaces.add(this.rootNamespace);
+
+    for (const src of input) {
+      const obj = src.object;
+      if (!rec(obj) || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') continue;
+      const meta = rec(obj.metadata) ?? {};
+      const kind = obj.kind;
+      const nsGiven = str(meta.namespace);
+      const entry: Entry = {
+        index: this.entries.length,
+        obj,
+        apiVersion: obj.apiVersion,
+        group: groupOf(obj.apiVersion),
+        kind,
+        name: str(meta.name) ?? '',
+        ns: CLUSTER_SCOPED.has(kind) ? undefined : nsGiven || defaultNs,
+        spec: rec(obj.spec) ?? {},
+        constructPath: src.constructPath,
+        file: src.file,
+        suppressed: suppressionOf(strMap(meta.annotations)['galley.istio.io/analyze-suppress']),
+      };
+      this.entries.push(entry);
+      this.index(entry);
+    }
+  }
+
+  private index(e: Entry): void {
+    if (isIstio(e)) {
+      push(this.istioByKind, e.kind, e);
+      const ns = e.ns!;
+      const countKey = `${e.kind}|${ns}`;
+      this.istioCountByKindNs.set(countKey, (this.istioCountByKindNs.get(countKey) ?? 0) + 1);
+      if (e.group === 'networking.istio.io') {
+        if (e.kind === 'Gateway') this.gateways.set(`${ns}/${e.name}`, e);
+        else if (e.kind === 'VirtualService') this.virtualServices.set(`${ns}/${e.name}`, e);
+        else if (e.kind === 'DestinationRule') {
+          const host = str(e.spec.host);
+          if (host) this.destinationRules.add(this.resolve(host, ns), e);
+        } else if (e.kind === 'ServiceEntry') {
+          for (const h of arr(e.spec.hosts)) if (typeof h === 'string') this.serviceEntryHosts.add(this.resolve(h, ns), e);
+        }
+      }
+      return;
+    }
+    if (!K8S_CORE_GROUPS.has(e.group)) return;
+    push(this.k8sByKind, e.kind, e);
+    if (e.kind === 'DaemonSet' && e.name === 'istio-cni-node') this.cniNodeAgent = true;
+    if (e.kind === 'Namespace' && e.group === '') {
+      this.namespaces.set(e.name, e);
+    } else if (e.kind === 'Service' && e.group === '') {
+      this.servicesByFqdn.set(`${e.name}.${e.ns}.svc.${this.domain}`, e);
+      this.serviceCountByNs.set(e.ns!, (this.serviceCountByNs.get(e.ns!) ?? 0) + 1);
+      const selector = strMap(e.spec.selector);
+      let idx = this.serviceSelectorIndex.get(e.ns!);
+      if (!idx) this.serviceSelectorIndex.set(e.ns!, (idx = new Map()));
+      for (const k of Object.keys(selector)) push(idx, `${k}=${selector[k]}`, e);
+    } else if (e.kind === 'ConfigMap' && e.group === '' && (e.name === 'istio-sidecar-injector' || e.name.startsWith('istio-sidecar-injector-'))) {
+      const cni = injectorCni(rec(e.obj.data));
+      if (cni !== undefined) this.cniByRevision.set(e.name.slice('istio-sidecar-injector-'.length), cni);
+    } else if (e.kind === 'Pod' && e.group === '') {
+      const meta = rec(e.obj.metadata) ?? {};
+      this.addWorkload({ entry: e, ns: e.ns!, labels: strMap(meta.labels), annotations: strMap(meta.annotations), podMetaPath: 'metadata', podSpec: e.spec });
+    } else if (WORKLOAD_TEMPLATES[e.kind]) {
+      const path = WORKLOAD_TEMPLATES[e.kind];
+      let t: Json | undefined = e.obj as Json;
+      for (const p of path) t = rec(t?.[p]);
+      if (!t) return;
+      const meta = rec(t.metadata) ?? {};
+      this.addWorkload({
+        entry: e, ns: e.ns!, labels: strMap(meta.labels), annotations: strMap(meta.annotations),
+        podMetaPath: `${path.join('.')}.metadata`, podSpec: rec(t.spec) ?? {},
+      });
+    }
+  }
+
+  private addWorkload(w: Workload): void {
+    this.workloads.push(w);
+    push(this.workloadsByNs, w.ns, w);
+    let nsIdx = this.labelIndex.get(w.ns);
+    if (!nsIdx) this.labelIndex.set(w.ns, (nsIdx = new Map()));
+    let global = this.labelIndex.get('');
+    if (!global) this.labelIndex.set('', (global = new Map()));
+    for (const k of Object.keys(w.labels)) {
+      const key = `${k}=${w.labels[k]}`;
+      push(nsIdx, key, w);
+      push(global, key, w);
+    }
+    if (w.entry.kind === 'Deployment' && (w.labels.app === 'istiod' || w.entry.name.startsWith('istiod'))) {
+      this.controlPlaneNamespaces.add(w.ns);
+    }
+  }
+
+  /** Number of Istio objects of `kind` in namespace `ns`. */
+  public istioCount(kind: string, ns: string): number {
+    return this.istioCountByKindNs.get(`${kind}|${ns}`) ?? 0;
+  }
+
+  /** Services of the workload's namespace whose (non-empty) selector selects its pods. */
+  public servicesSelecting(w: Workload): Entry[] {
+    const idx = this.serviceSelectorIndex.get(w.ns);
+    if (!idx) return [];
+    const seen = new Set<Entry>();
+    for (const k of Object.keys(w.labels)) {
+      for (const s of idx.get(`${k}=${w.labels[k]}`) ?? []) {
+        if (seen.has(s)) continue;
+        const sel = strMap(s.spec.selector);
+        if (Object.keys(sel).every((x) => w.labels[x] === sel[x])) seen.add(s);
+      }
+    }
+    return [...seen];
+  }
+
+  /**
+   * Whether pods injected by `revision` ('' = default) use the CNI node agent: true/false when the
+   * input holds the injector ConfigMap (or the istio-cni-node DaemonSet), undefined when unknown.
+   */
+  public injectsWithCni(revision: string): boolean | undefined {
+    if (this.cniNodeAgent) return true;
+    return this.cniByRevision.get(revision) ?? (revision === 'default' ? this.cniByRevision.get('') : undefined);
+  }
+
+  /** Istio objects of `kind` (any Istio group). */
+  public istio(kind: string): readonly Entry[] {
+    return this.istioByKind.get(kind) ?? [];
+  }
+
+  /** Kubernetes core/apps/batch objects of `kind`. */
+  public k8s(kind: string): readonly Entry[] {
+    return this.k8sByKind.get(kind) ?? [];
+  }
+
+  /** Expands a host in namespace `ns` (short names become FQDNs). */
+  public resolve(host: string, ns: string): string {
+    return serviceCandidates(host, ns, this.domain)[0];
+  }
+
+  /** The Kubernetes Service a host in namespace `ns` names, if it is in the input. */
+  public serviceFor(host: string, ns: string): Entry | undefined {
+    for (const c of serviceCandidates(host, ns, this.domain)) {
+      const s = this.servicesByFqdn.get(c);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  /** True when the host names a Service or a ServiceEntry host of the input. */
+  public hostKnown(host: string, ns: string): boolean {
+    if (this.serviceFor(host, ns)) return true;
+    return this.serviceEntryHosts.matching(this.resolve(host, ns)).length > 0;
+  }
+
+  /**
+   * True when the input describes the namespace a host lives in well enough to conclude that the
+   * host does not exist: always with assumeComplete; otherwise only for cluster-local hosts of a
+   * namespace that has at least one Service in the input.
+   */
+  public canConcludeHostMissing(host: string, ns: string): boolean {
+    if (this.assumeComplete) return true;
+    for (const c of serviceCandidates(host, ns, this.domain)) {
+      const hostNs = clusterLocalNamespace(c, this.domain);
+      if (hostNs !== undefined) return (this.serviceCountByNs.get(hostNs) ?? 0) > 0;
+    }
+    return false;
+  }
+
+  /** True when the workloads of `ns` are in the input (or assumeComplete). */
+  public workloadsDescribed(ns: string): boolean {
+    return this.assumeComplete || (this.workloadsByNs.get(ns)?.length ?? 0) > 0;
+  }
+
+  /**
+   * Workloads whose pod labels include every `selector` label, in namespace `ns` (or mesh-wide when
+   * `ns` is undefined). An empty selector selects every workload of the scope.
+   */
+  public select(selector: Record<string, string>, ns: string | undefined): Workload[] {
+    const keys = Object.keys(selector);
+    if (keys.length === 0) return [...(ns === undefined ? this.workloads : this.workloadsByNs.get(ns) ?? [])];
+    const idx = this.labelIndex.get(ns ?? '');
+    if (!idx) return [];
+    let smallest: Workload[] | undefined;
+    for (const k of keys) {
+      const l = idx.get(`${k}=${selector[k]}`);
+      if (!l) return [];
+      if (!smallest || l.length < smallest.length) smallest = l;
+    }
+    return smallest!.filter((w) => keys.every((k) => w.labels[k] === selector[k]));
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** Reads the CNI flag from an injector ConfigMap's `values` JSON (`pilot.cni.enabled` or `istio_cni.enabled`). */
+function injectorCni(data: Json | undefined): boolean | undefined {
+  const text = str(data?.values);
+  if (!text) return undefined;
+  let values: Json | undefined;
+  try {
+    values = rec(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+  if (!values) return undefined;
+  const pilotCni = rec(rec(values.pilot)?.cni)?.enabled;
+  const legacyCni = rec(values.istio_cni)?.enabled;
+  return pilotCni === true || legacyCni === true;
+}
+
+function suppressionOf(v: string | undefined): ReadonlySet<string> | '*' | undefined {
+  if (!v) return undefined;
+  if (v.trim() === '*') return '*';
+  return new Set(v.split(',').map((s) => s.trim()).filter((s) => s));
+}
+
+/** Collects findings, applying suppression and filling in object identity. */
+export class Reporter {
+  public readonly findings: Finding[] = [];
+  private readonly suppress: ReadonlySet<string>;
+
+  public constructor(options: AnalyzeOptions) {
+    this.suppress = new Set(options.suppress ?? []);
+  }
+
+  /** Records a finding with the catalog severity of `code` and its default fix (unless given). */
+  public report(code: string, e: Entry, field: string, message: string, fix?: string): void {
+    if (this.suppress.has(code)) return;
+    if (e.suppressed === '*' || e.suppressed?.has(code)) return;
+    const info = codeInfo(code);
+    this.findings.push({
+      code,
+      name: info.name,
+      severity: info.severity,
+      object: { apiVersion: e.apiVersion, kind: e.kind, ...(e.ns !== undefined ? { namespace: e.ns } : {}), name: e.name },
+      field,
+      message,
+      fix: fix ?? info.fix,
+      ...(e.constructPath !== undefined ? { constructPath: e.constructPath } : {}),
+      ...(e.file !== undefined ? { file: e.file } : {}),
+    });
+  }
+}
+
+/** `ns/name` of an entry for messages. */
+export function ref(e: Entry): string {
+  return e.ns !== undefined ? `${e.ns}/${e.name}` : e.name;
+}

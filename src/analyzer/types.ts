@@ -1,0 +1,127 @@
+/**
+ * Public types of the mesh analyzer.
+ *
+ * The analyzer reads plain Kubernetes objects (what `cdk8s synth` writes, or any YAML), never
+ * constructs, so it can check manifests that were not produced by this library.
+ */
+
+/** How serious a finding is, in Istio's own terms. `Error` > `Warning` > `Info`. */
+export type Severity = 'Error' | 'Warning' | 'Info';
+
+/** The levels from the most to the least serious. */
+export const SEVERITIES: readonly Severity[] = ['Error', 'Warning', 'Info'];
+
+/** Numeric rank of a severity (`Error` = 3, `Warning` = 2, `Info` = 1). */
+export function severityRank(s: Severity): number {
+  return s === 'Error' ? 3 : s === 'Warning' ? 2 : 1;
+}
+
+/** True when `s` is at least as serious as `threshold`. */
+export function reaches(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) >= severityRank(threshold);
+}
+
+/** Parses a severity name (case-insensitive); undefined when it is not one. */
+export function parseSeverity(v: string | undefined): Severity | undefined {
+  if (typeof v !== 'string') return undefined;
+  const l = v.toLowerCase();
+  return SEVERITIES.find((s) => s.toLowerCase() === l);
+}
+
+/**
+ * A Kubernetes object as read from YAML or produced by `ApiObject.toJson()`.
+ * Only `apiVersion`, `kind` and `metadata` are interpreted structurally; the rest is read
+ * defensively (anything may be missing or of the wrong type in input we did not write).
+ */
+export interface ManifestObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: { readonly [key: string]: string };
+    readonly annotations?: { readonly [key: string]: string };
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** Which object a finding is about. */
+export interface FindingObject {
+  /** `apiVersion` of the object (as given). */
+  readonly apiVersion: string;
+  /** `kind` of the object. */
+  readonly kind: string;
+  /** Namespace, for namespaced kinds (defaulted when the object has none). */
+  readonly namespace?: string;
+  /** `metadata.name`. */
+  readonly name: string;
+}
+
+/** One problem the analyzer found. */
+export interface Finding {
+  /** Istio's message code (e.g. `IST0101`) or ours (`CIS0001`). */
+  readonly code: string;
+  /** Istio's message name (e.g. `ReferencedResourceNotFound`). */
+  readonly name: string;
+  /** How serious it is. */
+  readonly severity: Severity;
+  /** The object the finding is about. */
+  readonly object: FindingObject;
+  /** Path of the offending field inside the object, e.g. `spec.http[0].route[0].destination.subset`. */
+  readonly field: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** Path of the cdk8s construct that produced the object, when analyzed in-process. */
+  readonly constructPath?: string;
+  /** File the object was read from, when analyzed from files. */
+  readonly file?: string;
+}
+
+/** Options of {@link analyze}. */
+export interface AnalyzeOptions {
+  /**
+   * Kubernetes cluster domain used to expand short host names (`reviews` in namespace `shop` is
+   * `reviews.shop.svc.<clusterDomain>`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Namespace assumed for namespaced objects that carry none.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * Istio's root (control-plane config) namespace: policies there apply mesh-wide, and it is never
+   * reported as not injected.
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Treat the input as the complete cluster (like `istioctl analyze` on a self-contained file set).
+   * When false (the default), the analyzer concludes that a Service, ServiceEntry host or workload
+   * is missing only for namespaces the input describes: a namespace with at least one Service
+   * (for host look-ups) or one workload (for selector look-ups). Objects that live outside the
+   * input, such as application Deployments deployed by another pipeline, then raise no finding.
+   * @default false
+   */
+  readonly assumeComplete?: boolean;
+  /**
+   * Codes never reported (e.g. `['IST0118']`). The annotation
+   * `galley.istio.io/analyze-suppress` on an object suppresses codes for that object (`*` = all).
+   * @default []
+   */
+  readonly suppress?: readonly string[];
+}
+
+/** An input object together with where it came from. */
+export interface SourcedObject {
+  /** The object. */
+  readonly object: ManifestObject;
+  /** Path of the construct that produced it. */
+  readonly constructPath?: string;
+  /** File it was read from. */
+  readonly file?: string;
+}

@@ -1,0 +1,138 @@
+/** The analyzer inside app.synth(): errors fail synthesis, lower findings are reported, opt-out. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Finding, MeshAnalyzer } from '../../src/analyzer';
+import { IstioValidationError } from '../../src/validation';
+import { K8sObject, validateAll } from '../support/schema';
+import { synthValid } from '../support/synth';
+import { dest, gateway, service, virtualService } from './fixtures';
+
+function add(chart: Chart, id: string, obj: K8sObject): ApiObject {
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  return new ApiObject(chart, id, { apiVersion, kind, metadata, ...rest });
+}
+
+/** A chart whose VirtualService names a Gateway that does not exist (IST0101, Error). */
+function brokenChart(app: App, id = 'routes'): Chart {
+  const chart = new Chart(app, id, { disableResourceNameHashes: true });
+  add(chart, 'gateway', gateway('web', 'shop', { istio: 'ingressgateway' }, [{ port: 80, hosts: ['*'] }]));
+  add(chart, 'route', virtualService('api', 'shop', { hosts: ['api.example.com'], gateways: ['webx'], http: [{ route: [dest('api.example.com')] }] }));
+  return chart;
+}
+
+/** A chart with one Info finding (IST0118) and nothing worse. */
+function infoChart(app: App, id = 'svc'): Chart {
+  const chart = new Chart(app, id, { disableResourceNameHashes: true });
+  add(chart, 'service', service('reviews', 'shop', { app: 'reviews' }, [{ name: 'web', port: 80 }]));
+  return chart;
+}
+
+function objectsOf(app: App): K8sObject[] {
+  return app.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as K8sObject);
+}
+
+function tmpApp(): App {
+  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'analyzer-synth-')) });
+}
+
+describe('MeshAnalyzer.attach', () => {
+  test('an Error finding fails app.synth() with its code, object, field and construct path', () => {
+    const app = tmpApp();
+    brokenChart(app);
+    validateAll(objectsOf(app));
+    MeshAnalyzer.attach(app, { reporter: () => undefined });
+    expect(() => app.synth()).toThrow(/Validation failed[\s\S]*Error \[IST0101\] VirtualService shop\/api spec\.gateways\[0\]: Referenced gateway not found: "webx".*\[construct routes\/route\]/);
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
+  });
+
+  test('chart synthesis (Testing.synth) fails the same way', () => {
+    const app = Testing.app();
+    const chart = brokenChart(app);
+    validateAll(objectsOf(app));
+    MeshAnalyzer.attach(chart);
+    expect(() => Testing.synth(chart)).toThrow(/\[cdk8s-istio-analyzer\] Error \[IST0101\]/);
+  });
+
+  test('findings below failOn are reported, once per app.synth() even with several charts, and synth succeeds', () => {
+    const app = tmpApp();
+    infoChart(app, 'one');
+    const second = new Chart(app, 'two', { disableResourceNameHashes: true });
+    add(second, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
+    validateAll(objectsOf(app));
+    const seen: Finding[] = [];
+    MeshAnalyzer.attach(app, { reporter: (f) => seen.push(f) });
+    app.synth();
+    expect(seen.map((f) => `${f.code} ${f.constructPath}`)).toEqual(['IST0118 one/service']);
+    expect(fs.readdirSync(app.outdir).sort()).toEqual(['one.k8s.yaml', 'two.k8s.yaml']);
+    app.synth();
+    expect(seen.length).toBe(2);
+  });
+
+  test('the default reporter prints one line per finding with console.warn', () => {
+    const app = Testing.app();
+    const chart = infoChart(app);
+    MeshAnalyzer.attach(app);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      synthValid(chart);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/^Info \[IST0118\] Service shop\/reviews spec\.ports\[0\]\.name: .*\[construct svc\/service\]$/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('failOn lowers the threshold: an Info finding fails with failOn Info', () => {
+    const app = Testing.app();
+    const chart = infoChart(app);
+    validateAll(objectsOf(app));
+    MeshAnalyzer.attach(app, { failOn: 'Info' });
+    expect(() => Testing.synth(chart)).toThrow(/Info \[IST0118\]/);
+  });
+
+  test('enabled: false is the opt-out: synthesis succeeds and nothing is reported', () => {
+    const app = Testing.app();
+    const chart = brokenChart(app);
+    const seen: Finding[] = [];
+    MeshAnalyzer.attach(app, { enabled: false, reporter: (f) => seen.push(f) });
+    expect(synthValid(chart).map((o) => o.kind)).toEqual(['Gateway', 'VirtualService']);
+    expect(seen).toEqual([]);
+  });
+
+  test('attach is idempotent and later calls apply only the options they set', () => {
+    const app = Testing.app();
+    const chart = infoChart(app);
+    const a = MeshAnalyzer.attach(app, { failOn: 'Info', reporter: () => undefined });
+    const b = MeshAnalyzer.attach(chart);
+    expect(b).toBe(a);
+    expect(MeshAnalyzer.of(chart)).toBe(a);
+    expect(a.failOn).toBe('Info');
+    expect(app.node.children.filter((c) => c instanceof MeshAnalyzer).length).toBe(1);
+    MeshAnalyzer.attach(app, { failOn: 'Error' });
+    expect(a.failOn).toBe('Error');
+    expect(a.enabled).toBe(true);
+    expect(synthValid(chart).length).toBe(1);
+  });
+
+  test('analyze() returns the findings with construct paths and does not throw', () => {
+    const app = Testing.app();
+    brokenChart(app);
+    const findings = MeshAnalyzer.attach(app).analyze();
+    expect(findings.map((f) => [f.code, f.constructPath])).toEqual([['IST0101', 'routes/route']]);
+  });
+
+  test('an analyzer is not attached unless asked', () => {
+    const app = Testing.app();
+    const chart = brokenChart(app);
+    expect(MeshAnalyzer.of(chart)).toBeUndefined();
+    expect(synthValid(chart).length).toBe(2);
+  });
+
+  test('an invalid failOn is rejected with the construct path, field, value and valid range', () => {
+    const app = Testing.app();
+    expect(() => MeshAnalyzer.attach(app, { failOn: 'Fatal' as never })).toThrow(IstioValidationError);
+    expect(() => MeshAnalyzer.attach(app, { failOn: 'Fatal' as never })).toThrow(/cdk8s-istio-analyzer: invalid failOn "Fatal": must be one of Error, Warning, Info/);
+  });
+});
