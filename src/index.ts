@@ -9,3 +9,4 @@ export * from './traffic';
 export * from './gitops';
 export * from './analyzer';
 export * from './picture';
+export * from './charts';

@@ -440,6 +440,8 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
 
   // ---- AuthorizationPolicies: who may call whom ----------------------------------------------
   const EDGE_OF: Record<string, MeshEdgeKind> = { ALLOW: 'allows', DENY: 'denies', AUDIT: 'audits', CUSTOM: 'delegates' };
+  // A target is "deny all" only when every ALLOW policy on it has no rules; one ALLOW rule lets callers in.
+  const allowTargets = new Map<Draft, boolean>();
   for (const o of of(SECURITY, 'AuthorizationPolicy')) {
     const action = (text(o.spec.action) ?? 'ALLOW').toUpperCase();
     const target = workload(o);
@@ -447,7 +449,7 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
     const provider = text(obj(o.spec.provider)?.name);
     if (action === 'ALLOW') {
       target.marks.add('default-deny');
-      if (!rulesList.length) target.marks.add('deny-all');
+      allowTargets.set(target, (allowTargets.get(target) ?? false) || rulesList.length > 0);
       g.detail(target, `ALLOW policy ${o.name}${rulesList.length ? '' : ' (no rules)'}`);
     } else {
       if (action === 'DENY') target.marks.add('has-deny-rules');
@@ -466,6 +468,8 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       for (const c of callers) g.edge(c, target, kind, label, ports.length ? { ports } : {});
     }
   }
+
+  for (const [target, hasRules] of allowTargets) if (!hasRules) target.marks.add('deny-all');
 
   // ---- PeerAuthentications: mTLS per namespace and workload exceptions -----------------------
   let meshMtls: MeshGraph['meshMtls'] = { mode: 'PERMISSIVE', source: 'default' };
