@@ -1,7 +1,7 @@
 /** Reading manifests: YAML files (multi-document), directories, `kind: List` documents. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../yaml';
 import { ManifestObject, SourcedObject } from './types';
 
 /** The objects of one parsed document: the document itself, or the items of a `kind: List`. */
@@ -25,7 +25,7 @@ export class ManifestReadError extends Error {
 /** Parses YAML text with any number of documents; throws ManifestReadError on a syntax error. */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
   const out: SourcedObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of yaml().parseAllDocuments(text)) {
     if (doc.errors.length > 0) throw new ManifestReadError(file, doc.errors[0].message.split('\n')[0]);
     for (const object of expandDocument(doc.toJS())) out.push({ object, file });
   }

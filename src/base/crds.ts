@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { ApiObject } from 'cdk8s';
 import { KubeCustomResourceDefinition } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../yaml';
 import { fail } from '../validation';
 import { IstioApiGroup, IstioVersion } from '../version';
 import { compareCrds, CrdFacts, istioCrdCatalog } from './crd-catalog';
@@ -44,6 +44,14 @@ export abstract class IstioCrds {
 
   /** Where the CRDs come from. */
   public abstract readonly source: IstioCrdSource;
+
+  /**
+   * Checks the CRDs can be emitted for `version` (errors name `scope`), before the IstioBase emits anything.
+   * @internal
+   */
+  public _check(_scope: Construct, _version: IstioVersion): void {
+    // built-in and no CRDs: nothing to check
+  }
 
   /**
    * Emits the CRDs into `scope` (the IstioBase); errors name `scope`.
@@ -125,8 +133,17 @@ class FileCrds extends IstioCrds {
     super();
   }
 
+  /** What `_check` read, so `_render` (called right after, by the same IstioBase) does not read the file again. */
+  private checked?: { readonly scope: Construct; readonly version: IstioVersion; readonly docs: Json[] };
+
+  public _check(scope: Construct, version: IstioVersion): void {
+    this.checked = { scope, version, docs: this.load(scope, version) };
+  }
+
   public _render(scope: Construct, version: IstioVersion): ApiObject[] {
-    const docs = this.load(scope, version);
+    const c = this.checked;
+    const docs = c && c.scope === scope && c.version === version ? c.docs : this.load(scope, version);
+    this.checked = undefined;
     return docs.map((doc) => new ApiObject(scope, `crd-${doc.metadata.name}`, doc as { apiVersion: string; kind: string }));
   }
 
@@ -143,7 +160,7 @@ class FileCrds extends IstioCrds {
     }
     const field = `crds (file ${path})`;
     const docs: Json[] = [];
-    parseAllDocuments(text).forEach((d, i) => {
+    yaml().parseAllDocuments(text).forEach((d, i) => {
       const where = `${field} document ${i + 1}`;
       if (d.errors.length) fail(scope, where, d.errors[0].message.split('\n')[0], 'must be valid YAML');
       const obj = d.toJS();

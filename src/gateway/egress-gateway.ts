@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkDnsLabel, checkDnsSubdomain, checkHost, checkPort, fail } from '../validation';
 import { GatewayWorkload, GatewayWorkloadProps } from './gateway-workload';
@@ -155,8 +155,8 @@ export class ExternalHostRoute extends Construct {
     istioObject(this, 'ServiceEntry', version, 'ServiceEntry', meta(this.name), {
       hosts: [this.host],
       ports: sePorts,
-      location: net.ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
-      resolution: net.ServiceEntrySpecResolution.DNS,
+      location: ('MESH_EXTERNAL' as net.ServiceEntrySpecLocation),
+      resolution: ('DNS' as net.ServiceEntrySpecResolution),
     });
 
     // 2. The egress gateway accepts the host (TLS passthrough on 443, or HTTP on 80).
@@ -205,8 +205,8 @@ export class ExternalHostRoute extends Construct {
             port: { number: origination.port },
             tls: {
               mode: origination.credentialName
-                ? net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.MUTUAL
-                : net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.SIMPLE,
+                ? ('MUTUAL' as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode)
+                : ('SIMPLE' as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode),
               sni: origination.sni,
               ...(origination.credentialName ? { credentialName: origination.credentialName } : {}),
             },

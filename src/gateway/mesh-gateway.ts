@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, fail, isDnsLabel, isHost } from '../validation';
 import type { GatewayWorkload } from './gateway-workload';
@@ -90,19 +90,19 @@ export interface MeshGatewayProps extends MeshGatewayOptions {
 
 const PROTOCOLS: GatewayServerProtocol[] = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'TCP', 'TLS'];
 const TLS_MODES: Record<GatewayTlsMode, net.GatewaySpecServersTlsMode> = {
-  SIMPLE: net.GatewaySpecServersTlsMode.SIMPLE,
-  MUTUAL: net.GatewaySpecServersTlsMode.MUTUAL,
-  PASSTHROUGH: net.GatewaySpecServersTlsMode.PASSTHROUGH,
-  ISTIO_MUTUAL: net.GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL,
-  AUTO_PASSTHROUGH: net.GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH,
-  OPTIONAL_MUTUAL: net.GatewaySpecServersTlsMode.OPTIONAL_UNDERSCORE_MUTUAL,
+  SIMPLE: ('SIMPLE' as net.GatewaySpecServersTlsMode),
+  MUTUAL: ('MUTUAL' as net.GatewaySpecServersTlsMode),
+  PASSTHROUGH: ('PASSTHROUGH' as net.GatewaySpecServersTlsMode),
+  ISTIO_MUTUAL: ('ISTIO_MUTUAL' as net.GatewaySpecServersTlsMode),
+  AUTO_PASSTHROUGH: ('AUTO_PASSTHROUGH' as net.GatewaySpecServersTlsMode),
+  OPTIONAL_MUTUAL: ('OPTIONAL_MUTUAL' as net.GatewaySpecServersTlsMode),
 };
 const TLS_VERSIONS: Record<TlsProtocolVersion, net.GatewaySpecServersTlsMinProtocolVersion> = {
-  TLS_AUTO: net.GatewaySpecServersTlsMinProtocolVersion.TLS_UNDERSCORE_AUTO,
-  TLSV1_0: net.GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_0,
-  TLSV1_1: net.GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_1,
-  TLSV1_2: net.GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
-  TLSV1_3: net.GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_3,
+  TLS_AUTO: ('TLS_AUTO' as net.GatewaySpecServersTlsMinProtocolVersion),
+  TLSV1_0: ('TLSV1_0' as net.GatewaySpecServersTlsMinProtocolVersion),
+  TLSV1_1: ('TLSV1_1' as net.GatewaySpecServersTlsMinProtocolVersion),
+  TLSV1_2: ('TLSV1_2' as net.GatewaySpecServersTlsMinProtocolVersion),
+  TLSV1_3: ('TLSV1_3' as net.GatewaySpecServersTlsMinProtocolVersion),
 };
 const TLS_VERSION_ORDER: TlsProtocolVersion[] = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 const NEEDS_CREDENTIAL: GatewayTlsMode[] = ['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'];

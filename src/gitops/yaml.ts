@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import { yaml } from '../yaml';
 
 /**
  * Serializes one YAML document deterministically: map keys sorted (whatever order the object was
@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
  * (as cdk8s does), so strings such as `on`, `yes` or `0755` stay strings for Kubernetes' YAML reader.
  */
 export function toYamlDocument(value: unknown): string {
-  return YAML.stringify(value, { lineWidth: 0, version: '1.1', sortMapEntries: true });
+  return yaml().stringify(value, { lineWidth: 0, version: '1.1', sortMapEntries: true });
 }
 
 /**

@@ -2,7 +2,7 @@
  * Typed mesh configuration (the `mesh` key of the `istio[-<rev>]` ConfigMap) and its rendering.
  */
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
+import { yaml } from '../yaml';
 import { checkHost, checkInt, checkPort, fail, isDnsLabel, isDnsSubdomain } from '../validation';
 import { IstioVersion } from '../version';
 
@@ -202,7 +202,7 @@ export function resolveMeshConfig(scope: IConstruct, field: string, opts: MeshCo
 
 /** YAML text with sorted keys and unindented sequences (the layout Helm's `toYaml` produces). @internal */
 export function toYamlText(value: unknown): string {
-  return stringify(dropUndefined(value), { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  return yaml().stringify(dropUndefined(value), { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
 }
 
 function dropUndefined(v: unknown): unknown {

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import * as sec from '../../imports/security.istio.io';
+import type * as sec from '../../imports/security.istio.io';
 import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isDnsLabel, isDnsSubdomain, isIP } from '../validation';
 
 /** HTTP methods an authorization rule can name (gRPC calls are `POST`). */

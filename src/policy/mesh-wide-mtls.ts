@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as sec from '../../imports/security.istio.io';
+import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
 import { fail } from '../validation';
@@ -37,6 +37,6 @@ export class MeshWideMtls extends Construct {
     this.namespace = props.istiod.rootNamespace;
     this.peerAuthentication = istioObject(this, 'PeerAuthentication', props.istiod.version, 'PeerAuthentication',
       { name: 'default', namespace: this.namespace },
-      { mtls: { mode: mode === 'STRICT' ? sec.PeerAuthenticationSpecMtlsMode.STRICT : sec.PeerAuthenticationSpecMtlsMode.PERMISSIVE } });
+      { mtls: { mode: mode as sec.PeerAuthenticationSpecMtlsMode } });
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IntOrString, KubeNamespace, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import * as sec from '../../imports/security.istio.io';
+import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkUnique, fail, isHost } from '../validation';
@@ -190,6 +190,16 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
         fail(this, 'labels', key, 'must not set "name", the injection labels or Pod Security labels: they come from name, istiod and podSecurity');
       }
     }
+
+    // Check the NetworkPolicy and Sidecar settings too before anything is emitted.
+    const np = props.networkPolicy ?? true;
+    this.networkPolicyEnabled = np !== false;
+    if (np === false && (props.allowedNamespaces || props.ingressGatewayNamespaces)) {
+      fail(this, 'networkPolicy', false, 'must be on (true or options) when allowedNamespaces or ingressGatewayNamespaces are given: they only feed the NetworkPolicies');
+    }
+    const emitNetworkPolicies = np !== false ? this.planNetworkPolicies(np === true ? {} : np, props) : undefined;
+    const emitSidecar = props.sidecar ? this.planSidecar(props.sidecar === true ? {} : props.sidecar) : undefined;
+
     new KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,
@@ -201,23 +211,17 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     // mTLS: STRICT for every workload of the namespace.
     this.peerAuthNames.add('default');
     istioObject(this, 'PeerAuthentication', this.version, 'PeerAuthentication', { name: 'default', namespace: this.name }, {
-      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.STRICT },
+      mtls: { mode: ('STRICT' as sec.PeerAuthenticationSpecMtlsMode) },
     });
 
     // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
     this.authzNames.add('default-deny');
     istioObject(this, 'DefaultDeny', this.version, 'AuthorizationPolicy', { name: 'default-deny', namespace: this.name }, {
-      action: sec.AuthorizationPolicySpecAction.ALLOW,
+      action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
     });
 
-    const np = props.networkPolicy ?? true;
-    this.networkPolicyEnabled = np !== false;
-    if (np !== false) this.renderNetworkPolicies(np === true ? {} : np, props);
-    if (np === false && (props.allowedNamespaces || props.ingressGatewayNamespaces)) {
-      fail(this, 'networkPolicy', false, 'must be on (true or options) when allowedNamespaces or ingressGatewayNamespaces are given: they only feed the NetworkPolicies');
-    }
-
-    if (props.sidecar) this.renderSidecar(props.sidecar === true ? {} : props.sidecar);
+    emitNetworkPolicies?.();
+    emitSidecar?.();
   }
 
   /**
@@ -234,7 +238,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     checkUnique(this, `permissive(${id}).name`, name, this.peerAuthNames, 'PeerAuthentication names');
     return istioObject(this, `Permissive-${id}`, this.version, 'PeerAuthentication', { name, namespace: this.name }, {
       selector: { matchLabels: { ...selector } },
-      mtls: { mode: sec.PeerAuthenticationSpecMtlsMode.PERMISSIVE },
+      mtls: { mode: ('PERMISSIVE' as sec.PeerAuthenticationSpecMtlsMode) },
     });
   }
 
@@ -255,28 +259,27 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       checkLabels(this, `${f}.selector`, selector);
     }
     const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain));
-    checkUnique(this, `${f}.name`, name, this.authzNames, 'AuthorizationPolicy names');
-    const policy = istioObject(this, `Allow-${id}`, this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
-      ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
-      action: sec.AuthorizationPolicySpecAction.ALLOW,
-      rules: rendered.map((r) => r.rule),
-    });
-
+    const ingress: NetworkPolicyIngressRule[] = [];
     if (this.networkPolicyEnabled) {
-      const ingress: NetworkPolicyIngressRule[] = [];
       for (const { reach } of rendered) {
         const namespaces = uniq(reach.namespaces).filter((n) => n !== this.name);
         const from = [...namespaces.flatMap((n) => namespacePeers(n)), ...uniq(reach.cidrs).map((cidr) => ({ ipBlock: { cidr } }))];
         if (from.length === 0) continue;
         ingress.push({ from, ...(reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {}) });
       }
-      if (ingress.length > 0) {
-        checkUnique(this, `${f}.name`, name, this.netpolNames, 'NetworkPolicy names');
-        new KubeNetworkPolicy(this, `AllowNetwork-${id}`, {
-          metadata: { name, namespace: this.name },
-          spec: { podSelector: selector ? { matchLabels: { ...selector } } : {}, policyTypes: ['Ingress'], ingress },
-        });
-      }
+    }
+    // Both names are checked before either object is emitted.
+    this.claimNames(`${f}.name`, name, true, ingress.length > 0);
+    const policy = istioObject(this, `Allow-${id}`, this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
+      ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+      action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
+      rules: rendered.map((r) => r.rule),
+    });
+    if (ingress.length > 0) {
+      new KubeNetworkPolicy(this, `AllowNetwork-${id}`, {
+        metadata: { name, namespace: this.name },
+        spec: { podSelector: selector ? { matchLabels: { ...selector } } : {}, policyTypes: ['Ingress'], ingress },
+      });
     }
     return policy;
   }
@@ -297,19 +300,20 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     if (options.ports !== undefined && (!Array.isArray(options.ports) || options.ports.length === 0)) {
       fail(this, `${f}.ports`, options.ports, 'must be a non-empty list of ports when given');
     }
-    let ports: number[] | undefined;
-    if (options.ports) {
-      const { rule, reach } = renderRule(this, `${f}`, { from: [{ serviceAccounts: [sa] }], to: [{ ports: options.ports }] }, this.istiod.trustDomain);
-      ports = reach.ports;
-      checkUnique(this, `${f}.name`, name, this.authzNames, 'AuthorizationPolicy names');
+    const rendered = options.ports
+      ? renderRule(this, `${f}`, { from: [{ serviceAccounts: [sa] }], to: [{ ports: options.ports }] }, this.istiod.trustDomain)
+      : undefined;
+    const ports = rendered?.reach.ports;
+    // Both names are checked before either object is emitted.
+    this.claimNames(`${f}.name`, name, rendered !== undefined, this.networkPolicyEnabled);
+    if (rendered) {
       istioObject(this, 'AllowMonitoring', this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
         ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
-        action: sec.AuthorizationPolicySpecAction.ALLOW,
-        rules: [rule],
+        action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
+        rules: [rendered.rule],
       });
     }
     if (this.networkPolicyEnabled) {
-      checkUnique(this, `${f}.name`, name, this.netpolNames, 'NetworkPolicy names');
       new KubeNetworkPolicy(this, 'AllowMonitoringNetwork', {
         metadata: { name, namespace: this.name },
         spec: {
@@ -319,6 +323,14 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
         },
       });
     }
+  }
+
+  /** Checks `name` is free among the AuthorizationPolicies and/or NetworkPolicies about to be emitted, then takes it. */
+  private claimNames(field: string, name: string, authz: boolean, netpol: boolean): void {
+    if (authz) checkUnique(this, field, name, new Set(this.authzNames), 'AuthorizationPolicy names');
+    if (netpol) checkUnique(this, field, name, new Set(this.netpolNames), 'NetworkPolicy names');
+    if (authz) this.authzNames.add(name);
+    if (netpol) this.netpolNames.add(name);
   }
 
   private podSecurityLabels(o: PodSecurityOptions): { enforce: PodSecurityLevel; labels: Record<string, string> } {
@@ -346,7 +358,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     return { enforce, labels };
   }
 
-  private renderNetworkPolicies(o: ZeroTrustNetworkPolicyOptions, props: ZeroTrustNamespaceProps): void {
+  /** Validates the NetworkPolicy settings and returns what emits the policies. */
+  private planNetworkPolicies(o: ZeroTrustNetworkPolicyOptions, props: ZeroTrustNamespaceProps): () => void {
     const restrictEgress = o.restrictEgress ?? true;
     const gatewayNs = uniq((props.ingressGatewayNamespaces ?? []).map((g, i) => {
       const n = typeof g === 'string' ? g : g?.namespace;
@@ -359,6 +372,10 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       fail(this, 'networkPolicy.restrictEgress', false, 'must be true when egressNamespaces or egressCidrs are given (with open egress they change nothing)');
     }
 
+    return () => this.renderNetworkPolicies(restrictEgress, gatewayNs, allowed, egressNs, cidrs);
+  }
+
+  private renderNetworkPolicies(restrictEgress: boolean, gatewayNs: string[], allowed: string[], egressNs: string[], cidrs: string[]): void {
     const types = restrictEgress ? ['Ingress', 'Egress'] : ['Ingress'];
     this.netpolNames.add('default-deny');
     new KubeNetworkPolicy(this, 'NetworkPolicyDefaultDeny', {
@@ -403,7 +420,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     });
   }
 
-  private renderSidecar(o: ZeroTrustSidecarOptions): void {
+  /** Validates the Sidecar settings and returns what emits the Sidecar. */
+  private planSidecar(o: ZeroTrustSidecarOptions): () => void {
     const extra = (o.hosts ?? []).map((h, i) => {
       const slash = typeof h === 'string' ? h.indexOf('/') : -1;
       const ns = slash > 0 ? h.slice(0, slash) : '';
@@ -413,7 +431,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       }
       return h;
     });
-    istioObject(this, 'Sidecar', this.version, 'Sidecar', { name: 'default', namespace: this.name }, {
+    return () => istioObject(this, 'Sidecar', this.version, 'Sidecar', { name: 'default', namespace: this.name }, {
       egress: [{ hosts: uniq(['./*', `${this.istiod.namespace}/*`, ...extra]) }],
     });
   }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as net from '../../imports/networking.istio.io';
 import { checkInt, fail } from '../validation';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkMeshNamespace, IMeshNamespace } from '../policy/mesh-namespace';
 import { checkDnsSubdomain, checkHost, checkPort, fail } from '../validation';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import * as net from '../../imports/networking.istio.io';
+import type * as net from '../../imports/networking.istio.io';
 import { checkDnsSubdomain, checkInt, fail } from '../validation';
 import { checkDuration } from './http';
 
@@ -80,17 +80,17 @@ export interface TrafficPolicyOptions {
 }
 
 const TLS: Record<ClientTlsMode, net.DestinationRuleSpecTrafficPolicyTlsMode> = {
-  DISABLE: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE,
-  SIMPLE: net.DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE,
-  MUTUAL: net.DestinationRuleSpecTrafficPolicyTlsMode.MUTUAL,
-  ISTIO_MUTUAL: net.DestinationRuleSpecTrafficPolicyTlsMode.ISTIO_UNDERSCORE_MUTUAL,
+  DISABLE: ('DISABLE' as net.DestinationRuleSpecTrafficPolicyTlsMode),
+  SIMPLE: ('SIMPLE' as net.DestinationRuleSpecTrafficPolicyTlsMode),
+  MUTUAL: ('MUTUAL' as net.DestinationRuleSpecTrafficPolicyTlsMode),
+  ISTIO_MUTUAL: ('ISTIO_MUTUAL' as net.DestinationRuleSpecTrafficPolicyTlsMode),
 };
 
 const LB: Record<LoadBalancerAlgorithm, net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple> = {
-  ROUND_ROBIN: net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple.ROUND_UNDERSCORE_ROBIN,
-  LEAST_REQUEST: net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST,
-  RANDOM: net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple.RANDOM,
-  PASSTHROUGH: net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple.PASSTHROUGH,
+  ROUND_ROBIN: ('ROUND_ROBIN' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
+  LEAST_REQUEST: ('LEAST_REQUEST' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
+  RANDOM: ('RANDOM' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
+  PASSTHROUGH: ('PASSTHROUGH' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
 };
 
 /** Drops undefined entries; returns undefined when nothing is left. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
+import { yaml } from '../../yaml';
 import {
   checkDnsSubdomain, checkInt, checkPort, fail, isCidr, isIP, isLabelKey, isLabelValue,
 } from '../../validation';
@@ -321,7 +321,7 @@ function buildConfig(scope: IConstruct, policy: InjectionPolicyOptions): string 
     template: LEGACY_TEMPLATE_SENTINEL,
     templates,
   };
-  return stringify(config, { blockQuote: 'literal', lineWidth: 0 });
+  return yaml().stringify(config, { blockQuote: 'literal', lineWidth: 0 });
 }
 
 // ---------------------------------------------------------------- helpers
