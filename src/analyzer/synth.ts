@@ -71,7 +71,7 @@ export class MeshAnalyzer extends Construct {
 
   private options: MeshAnalyzerOptions = {};
   /** Findings of the synthesis in progress (app.synth validates once per chart; analyze once). */
-  private session?: { findings?: Finding[] };
+  private session?: { findings?: Finding[]; rendered?: ApiObject[] };
 
   private constructor(root: Construct, options: MeshAnalyzerOptions) {
     super(root, MeshAnalyzer.ID);
@@ -111,11 +111,25 @@ export class MeshAnalyzer extends Construct {
       const key = this.options.wholeApp ? '' : Chart.of(c).node.path;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
-      group.push({ object: c.toJson(), constructPath: c.node.path });
+      group.push({ object: this.jsonOf(c), constructPath: c.node.path });
     }
     const findings: Finding[] = [];
     for (const group of groups.values()) findings.push(...analyzeSourced(group, this.options));
     return findings;
+  }
+
+  /**
+   * The object's JSON. Inside a synthesis the result is kept and handed back to the synthesis itself
+   * (which asks each object for its JSON right after validation), so every object is rendered once.
+   */
+  private jsonOf(o: ApiObject): any {
+    const session = this.session;
+    if (!session) return o.toJson();
+    const json = o.toJson();
+    session.rendered ??= [];
+    session.rendered.push(o);
+    Object.defineProperty(o, 'toJson', { value: () => json, configurable: true, writable: true });
+    return json;
   }
 
   private validateApp(): string[] {
@@ -139,11 +153,14 @@ export class MeshAnalyzer extends Construct {
     const synthYaml = app.synthYaml.bind(app);
     const inSession = <T>(fn: () => T): T => {
       if (this.session) return fn();
-      this.session = {};
+      const session: { findings?: Finding[]; rendered?: ApiObject[] } = {};
+      this.session = session;
       try {
         return fn();
       } finally {
         this.session = undefined;
+        // back to the prototype's toJson: later syntheses render afresh
+        for (const o of session.rendered ?? []) delete (o as { toJson?: unknown }).toJson;
       }
     };
     app.synth = () => inSession(synth);
