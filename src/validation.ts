@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -242,4 +243,28 @@ export function checkLabels(scope: IConstruct, field: string, labels: Record<str
 export function checkUnique(scope: IConstruct, field: string, value: string, seen: Set<string>, what: string): void {
   if (seen.has(value)) fail(scope, field, value, `${what} must be unique; "${value}" is given more than once`);
   seen.add(value);
+}
+
+/**
+ * Checks that an optional prop, when given, is an object (not null, not a list, not a scalar), so that a value of the
+ * wrong type from JavaScript or a parsed file is refused instead of crashing later. Returns the value.
+ */
+export function checkObject<T>(scope: IConstruct, field: string, value: T, expected = 'must be an object'): T {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) fail(scope, field, value, expected);
+  return value;
+}
+
+/** Checks that an optional prop, when given, is a list (see {@link checkObject}). Returns the value. */
+export function checkList<T>(scope: IConstruct, field: string, value: T[] | undefined, expected = 'must be a list'): T[] | undefined {
+  if (value !== undefined && !Array.isArray(value)) fail(scope, field, value, expected);
+  return value;
+}
+
+/**
+ * The Namespace object named `name` that the chart of `scope` already holds (emitted by any construct), if any, so
+ * that two constructs never emit the same Namespace.
+ */
+export function findNamespaceObject(scope: IConstruct, name: string): ApiObject | undefined {
+  return Chart.of(scope).node.findAll()
+    .find((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.metadata.name === name);
 }

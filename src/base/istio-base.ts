@@ -5,7 +5,7 @@ import {
   KubeValidatingWebhookConfiguration,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkLabels, fail } from '../validation';
+import { checkDnsLabel, checkLabels, checkObject, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { BASE_CHART, BASE_RELEASE, CrdFacts, istioCrdCatalog } from './crd-catalog';
 import { IstioCrds } from './crds';
@@ -115,6 +115,7 @@ export class IstioBase extends Construct {
 
   public constructor(scope: Construct, id: string, props: IstioBaseProps = {}) {
     super(scope, id);
+    checkObject(this, 'props', props, 'must be IstioBaseProps (an object) or omitted');
     this.version = props.version ?? IstioVersion.V1_30_3;
     if (!(this.version instanceof IstioVersion)) {
       fail(this, 'version', props.version, 'must be an IstioVersion, e.g. IstioVersion.V1_30_3 or IstioVersion.of("1.20.3")');
@@ -140,6 +141,7 @@ export class IstioBase extends Construct {
     if (!(this.crds instanceof IstioCrds)) {
       fail(this, 'crds', props.crds, 'must be IstioCrds.builtIn(), IstioCrds.fromFile(path) or IstioCrds.none()');
     }
+    this.crds._check(this, this.version);
 
     const rev = props.defaultRevision ?? '';
     if (typeof rev !== 'string') fail(this, 'defaultRevision', rev, 'must be a string: "" for the revision-less istiod, or a revision name');

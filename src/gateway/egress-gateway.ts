@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
-import { checkDnsLabel, checkDnsSubdomain, checkHost, checkPort, fail } from '../validation';
+import { checkDnsLabel, checkDnsSubdomain, checkHost, checkObject, checkPort, fail } from '../validation';
 import { GatewayWorkload, GatewayWorkloadProps } from './gateway-workload';
 import { MeshGateway } from './mesh-gateway';
 import { GatewayService } from './service';
@@ -134,6 +134,7 @@ export class ExternalHostRoute extends Construct {
 
     let origination: { port: number; sni: string; credentialName?: string } | undefined;
     if (o.tls !== undefined) {
+      checkObject(this, 'tls', o.tls, 'must be TLS origination settings { port?, credentialName?, sni? }');
       if (protocol !== 'HTTP') fail(this, 'tls', o.tls, 'TLS origination needs protocol HTTP (with protocol TLS the application already speaks TLS)');
       const tlsPort = checkPort(this, 'tls.port', o.tls.port ?? 443);
       if (tlsPort === this.port) fail(this, 'tls.port', tlsPort, `must differ from port (${this.port}), the plain-HTTP port applications use`);

@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { chartLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
-import { checkDnsLabel, checkInt, checkLabels, fail } from '../validation';
+import { checkDnsLabel, checkInt, checkLabels, checkList, checkObject, fail, findNamespaceObject } from '../validation';
 import { IstioVersion } from '../version';
 import {
   AutoscalingOptions,
@@ -226,7 +226,7 @@ export abstract class GatewayWorkload extends Construct {
     if (props.replicas !== undefined) {
       checkInt(this, 'replicas', props.replicas, 0);
       if (props.autoscaling) {
-        fail(this, 'replicas', props.replicas, 'conflicts with autoscaling; give either a fixed replica count or autoscaling options');
+        fail(this, 'replicas', props.replicas, 'conflicts with autoscaling: give replicas for a fixed count (no HPA), or autoscaling for an HPA that owns the count, not both');
       }
     }
     const autoscaling = props.replicas !== undefined || props.autoscaling === false
@@ -262,7 +262,8 @@ export abstract class GatewayWorkload extends Construct {
       const chart = Chart.of(this);
       const seen = createdNamespaces.get(chart) ?? new Set<string>();
       createdNamespaces.set(chart, seen);
-      if (!seen.has(this.namespace)) {
+      // Another construct of the chart (a gateway, a ZeroTrustNamespace) may already emit it.
+      if (!seen.has(this.namespace) && !findNamespaceObject(this, this.namespace)) {
         seen.add(this.namespace);
         new k8s.KubeNamespace(this, 'Namespace', {
           metadata: { name: this.namespace, labels: sortLabels(istiod.namespaceInjectionLabels()) },
@@ -478,8 +479,10 @@ function toKubeResources(r: { requests?: Record<string, string>; limits?: Record
 
 function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<k8s.PodSpec> {
   checkLabels(scope, 'nodeSelector', props.nodeSelector);
+  checkList(scope, 'tolerations', props.tolerations, 'must be a list of tolerations');
   (props.tolerations ?? []).forEach((t, i) => {
     const f = `tolerations[${i}]`;
+    checkObject(scope, f, t, 'must be a toleration { key, operator, value, effect }');
     if (t.operator !== undefined && t.operator !== 'Equal' && t.operator !== 'Exists') fail(scope, `${f}.operator`, t.operator, 'must be "Equal" or "Exists"');
     const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
     if (operator === 'Exists' && t.value !== undefined) fail(scope, `${f}.value`, t.value, 'must be unset when operator is "Exists"');

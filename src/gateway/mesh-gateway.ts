@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, fail, isDnsLabel, isHost } from '../validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkObject, fail, isDnsLabel, isHost } from '../validation';
 import type { GatewayWorkload } from './gateway-workload';
 
 /** Protocols a Gateway server can speak. */
@@ -147,6 +147,7 @@ export class MeshGateway extends Construct {
 
     const servers: net.GatewaySpecServers[] = props.servers.map((s, i) => {
       const f = `servers[${i}]`;
+      if (!s || typeof s !== 'object') fail(this, f, s, 'must be a server: { port: { number, protocol }, hosts, tls? }');
       const port = s.port ?? ({} as GatewayServerPort);
       if (!PROTOCOLS.includes(port.protocol)) fail(this, `${f}.port.protocol`, port.protocol, `must be one of ${PROTOCOLS.join(', ')}`);
       if (!allowedPorts.includes(port.number)) {
@@ -206,7 +207,7 @@ export class MeshGateway extends Construct {
     if (s.httpsRedirect && protocol !== 'HTTP') {
       fail(this, `${f}.httpsRedirect`, s.httpsRedirect, `only applies to HTTP servers; this server is ${protocol}`);
     }
-    const t = s.tls;
+    const t = checkObject(this, `${f}.tls`, s.tls, 'must be TLS settings { mode, credentialName?, ... }');
     if (t === undefined) {
       if (protocol === 'HTTPS' || protocol === 'TLS') {
         fail(this, `${f}.tls`, t, `is required for protocol ${protocol}: give a mode (SIMPLE with credentialName to terminate, PASSTHROUGH to route on SNI)`);
@@ -238,6 +239,9 @@ export class MeshGateway extends Construct {
     }
     if (t.subjectAltNames !== undefined && !['MUTUAL', 'OPTIONAL_MUTUAL'].includes(t.mode)) {
       fail(this, `${f}.tls.subjectAltNames`, t.subjectAltNames, 'only applies to MUTUAL and OPTIONAL_MUTUAL');
+    }
+    if (t.subjectAltNames !== undefined && (!Array.isArray(t.subjectAltNames) || t.subjectAltNames.some((n) => typeof n !== 'string' || n === ''))) {
+      fail(this, `${f}.tls.subjectAltNames`, t.subjectAltNames, 'must be a list of subject alternative names (non-empty strings)');
     }
     return {
       mode: TLS_MODES[t.mode],

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkInt, checkPort, fail, isDnsLabel } from '../validation';
+import { checkInt, checkList, checkObject, checkPort, fail, isDnsLabel } from '../validation';
 
 /**
  * Protocol prefixes Istio reads from a Service port name (`<protocol>[-<suffix>]`) to pick the
@@ -70,8 +70,10 @@ export function resolveServicePorts(
   const nodePorts = new Map<number, string>();
   for (const p of defaults) if (p.nodePort !== undefined) nodePorts.set(p.nodePort, `the default port "${p.name}"`);
 
+  checkList(scope, 'ports', extra, 'must be a list of ports { name, port, targetPort?, protocol?, nodePort? }');
   (extra ?? []).forEach((p, i) => {
     const f = `ports[${i}]`;
+    checkObject(scope, f, p, 'must be a port { name, port, targetPort?, protocol?, nodePort? }');
     if (!isIstioPortName(p.name)) {
       fail(scope, `${f}.name`, p.name, `must follow Istio's port naming convention "<protocol>[-<suffix>]" with protocol one of ${ISTIO_PORT_NAME_PROTOCOLS.join(', ')} (e.g. "tcp-postgres"), and be a DNS-1123 label`);
     }

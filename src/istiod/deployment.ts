@@ -7,7 +7,7 @@ import {
   Affinity, ContainerPort, EnvVar, IntOrString, KubeDeployment, Quantity, Toleration as KubeToleration, TopologySpreadConstraint, Volume, VolumeMount,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkInt, checkLabels, fail, isLabelKey } from '../validation';
+import { checkInt, checkLabels, checkList, checkObject, fail, isLabelKey } from '../validation';
 import { SchedulingOptions, Toleration } from '../workload';
 import { IstiodContext, sorted } from './context';
 import { isEnvName } from './mesh-config';
@@ -81,6 +81,7 @@ export function istiodEnv(ctx: IstiodContext, user: Record<string, string>, clus
 /** Validates user env: names Kubernetes accepts, string values, and no name that a typed prop controls. */
 export function checkIstiodEnv(scope: IConstruct, ctx: IstiodContext, env: Record<string, string> | undefined): Record<string, string> {
   if (env === undefined) return {};
+  checkObject(scope, 'env', env, 'must be an object of environment variables, e.g. { PILOT_ENABLE_STATUS: "true" }');
   const { before, after } = builtInEnv(ctx, 'x');
   const reserved = [...before, ...after].map((e) => e.name).filter((n) => !OVERRIDABLE_ENV.includes(n));
   for (const [name, value] of Object.entries(env)) {
@@ -129,8 +130,10 @@ function volumes(): { volumes: Volume[]; mounts: VolumeMount[] } {
 
 /** Validates tolerations and returns them in Kubernetes form. */
 export function renderTolerations(scope: IConstruct, field: string, list: Toleration[]): KubeToleration[] {
+  checkList(scope, field, list, 'must be a list of tolerations');
   return list.map((t, i) => {
     const f = `${field}[${i}]`;
+    checkObject(scope, f, t, 'must be a toleration { key, operator, value, effect }');
     const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
     if (operator !== 'Equal' && operator !== 'Exists') fail(scope, `${f}.operator`, operator, 'must be "Equal" or "Exists"');
     if (t.key !== undefined && !isLabelKey(t.key)) fail(scope, `${f}.key`, t.key, 'must be a label key such as "node-role.kubernetes.io/control-plane"');

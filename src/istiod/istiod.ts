@@ -2,12 +2,12 @@ import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { MeshAnalyzer, MeshAnalyzerOptions } from '../analyzer/synth';
 import { IstioBase } from '../base/istio-base';
-import { checkDnsLabel, fail, isLabelValue } from '../validation';
+import { checkDnsLabel, checkLabels, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
 import { AutoscalingOptions, PodDisruptionBudgetOptions, ResourcePreset, SchedulingOptions } from '../workload';
 import { addInjectorConfigMap, addMeshConfigMap, addValuesConfigMap } from './config-maps';
 import { IstiodContext } from './context';
-import { addDeployment, checkIstiodEnv, ISTIOD_LOG_LEVELS } from './deployment';
+import { addDeployment, checkIstiodEnv, ISTIOD_LOG_LEVELS, renderTolerations } from './deployment';
 import { helmValues } from './helm-values';
 import { renderInjectorData } from './injector';
 import { InjectionPolicyOptions, ProxyOptions } from './injector/options';
@@ -189,7 +189,10 @@ export class Istiod extends Construct {
       fail(this, 'resources', preset, 'must be a ResourcePreset, e.g. ResourcePreset.upstreamDefault() or ResourcePreset.of({...})');
     }
     const resources = preset.render(this, 'resources');
-    const plan = planScaling(this, ctx, props);
+    const plan = planScaling(this, ctx, props, this.base.kubernetesMinor);
+    // Scheduling is rendered with the Deployment, after other objects: check it before anything is emitted.
+    renderTolerations(this, 'tolerations', props.tolerations ?? []);
+    checkLabels(this, 'nodeSelector', props.nodeSelector);
     const injectorData = renderInjectorData({
       scope: this,
       version: this.version,

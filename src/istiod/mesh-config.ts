@@ -3,7 +3,7 @@
  */
 import { IConstruct } from 'constructs';
 import { yaml } from '../yaml';
-import { checkHost, checkInt, checkPort, fail, isDnsLabel, isDnsSubdomain } from '../validation';
+import { checkHost, checkInt, checkList, checkObject, checkPort, fail, isDnsLabel, isDnsSubdomain } from '../validation';
 import { IstioVersion } from '../version';
 
 /** Outbound traffic policy of the mesh. */
@@ -152,6 +152,10 @@ export function isEnvName(name: string): boolean {
 /** Validates `opts` (reporting fields under `field`) and renders the mesh config for `ctx`. @internal */
 export function resolveMeshConfig(scope: IConstruct, field: string, opts: MeshConfigOptions = {}, ctx: MeshConfigContext): ResolvedMeshConfig {
   const f = (name: string) => `${field}.${name}`;
+  checkObject(scope, field, opts, 'must be MeshConfigOptions (an object) or omitted');
+  checkObject(scope, f('defaultConfig'), opts.defaultConfig, 'must be proxy defaults (an object)');
+  checkObject(scope, f('defaultProviders'), opts.defaultProviders, 'must be default providers { metrics, tracing, accessLogging }');
+  checkList(scope, f('extensionProviders'), opts.extensionProviders, 'must be a list of extension providers');
 
   const trustDomain = opts.trustDomain ?? 'cluster.local';
   if (!isDnsSubdomain(trustDomain)) {
@@ -220,6 +224,7 @@ function renderDefaultConfig(scope: IConstruct, field: string, d: ProxyConfigDef
   if (d.holdApplicationUntilProxyStarts !== undefined) out.holdApplicationUntilProxyStarts = d.holdApplicationUntilProxyStarts;
   if (ctx.meshId !== undefined) out.meshId = ctx.meshId;
   if (d.proxyMetadata !== undefined) {
+    checkObject(scope, `${field}.proxyMetadata`, d.proxyMetadata, 'must be an object of environment variables');
     for (const [k, v] of Object.entries(d.proxyMetadata)) {
       if (!isEnvName(k)) fail(scope, `${field}.proxyMetadata key`, k, 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
       if (typeof v !== 'string') fail(scope, `${field}.proxyMetadata.${k}`, v, 'must be a string');
@@ -290,6 +295,7 @@ function renderDefaultProviders(scope: IConstruct, field: string, d: DefaultProv
   for (const key of ['accessLogging', 'metrics', 'tracing'] as const) {
     const list = merged[key];
     if (list === undefined) continue;
+    checkList(scope, `${field}.${key}`, list, 'must be a list of provider names');
     list.forEach((name, i) => {
       if (!declared.has(name) && !BUILT_IN_PROVIDERS.includes(name)) {
         const known = [...declared, ...BUILT_IN_PROVIDERS].map((n) => `"${n}"`).join(', ');

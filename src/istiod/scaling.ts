@@ -6,9 +6,12 @@
 import { ApiObject } from 'cdk8s';
 import { IntOrString, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { checkInt, fail } from '../validation';
+import { checkInt, checkObject, fail } from '../validation';
 import { AutoscalingOptions, PodDisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling, resolvePdb } from '../workload';
 import { IstiodContext } from './context';
+
+/** Why `replicas` and `autoscaling` options cannot be combined (the same rule and wording as gateways). */
+const REPLICAS_WITH_AUTOSCALING = 'conflicts with autoscaling: give replicas for a fixed count (no HPA), or autoscaling for an HPA that owns the count, not both';
 
 /** Scaling inputs, as given on `IstiodProps`. */
 export interface ScalingInput {
@@ -32,22 +35,21 @@ export interface ScalingPlan {
  * - no `replicas`, no `autoscaling`: HPA 1-5 at 80% CPU, no replica count (upstream default);
  * - `replicas` alone: that count, no HPA;
  * - `autoscaling: false`: no HPA, `replicas` (default 1);
- * - both `replicas` and `autoscaling`: the HPA owns the count; `replicas` must lie within its bounds.
+ * - both `replicas` and `autoscaling` (options): rejected as conflicting, as gateways do (the HPA would own the
+ *   count, so a fixed count beside it means nothing).
  * PDB: `podDisruptionBudget` decides when given; otherwise the version's rule (always on 1.20; on 1.30 only
  * when more than one replica is guaranteed).
  */
-export function planScaling(scope: Construct, ctx: IstiodContext, input: ScalingInput): ScalingPlan {
+export function planScaling(scope: Construct, ctx: IstiodContext, input: ScalingInput, kubernetesMinor: number): ScalingPlan {
   if (input.replicas !== undefined) checkInt(scope, 'replicas', input.replicas, 0);
   let replicas: number | undefined;
   let autoscaling: ResolvedAutoscaling | undefined;
   if (input.autoscaling === false) {
     replicas = input.replicas ?? 1;
   } else if (input.autoscaling !== undefined) {
+    if (input.replicas !== undefined) fail(scope, 'replicas', input.replicas, REPLICAS_WITH_AUTOSCALING);
+    checkObject(scope, 'autoscaling', input.autoscaling, 'must be autoscaling options { minReplicas, maxReplicas, targetCpuUtilization } or false');
     autoscaling = resolveAutoscaling(scope, 'autoscaling', input.autoscaling);
-    if (input.replicas !== undefined && (input.replicas < autoscaling.minReplicas || input.replicas > autoscaling.maxReplicas)) {
-      fail(scope, 'replicas', input.replicas,
-        `conflicts with autoscaling (${autoscaling.minReplicas}-${autoscaling.maxReplicas}): give a count within those bounds, or drop one of the two`);
-    }
   } else if (input.replicas !== undefined) {
     replicas = input.replicas;
   } else {
@@ -56,13 +58,19 @@ export function planScaling(scope: Construct, ctx: IstiodContext, input: Scaling
 
   let pdb: Record<string, number | string> | undefined;
   const p = input.podDisruptionBudget;
-  if (p === true || (p !== undefined && p !== false && typeof p === 'object')) {
+  if (p === true || (p !== undefined && p !== null && p !== false && typeof p === 'object')) {
     pdb = resolvePdb(scope, 'podDisruptionBudget', p === true ? {} : p);
   } else if (p !== undefined && p !== false) {
     fail(scope, 'podDisruptionBudget', p, 'must be true, false or PodDisruptionBudgetOptions');
   } else if (p === undefined) {
     const guaranteed = autoscaling ? autoscaling.minReplicas : replicas ?? 1;
     if (ctx.version.istiodPdbByDefault || guaranteed > 1) pdb = { minAvailable: 1 };
+  }
+  // The field exists in policy/v1 only (Kubernetes 1.26+); a policy/v1beta1 PDB cannot carry it.
+  const pdbApiVersion = ctx.version.pdbApiVersion(kubernetesMinor);
+  if (pdb?.unhealthyPodEvictionPolicy !== undefined && pdbApiVersion !== 'policy/v1') {
+    fail(scope, 'podDisruptionBudget.unhealthyPodEvictionPolicy', pdb.unhealthyPodEvictionPolicy,
+      `needs policy/v1; this cluster (Kubernetes 1.${kubernetesMinor}) gets ${pdbApiVersion}`);
   }
   return { replicas, autoscaling, pdb };
 }

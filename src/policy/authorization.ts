@@ -192,8 +192,12 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
     if (!c || typeof c.key !== 'string' || !WHEN_KEY.test(c.key)) {
       fail(scope, `${f}.key`, c?.key, 'must be an Istio condition key: request.headers[<name>], source.ip, remote.ip, source.namespace, source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, request.auth.claims[<claim>], destination.ip, destination.port, connection.sni or experimental.envoy.filters.*');
     }
-    const values = nonEmptyList(scope, `${f}.values`, c.values);
-    const notValues = nonEmptyList(scope, `${f}.notValues`, c.notValues);
+    const strings = (name: 'values' | 'notValues') => nonEmptyList(scope, `${f}.${name}`, c[name])?.map((v, j) => {
+      if (typeof v !== 'string') fail(scope, `${f}.${name}[${j}]`, v, 'must be a string');
+      return v;
+    });
+    const values = strings('values');
+    const notValues = strings('notValues');
     if (!values && !notValues) fail(scope, f, c, 'must set values or notValues');
     return { key: c.key, ...(values ? { values } : {}), ...(notValues ? { notValues } : {}) };
   });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkUnique, fail, isHost } from '../validation';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
 import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
 import { IMeshNamespace } from './mesh-namespace';
@@ -180,6 +180,13 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       fail(this, 'name', this.name, `must not be the control-plane namespace of ${this.istiod.node.path}`);
     }
 
+    const existing = findNamespaceObject(this, this.name);
+    if (existing) {
+      const owner = existing.node.scope?.node.path ?? existing.node.path;
+      fail(this, 'name', this.name, `names a Namespace that ${owner} already emits: create the ZeroTrustNamespace before that construct ` +
+        '(gateways then reuse its Namespace), or stop that construct from emitting it (a gateway\'s createNamespace: false)');
+    }
+
     const psa = this.podSecurityLabels(props.podSecurity ?? {});
     this.podSecurityEnforce = psa.enforce;
 
@@ -253,7 +260,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     if (!options || !Array.isArray(options.rules) || options.rules.length === 0) {
       fail(this, `${f}.rules`, options?.rules, 'must be a non-empty list of rules (the namespace already denies everything else)');
     }
-    const selector = options.selector;
+    const selector = checkObject(this, `${f}.selector`, options.selector, 'must be pod labels (an object), or omitted for the whole namespace');
     if (selector !== undefined) {
       if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
       checkLabels(this, `${f}.selector`, selector);
@@ -293,6 +300,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
    */
   public allowMonitoring(options: AllowMonitoringOptions = {}): void {
     const f = 'allowMonitoring';
+    checkObject(this, f, options, 'must be AllowMonitoringOptions (an object) or omitted');
     const ns = checkDnsLabel(this, `${f}.namespace`, options.namespace ?? this.istiod.namespace);
     const sa: ServiceAccountRef = { namespace: ns, name: checkDnsSubdomain(this, `${f}.serviceAccount`, options.serviceAccount ?? 'prometheus') };
     const name = checkDnsSubdomain(this, `${f}.name`, options.name ?? 'allow-monitoring');
@@ -361,6 +369,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   /** Validates the NetworkPolicy settings and returns what emits the policies. */
   private planNetworkPolicies(o: ZeroTrustNetworkPolicyOptions, props: ZeroTrustNamespaceProps): () => void {
     const restrictEgress = o.restrictEgress ?? true;
+    checkList(this, 'ingressGatewayNamespaces', props.ingressGatewayNamespaces, 'must be a list of namespaces (names or gateway constructs)');
+    checkList(this, 'networkPolicy.egressCidrs', o.egressCidrs, 'must be a list of CIDR blocks');
     const gatewayNs = uniq((props.ingressGatewayNamespaces ?? []).map((g, i) => {
       const n = typeof g === 'string' ? g : g?.namespace;
       return checkDnsLabel(this, `ingressGatewayNamespaces[${i}]`, n as string);
@@ -412,6 +422,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   private namespaceList(field: string, list: string[] | undefined): string[] {
     const seen = new Set<string>();
+    checkList(this, field, list, 'must be a list of namespace names');
     return (list ?? []).map((n, i) => {
       checkDnsLabel(this, `${field}[${i}]`, n);
       if (n === this.name) fail(this, `${field}[${i}]`, n, 'must name another namespace: traffic within the namespace is always allowed');
@@ -422,6 +433,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   /** Validates the Sidecar settings and returns what emits the Sidecar. */
   private planSidecar(o: ZeroTrustSidecarOptions): () => void {
+    checkList(this, 'sidecar.hosts', o.hosts, 'must be a list of "<namespace>/<host>" entries');
     const extra = (o.hosts ?? []).map((h, i) => {
       const slash = typeof h === 'string' ? h.indexOf('/') : -1;
       const ns = slash > 0 ? h.slice(0, slash) : '';

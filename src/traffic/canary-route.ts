@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkMeshNamespace, IMeshNamespace } from '../policy/mesh-namespace';
-import { checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkPort, fail, IstioValidationError } from '../validation';
+import { checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, fail, IstioValidationError } from '../validation';
 import { IstioVersion } from '../version';
 import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';
 import { checkPercent, HttpMatch, renderHttpMatch, renderRouteOptions, RouteOptions } from './http';
@@ -151,7 +151,7 @@ export class CanaryRoute extends Construct {
 
     // Hosts and gateways.
     const mesh = props.meshTraffic ?? true;
-    const external = props.externalHosts ?? [];
+    const external = checkList(this, 'externalHosts', props.externalHosts, 'must be a list of host names') ?? [];
     if (props.externalHosts !== undefined && !props.gateways) fail(this, 'externalHosts', props.externalHosts, 'needs gateways: external hosts are only reachable through an ingress gateway');
     if (!mesh && !props.gateways) fail(this, 'meshTraffic', false, 'must be true when no gateways are given: the route would apply nowhere');
     if (external.length > 0) checkRouteHosts(this, 'externalHosts', external, mesh);
@@ -172,6 +172,7 @@ export class CanaryRoute extends Construct {
       };
     }
 
+    checkList(this, 'matches', props.matches, 'must be a list of matches, each with a subset');
     const http: net.VirtualServiceSpecHttp[] = (props.matches ?? []).map((m, i) => {
       const subset = knownSubset(`matches[${i}].subset`, m?.subset);
       const { subset: _subset, ...criteria } = m;

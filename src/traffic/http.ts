@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
-import { checkInt, fail } from '../validation';
+import { checkInt, checkObject, fail } from '../validation';
 
 /**
  * A string match: exactly one of `exact`, `prefix` or `regex`.
@@ -131,7 +131,7 @@ export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch):
   const out: { -readonly [K in keyof net.VirtualServiceSpecHttpMatch]: net.VirtualServiceSpecHttpMatch[K] } = {};
   if (m.uri !== undefined) out.uri = renderStringMatch(scope, `${field}.uri`, m.uri, { path: true });
   if (m.headers !== undefined) {
-    const entries = Object.entries(m.headers);
+    const entries = Object.entries(checkObject(scope, `${field}.headers`, m.headers, 'must map header names to string matches'));
     if (entries.length === 0) fail(scope, `${field}.headers`, m.headers, 'must name at least one header when given');
     out.headers = Object.fromEntries(entries.map(([k, v]) => {
       if (!HEADER_NAME.test(k)) fail(scope, `${field}.headers`, k, 'must be a lower-case header name such as "x-canary"');
@@ -139,7 +139,7 @@ export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch):
     }));
   }
   if (m.queryParams !== undefined) {
-    const entries = Object.entries(m.queryParams);
+    const entries = Object.entries(checkObject(scope, `${field}.queryParams`, m.queryParams, 'must map parameter names to string matches'));
     if (entries.length === 0) fail(scope, `${field}.queryParams`, m.queryParams, 'must name at least one parameter when given');
     out.queryParams = Object.fromEntries(entries.map(([k, v]) => {
       if (!/^[^\s&=]+$/.test(k)) fail(scope, `${field}.queryParams`, k, 'must be a query parameter name without spaces, "&" or "="');

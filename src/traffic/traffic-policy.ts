@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
-import { checkDnsSubdomain, checkInt, fail } from '../validation';
+import { checkDnsSubdomain, checkInt, checkObject, fail } from '../validation';
 import { checkDuration } from './http';
 
 /** TCP connection pool limits (per upstream host). */
@@ -106,8 +106,12 @@ function compact<T extends object>(o: T): T | undefined {
 export function renderTrafficPolicy(scope: IConstruct, field: string, tp: TrafficPolicyOptions): net.DestinationRuleSpecTrafficPolicy {
   const int = (f: string, v: number | undefined, min: number, max?: number) => (v === undefined ? undefined : checkInt(scope, `${field}.${f}`, v, min, max));
   const dur = (f: string, v: string | undefined) => (v === undefined ? undefined : checkDuration(scope, `${field}.${f}`, v));
-  const cp = tp.connectionPool;
-  const od = tp.outlierDetection;
+  const obj = <T>(f: string, v: T) => checkObject(scope, f ? `${field}.${f}` : field, v, 'must be an object');
+  obj('', tp);
+  const cp = obj('connectionPool', tp.connectionPool);
+  const od = obj('outlierDetection', tp.outlierDetection);
+  obj('connectionPool.tcp', cp?.tcp);
+  obj('connectionPool.http', cp?.http);
   let tls: net.DestinationRuleSpecTrafficPolicyTls | undefined;
   if (tp.tls !== undefined) {
     const t = tp.tls;

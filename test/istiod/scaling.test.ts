@@ -39,10 +39,10 @@ describe('HPA', () => {
     expect(deployment(objs).spec.replicas).toBe(1);
   });
 
-  test('replicas within the autoscaling bounds: the HPA owns the count', () => {
-    const { objs } = render(V30, { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 3 } });
-    expect(hpas(objs)).toHaveLength(1);
-    expect(deployment(objs).spec.replicas).toBeUndefined();
+  test.each(VERSIONS)('%s: replicas with autoscaling: false sets the count, no HPA', (_tag, version) => {
+    const { objs } = render(version, { replicas: 3, autoscaling: false });
+    expect(hpas(objs)).toHaveLength(0);
+    expect(deployment(objs).spec.replicas).toBe(3);
   });
 
   test('1.20.3 on Kubernetes 1.22 uses autoscaling/v2beta2; 1.30.3 ignores the Kubernetes version', () => {

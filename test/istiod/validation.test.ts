@@ -87,9 +87,16 @@ describe('Istiod rejects bad input at construction', () => {
     expect(build({ replicas: 1.5 })).toThrow(/test\/istiod: invalid replicas 1.5: must be an integer >= 0/);
   });
 
-  test('replicas conflicting with the autoscaling bounds', () => {
+  test('replicas together with autoscaling outside its bounds', () => {
     expect(build({ replicas: 7, autoscaling: { minReplicas: 2, maxReplicas: 5 } }))
-      .toThrow(/test\/istiod: invalid replicas 7: conflicts with autoscaling \(2-5\)/);
+      .toThrow(/^test\/istiod: invalid replicas 7: conflicts with autoscaling: give replicas for a fixed count \(no HPA\), or autoscaling for an HPA that owns the count, not both$/);
+  });
+
+  test('replicas together with autoscaling, even within its bounds (conflicting options, as for gateways)', () => {
+    expect(build({ replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 3 } }))
+      .toThrow(/test\/istiod: invalid replicas 2: conflicts with autoscaling: give replicas for a fixed count/);
+    expect(build({ replicas: 1, autoscaling: {} }))
+      .toThrow(/test\/istiod: invalid replicas 1: conflicts with autoscaling/);
   });
 
   test('PDB with both minAvailable and maxUnavailable', () => {
