@@ -4,7 +4,7 @@
 import { checkAnnotations } from './checks/annotations';
 import { checkDestinationRules } from './checks/destination-rules';
 import { checkGateways } from './checks/gateways';
-import { checkNamespaces } from './checks/namespaces';
+import { checkDuplicates, checkNamespaces } from './checks/namespaces';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
@@ -12,6 +12,7 @@ import { MeshModel, Reporter } from './model';
 import { AnalyzeOptions, Finding, ManifestObject, SourcedObject, severityRank } from './types';
 
 const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
+  checkDuplicates,
   checkIstioStructure,
   checkNamespaces,
   checkAnnotations,

@@ -98,6 +98,9 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
   c('CIS0002', 'PodSecurityBlocksInjection', 'Error',
     'A namespace with sidecar injection enforces Pod Security `baseline` or `restricted` while the mesh injects the `istio-init` container (CNI off), which needs NET_ADMIN and NET_RAW: no pod can start.',
     'Enable the Istio CNI node agent, or lower `pod-security.kubernetes.io/enforce` to `privileged`.'),
+  c('CIS0003', 'DuplicateObject', 'Error',
+    'Two objects share API group, kind, namespace and name: applied together, the second silently replaces the first.',
+    'Give one of them another name (for constructs: another `name` prop), or remove the duplicate.'),
 ];
 
 const BY_CODE = new Map(ANALYZER_CODES.map((e) => [e.code, e]));

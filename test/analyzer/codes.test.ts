@@ -314,6 +314,13 @@ const CASES: Case[] = [
     good: [injectorConfigMap(false, '1.20', 'canary'), namespace('trading', { 'istio.io/rev': 'canary', 'pod-security.kubernetes.io/enforce': 'privileged' })],
     expect: { kind: 'Namespace', name: 'trading', field: 'metadata.labels["pod-security.kubernetes.io/enforce"]', message: /enforces Pod Security "baseline"/ },
   },
+  // CIS0003 DuplicateObject
+  {
+    code: 'CIS0003', title: 'the same VirtualService twice',
+    bad: [...reviewsApp('v1'), routeTo({ http: [{ route: [dest('reviews')] }] }), routeTo({ http: [{ route: [dest('reviews')] }] })],
+    good: [...reviewsApp('v1'), routeTo({ http: [{ route: [dest('reviews')] }] })],
+    expect: { kind: 'VirtualService', name: 'reviews', field: 'metadata.name', message: /VirtualService shop\/reviews is defined more than once/ },
+  },
 ];
 
 function ofCode(findings: Finding[], code: string): Finding[] {

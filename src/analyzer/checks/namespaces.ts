@@ -1,5 +1,5 @@
 /** Namespace checks: injection labels, and Pod Security levels that block injected pods. */
-import { MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, rec, strMap } from '../model';
+import { Entry, MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, rec, strMap } from '../model';
 
 const INJECT = 'sidecar.istio.io/inject';
 
@@ -44,5 +44,21 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
           'Enable the Istio CNI node agent (then injection uses istio-validation, which needs no capabilities), or set pod-security.kubernetes.io/enforce=privileged on this namespace.');
       }
     }
+  }
+}
+
+/** CIS0003: the same object (group, kind, namespace, name) given twice. */
+export function checkDuplicates(m: MeshModel, r: Reporter): void {
+  const first = new Map<string, Entry>();
+  for (const e of m.entries) {
+    const key = `${e.group}\u0000${e.kind}\u0000${e.ns ?? ''}\u0000${e.name}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, e);
+      continue;
+    }
+    const where = earlier.constructPath ? ` (construct ${earlier.constructPath})` : earlier.file ? ` (file ${earlier.file})` : '';
+    r.report('CIS0003', e, 'metadata.name',
+      `${e.kind} ${e.ns ? e.ns + '/' : ''}${e.name} is defined more than once; an earlier definition${where} would be replaced by this one.`);
   }
 }
