@@ -161,11 +161,15 @@ describe('istiodWebhookIgnoreDifferences', () => {
 });
 
 describe('withArgoCdAnnotations', () => {
-  const objs = synth((chart) => {
-    addControlPlane(chart);
-    addHandMadeMesh(chart);
-  });
-  // addHandMadeMesh repeats the control plane under other construct ids; keep the real one's objects.
+  // addHandMadeMesh repeats the control plane under other construct ids: it gets a chart of its own (the
+  // analyzer refuses the same object twice in one chart), and the real control plane's objects are kept.
+  const meshApp = newApp();
+  const real = chartIn(meshApp, 'mesh');
+  addControlPlane(real);
+  const handMade = chartIn(meshApp, 'hand-made');
+  addHandMadeMesh(handMade);
+  const objs = [...Testing.synth(real), ...Testing.synth(handMade)] as K8sObject[];
+  validateAll(objs);
   const unique = objs.filter((o, i) => objs.findIndex((x) => x.kind === o.kind && x.metadata.name === o.metadata.name && x.metadata.namespace === o.metadata.namespace) === i);
   const staged = stageObjects(unique);
   const annotated = withArgoCdAnnotations(staged);
