@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { ApiObject } from 'cdk8s';
-import { KubeCustomResourceDefinition } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { kubeObject } from '../kube';
 import { yaml } from '../yaml';
 import { fail } from '../validation';
 import { IstioApiGroup, IstioVersion } from '../version';
@@ -60,7 +60,7 @@ export abstract class IstioCrds {
   public abstract _render(scope: Construct, version: IstioVersion): ApiObject[];
 }
 
-const PRESERVE = { type: 'object', xKubernetesPreserveUnknownFields: true };
+const PRESERVE = { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
 class BuiltInCrds extends IstioCrds {
   public readonly source: IstioCrdSource = 'builtIn';
@@ -72,7 +72,7 @@ class BuiltInCrds extends IstioCrds {
 
 function builtInCrd(scope: Construct, crd: CrdFacts): ApiObject {
   const columns = crd.printerColumns.length ? crd.printerColumns.map((c) => ({ ...c })) : undefined;
-  return new KubeCustomResourceDefinition(scope, `crd-${crd.name}`, {
+  return kubeObject(scope, `crd-${crd.name}`, 'CustomResourceDefinition', {
     metadata: {
       name: crd.name,
       labels: { ...crd.labels },
@@ -97,7 +97,7 @@ function builtInCrd(scope: Construct, crd: CrdFacts): ApiObject {
         additionalPrinterColumns: columns,
         subresources: { status: {} },
         schema: {
-          openApiv3Schema: {
+          openAPIV3Schema: {
             type: 'object',
             properties: { spec: { ...PRESERVE }, status: { ...PRESERVE } },
           },

@@ -1,10 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import {
-  KubeNamespace,
-  KubeServiceAccount,
-  KubeValidatingWebhookConfiguration,
-} from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { kubeObject } from '../kube';
 import { checkDnsLabel, checkLabels, checkObject, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { BASE_CHART, BASE_RELEASE, CrdFacts, istioCrdCatalog } from './crd-catalog';
@@ -105,13 +101,13 @@ export class IstioBase extends Construct {
    */
   public readonly namespaceSelectorLabels: Record<string, string>;
   /** The Namespace object, when created here. */
-  public readonly namespaceObject?: KubeNamespace;
+  public readonly namespaceObject?: ApiObject;
   /** The emitted CRDs (empty with `IstioCrds.none()`). */
   public readonly crdObjects: ApiObject[];
   /** The reader ServiceAccount `istio-reader-service-account`. */
-  public readonly readerServiceAccount: KubeServiceAccount;
+  public readonly readerServiceAccount: ApiObject;
   /** The `istiod-default-validator` webhook configuration, unless turned off. */
-  public readonly defaultValidatorObject?: KubeValidatingWebhookConfiguration;
+  public readonly defaultValidatorObject?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: IstioBaseProps = {}) {
     super(scope, id);
@@ -160,7 +156,7 @@ export class IstioBase extends Construct {
     if (this.createsNamespace) {
       this.namespaceLabels = sortLabels({ ...(props.namespaceLabels ?? {}), name: this.namespace });
       this.namespaceSelectorLabels = { name: this.namespace };
-      this.namespaceObject = new KubeNamespace(this, 'namespace', {
+      this.namespaceObject = kubeObject(this, 'namespace', 'Namespace', {
         metadata: { name: this.namespace, labels: { ...this.namespaceLabels } },
       });
     } else {
@@ -172,7 +168,7 @@ export class IstioBase extends Construct {
     this.crdObjects = this.crds._render(this, this.version);
 
     // Reader ServiceAccount (used for remote secrets in multi-cluster set-ups)
-    this.readerServiceAccount = new KubeServiceAccount(this, 'reader-service-account', {
+    this.readerServiceAccount = kubeObject(this, 'reader-service-account', 'ServiceAccount', {
       metadata: {
         name: 'istio-reader-service-account',
         namespace: this.namespace,
@@ -184,7 +180,7 @@ export class IstioBase extends Construct {
     if (withValidator) {
       const groups = [...VALIDATED_GROUPS];
       if (props.validateGateway) groups.push('gateway.networking.k8s.io');
-      this.defaultValidatorObject = new KubeValidatingWebhookConfiguration(this, 'default-validator', {
+      this.defaultValidatorObject = kubeObject(this, 'default-validator', 'ValidatingWebhookConfiguration', {
         metadata: {
           name: 'istiod-default-validator',
           labels: commonLabels(this.version, {

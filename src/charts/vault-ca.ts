@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Istiod } from '../istiod/istiod';
+import { kubeObject } from '../kube';
 import { checkDuration, durationMillis } from '../traffic/http';
 import { checkDnsLabel, checkDnsSubdomain, fail } from '../validation';
 
@@ -152,13 +152,13 @@ export class VaultIstioCa extends Construct {
     checkMountsCacerts(this, istiod);
 
     // --- objects
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: saName, namespace: this.namespace } });
+    kubeObject(this, 'ServiceAccount', 'ServiceAccount', { metadata: { name: saName, namespace: this.namespace } });
     const roleName = `${saName}-token-request`;
-    new KubeRole(this, 'Role', {
+    kubeObject(this, 'Role', 'Role', {
       metadata: { name: roleName, namespace: this.namespace },
       rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [saName], verbs: ['create'] }],
     });
-    new KubeRoleBinding(this, 'RoleBinding', {
+    kubeObject(this, 'RoleBinding', 'RoleBinding', {
       metadata: { name: roleName, namespace: this.namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: cmServiceAccount, namespace: cmNamespace }],

@@ -1,8 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Chart } from 'cdk8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { chartLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
+import { KubeJson, kubeObject } from '../kube';
 import { checkDnsLabel, checkInt, checkLabels, checkList, checkObject, fail, findNamespaceObject } from '../validation';
 import { IstioVersion } from '../version';
 import {
@@ -265,27 +266,27 @@ export abstract class GatewayWorkload extends Construct {
       // Another construct of the chart (a gateway, a ZeroTrustNamespace) may already emit it.
       if (!seen.has(this.namespace) && !findNamespaceObject(this, this.namespace)) {
         seen.add(this.namespace);
-        new k8s.KubeNamespace(this, 'Namespace', {
+        kubeObject(this, 'Namespace', 'Namespace', {
           metadata: { name: this.namespace, labels: sortLabels(istiod.namespaceInjectionLabels()) },
         });
       }
     }
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta() });
+    kubeObject(this, 'ServiceAccount', 'ServiceAccount', { metadata: meta() });
 
-    new k8s.KubeRole(this, 'Role', {
+    kubeObject(this, 'Role', 'Role', {
       metadata: meta(),
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
     });
 
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+    kubeObject(this, 'RoleBinding', 'RoleBinding', {
       metadata: meta(),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName }],
     });
 
     const serviceAnnotations = { ...(props.serviceAnnotations ?? {}), ...resolvedSvc.annotations };
-    new k8s.KubeService(this, 'Service', {
+    kubeObject(this, 'Service', 'Service', {
       metadata: {
         ...meta(props.serviceLabels),
         ...(Object.keys(serviceAnnotations).length ? { annotations: sortLabels(serviceAnnotations) } : {}),
@@ -298,7 +299,7 @@ export abstract class GatewayWorkload extends Construct {
           name: p.name,
           port: p.port,
           protocol: p.protocol,
-          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
+          targetPort: p.targetPort,
           ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
         })),
         selector: this.selector,
@@ -319,7 +320,7 @@ export abstract class GatewayWorkload extends Construct {
       'inject.istio.io/templates': 'gateway',
       'sidecar.istio.io/inject': 'true',
     });
-    const containerSecurityContext: k8s.SecurityContext | undefined = sysctl
+    const containerSecurityContext: KubeJson<k8s.SecurityContext> | undefined = sysctl
       ? {
         capabilities: { drop: ['ALL'] },
         allowPrivilegeEscalation: false,
@@ -329,7 +330,7 @@ export abstract class GatewayWorkload extends Construct {
         runAsNonRoot: true,
       }
       : undefined;
-    new k8s.KubeDeployment(this, 'Deployment', {
+    kubeObject(this, 'Deployment', 'Deployment', {
       metadata: meta(),
       spec: {
         ...(autoscaling === undefined ? { replicas: props.replicas ?? 1 } : {}),
@@ -367,27 +368,17 @@ export abstract class GatewayWorkload extends Construct {
           resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization } },
         }],
       };
-      if (hpaApiVersion === 'autoscaling/v2') {
-        new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', { metadata: meta(), spec });
-      } else {
-        new ApiObject(this, 'Hpa', { apiVersion: hpaApiVersion, kind: 'HorizontalPodAutoscaler', metadata: meta(), spec });
-      }
+      // autoscaling/v2beta2 has the same shape as v2 for these fields.
+      kubeObject(this, 'Hpa', 'HorizontalPodAutoscaler', { apiVersion: hpaApiVersion, metadata: meta(), spec });
     }
 
     if (pdb) {
-      const spec = { ...pdb, selector: { matchLabels: this.selector } };
-      if (pdbApiVersion === 'policy/v1') {
-        new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-          metadata: meta(),
-          spec: {
-            ...spec,
-            ...(pdb.minAvailable !== undefined ? { minAvailable: intOrString(pdb.minAvailable) } : {}),
-            ...(pdb.maxUnavailable !== undefined ? { maxUnavailable: intOrString(pdb.maxUnavailable) } : {}),
-          } as k8s.PodDisruptionBudgetSpec,
-        });
-      } else {
-        new ApiObject(this, 'Pdb', { apiVersion: pdbApiVersion, kind: 'PodDisruptionBudget', metadata: meta(), spec });
-      }
+      // policy/v1beta1 has the same shape as policy/v1 for these fields.
+      kubeObject(this, 'Pdb', 'PodDisruptionBudget', {
+        apiVersion: pdbApiVersion,
+        metadata: meta(),
+        spec: { ...pdb, selector: { matchLabels: this.selector } },
+      });
     }
   }
 
@@ -463,21 +454,14 @@ function checkAnnotations(scope: Construct, field: string, annotations: Record<s
   }
 }
 
-function intOrString(v: number | string): k8s.IntOrString {
-  return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
-}
-
-function toKubeResources(r: { requests?: Record<string, string>; limits?: Record<string, string> }): k8s.ResourceRequirements {
-  const q = (m?: Record<string, string>) => (m
-    ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
-    : undefined);
+function toKubeResources(r: { requests?: Record<string, string>; limits?: Record<string, string> }): KubeJson<k8s.ResourceRequirements> {
   return {
-    ...(r.limits ? { limits: q(r.limits) } : {}),
-    ...(r.requests ? { requests: q(r.requests) } : {}),
+    ...(r.limits ? { limits: { ...r.limits } } : {}),
+    ...(r.requests ? { requests: { ...r.requests } } : {}),
   };
 }
 
-function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<k8s.PodSpec> {
+function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<KubeJson<k8s.PodSpec>> {
   checkLabels(scope, 'nodeSelector', props.nodeSelector);
   checkList(scope, 'tolerations', props.tolerations, 'must be a list of tolerations');
   (props.tolerations ?? []).forEach((t, i) => {
@@ -494,12 +478,12 @@ function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<k8s
       fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'only applies with effect "NoExecute"');
     }
   });
-  const out: { -readonly [K in keyof k8s.PodSpec]?: k8s.PodSpec[K] } = {};
+  const out: { -readonly [K in keyof KubeJson<k8s.PodSpec>]?: KubeJson<k8s.PodSpec>[K] } = {};
   if (props.nodeSelector && Object.keys(props.nodeSelector).length) out.nodeSelector = sortLabels(props.nodeSelector);
-  if (props.affinity && Object.keys(props.affinity).length) out.affinity = props.affinity as k8s.Affinity;
+  if (props.affinity && Object.keys(props.affinity).length) out.affinity = props.affinity as KubeJson<k8s.Affinity>;
   if (props.tolerations && props.tolerations.length) out.tolerations = props.tolerations.map((t) => ({ ...t }));
   if (props.topologySpreadConstraints && props.topologySpreadConstraints.length) {
-    out.topologySpreadConstraints = props.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[];
+    out.topologySpreadConstraints = props.topologySpreadConstraints as unknown as Array<KubeJson<k8s.TopologySpreadConstraint>>;
   }
   return out;
 }

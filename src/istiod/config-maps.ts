@@ -4,22 +4,23 @@
  *
  * @internal
  */
-import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { kubeObject } from '../kube';
 import { IstiodContext } from './context';
 import { ResolvedMeshConfig } from './mesh-config';
 
 /** Adds `istio[-rev]` with the keys `mesh` and `meshNetworks`. */
-export function addMeshConfigMap(scope: Construct, ctx: IstiodContext, name: string, mesh: ResolvedMeshConfig): KubeConfigMap {
-  return new KubeConfigMap(scope, 'mesh-config', {
+export function addMeshConfigMap(scope: Construct, ctx: IstiodContext, name: string, mesh: ResolvedMeshConfig): ApiObject {
+  return kubeObject(scope, 'mesh-config', 'ConfigMap', {
     metadata: ctx.meta(name),
     data: { mesh: mesh.meshText, meshNetworks: mesh.meshNetworksText },
   });
 }
 
 /** Adds `istio-sidecar-injector[-rev]` with the keys `config` (YAML) and `values` (JSON) of the injector. */
-export function addInjectorConfigMap(scope: Construct, ctx: IstiodContext, name: string, data: { config: string; values: string }): KubeConfigMap {
-  return new KubeConfigMap(scope, 'injector-config', {
+export function addInjectorConfigMap(scope: Construct, ctx: IstiodContext, name: string, data: { config: string; values: string }): ApiObject {
+  return kubeObject(scope, 'injector-config', 'ConfigMap', {
     metadata: ctx.meta(name),
     data: { config: data.config, values: data.values },
   });
@@ -35,8 +36,8 @@ export interface HelmValues {
  * Adds `values[-rev]` (1.30): the Helm values an equivalent `helm install` would have used, as JSON under
  * `original-values` and `merged-values`. Informational only; istiod does not read it.
  */
-export function addValuesConfigMap(scope: Construct, ctx: IstiodContext, values: HelmValues): KubeConfigMap {
-  return new KubeConfigMap(scope, 'values', {
+export function addValuesConfigMap(scope: Construct, ctx: IstiodContext, values: HelmValues): ApiObject {
+  return kubeObject(scope, 'values', 'ConfigMap', {
     metadata: {
       ...ctx.meta(ctx.revisionedName('values')),
       annotations: {

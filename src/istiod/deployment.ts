@@ -3,14 +3,17 @@
  *
  * @internal
  */
-import {
-  Affinity, ContainerPort, EnvVar, IntOrString, KubeDeployment, Quantity, Toleration as KubeToleration, TopologySpreadConstraint, Volume, VolumeMount,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
+import { KubeJson, kubeObject } from '../kube';
 import { checkInt, checkLabels, checkList, checkObject, fail, isLabelKey } from '../validation';
 import { SchedulingOptions, Toleration } from '../workload';
 import { IstiodContext, sorted } from './context';
 import { isEnvName } from './mesh-config';
+
+type EnvVar = KubeJson<k8s.EnvVar>;
+type KubeToleration = KubeJson<k8s.Toleration>;
 
 /** istiod log levels (`--log_output_level=default:<level>`). */
 export const ISTIOD_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'none'];
@@ -40,7 +43,7 @@ function fieldEnv(name: string, fieldPath: string): EnvVar {
 }
 
 function resourceEnv(ctx: IstiodContext, name: string, resource: string, withDivisor: boolean): EnvVar {
-  const divisor = withDivisor && ctx.version.resourceFieldRefDivisor !== '0' ? Quantity.fromString(ctx.version.resourceFieldRefDivisor) : undefined;
+  const divisor = withDivisor && ctx.version.resourceFieldRefDivisor !== '0' ? ctx.version.resourceFieldRefDivisor : undefined;
   return { name, valueFrom: { resourceFieldRef: { resource, divisor } } };
 }
 
@@ -96,7 +99,7 @@ export function checkIstiodEnv(scope: IConstruct, ctx: IstiodContext, env: Recor
   return env;
 }
 
-function containerPorts(ctx: IstiodContext): ContainerPort[] {
+function containerPorts(ctx: IstiodContext): Array<KubeJson<k8s.ContainerPort>> {
   if (!ctx.version.namedIstiodContainerPorts) {
     return [8080, 15010, 15017].map((containerPort) => ({ containerPort, protocol: 'TCP' }));
   }
@@ -107,7 +110,7 @@ function containerPorts(ctx: IstiodContext): ContainerPort[] {
 }
 
 /** Volumes of the pod and mounts of `discovery`, in the chart's order. */
-function volumes(): { volumes: Volume[]; mounts: VolumeMount[] } {
+function volumes(): { volumes: Array<KubeJson<k8s.Volume>>; mounts: Array<KubeJson<k8s.VolumeMount>> } {
   return {
     volumes: [
       { name: 'local-certs', emptyDir: { medium: 'Memory' } },
@@ -151,7 +154,7 @@ export function renderTolerations(scope: IConstruct, field: string, list: Tolera
 }
 
 /** Adds the Deployment `istiod[-rev]`. */
-export function addDeployment(scope: Construct, ctx: IstiodContext, input: DeploymentInput): KubeDeployment {
+export function addDeployment(scope: Construct, ctx: IstiodContext, input: DeploymentInput): ApiObject {
   const v = ctx.version;
   const annotations: Record<string, string> = {};
   if (v.ambientRedirectionAnnotation) annotations['ambient.istio.io/redirection'] = 'disabled';
@@ -162,14 +165,11 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
   tolerations.push(...renderTolerations(scope, 'tolerations', input.scheduling.tolerations ?? []));
 
   const { volumes: podVolumes, mounts } = volumes();
-  const toQuantities = (m?: Record<string, string>) =>
-    m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, Quantity.fromString(q)])) : undefined;
-
-  return new KubeDeployment(scope, 'deployment', {
+  return kubeObject(scope, 'deployment', 'Deployment', {
     metadata: ctx.meta(ctx.name),
     spec: {
       replicas: input.replicas,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrStr('100%'), maxUnavailable: intOrStr('25%') } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
       selector: { matchLabels: ctx.deploymentSelector },
       template: {
         metadata: { labels: ctx.podLabels(), annotations: sorted(annotations) },
@@ -177,8 +177,8 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
           serviceAccountName: input.serviceAccountName,
           nodeSelector: checkLabels(scope, 'nodeSelector', input.scheduling.nodeSelector),
           tolerations: tolerations.length ? tolerations : undefined,
-          affinity: input.scheduling.affinity as Affinity | undefined,
-          topologySpreadConstraints: input.scheduling.topologySpreadConstraints as TopologySpreadConstraint[] | undefined,
+          affinity: input.scheduling.affinity as KubeJson<k8s.Affinity> | undefined,
+          topologySpreadConstraints: input.scheduling.topologySpreadConstraints as Array<KubeJson<k8s.TopologySpreadConstraint>> | undefined,
           containers: [{
             name: 'discovery',
             image: input.image,
@@ -190,9 +190,9 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
               '--keepaliveMaxServerConnectionAge', '30m',
             ],
             ports: containerPorts(ctx),
-            readinessProbe: { httpGet: { path: '/ready', port: intOrNum(8080) }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
+            readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
             env: istiodEnv(ctx, input.env, input.clusterName),
-            resources: { requests: toQuantities(input.resources.requests), limits: toQuantities(input.resources.limits) },
+            resources: { requests: input.resources.requests, limits: input.resources.limits },
             securityContext: {
               allowPrivilegeEscalation: false,
               readOnlyRootFilesystem: true,
@@ -208,12 +208,4 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
       },
     },
   });
-}
-
-function intOrStr(s: string): IntOrString {
-  return IntOrString.fromString(s);
-}
-
-function intOrNum(n: number): IntOrString {
-  return IntOrString.fromNumber(n);
 }

@@ -1,7 +1,7 @@
-import { KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { MeshAnalyzer, MeshAnalyzerOptions } from '../analyzer/synth';
 import { IstioBase } from '../base/istio-base';
+import { kubeObject } from '../kube';
 import { checkDnsLabel, checkLabels, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
 import { AutoscalingOptions, PodDisruptionBudgetOptions, ResourcePreset, SchedulingOptions } from '../workload';
@@ -213,7 +213,7 @@ export class Istiod extends Construct {
     });
 
     // --- objects
-    new KubeServiceAccount(this, 'service-account', { metadata: ctx.meta(this.serviceAccountName) });
+    kubeObject(this, 'service-account', 'ServiceAccount', { metadata: ctx.meta(this.serviceAccountName) });
     addMeshConfigMap(this, ctx, this.meshConfigName, mesh);
     addInjectorConfigMap(this, ctx, this.injectorConfigMapName, injectorData);
     if (this.version.valuesConfigMap) {

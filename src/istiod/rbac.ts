@@ -3,9 +3,12 @@
  *
  * @internal
  */
-import { KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, PolicyRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { KubeJson, kubeObject } from '../kube';
 import { IstiodContext } from './context';
+
+type PolicyRule = KubeJson<k8s.PolicyRule>;
 
 /** ServiceAccount the base creates for multicluster readers; the reader ClusterRole is bound to it. */
 export const READER_SERVICE_ACCOUNT = 'istio-reader-service-account';
@@ -141,15 +144,15 @@ export function addRbac(scope: Construct, ctx: IstiodContext, serviceAccountName
       { kind: 'ServiceAccount', name: READER_SERVICE_ACCOUNT, namespace: ctx.namespace }],
   ];
   for (const [id, name, rules, subject] of clusterRoles) {
-    new KubeClusterRole(scope, id, { metadata: ctx.clusterMeta(name), rules });
-    new KubeClusterRoleBinding(scope, `${id}-binding`, {
+    kubeObject(scope, id, 'ClusterRole', { metadata: ctx.clusterMeta(name), rules });
+    kubeObject(scope, `${id}-binding`, 'ClusterRoleBinding', {
       metadata: ctx.clusterMeta(name),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [subject],
     });
   }
-  new KubeRole(scope, 'role', { metadata: ctx.meta(ctx.name), rules: istiodRoleRules() });
-  new KubeRoleBinding(scope, 'role-binding', {
+  kubeObject(scope, 'role', 'Role', { metadata: ctx.meta(ctx.name), rules: istiodRoleRules() });
+  kubeObject(scope, 'role-binding', 'RoleBinding', {
     metadata: ctx.meta(ctx.name),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ctx.name },
     subjects: [sa],

@@ -4,8 +4,8 @@
  * @internal
  */
 import { ApiObject } from 'cdk8s';
-import { IntOrString, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { kubeObject } from '../kube';
 import { checkInt, checkObject, fail } from '../validation';
 import { AutoscalingOptions, PodDisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling, resolvePdb } from '../workload';
 import { IstiodContext } from './context';
@@ -84,34 +84,22 @@ export function addHpa(scope: Construct, ctx: IstiodContext, kubernetesMinor: nu
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ctx.name },
     metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization } } }],
   };
-  const apiVersion = ctx.version.hpaApiVersion(kubernetesMinor);
-  if (apiVersion === KubeHorizontalPodAutoscalerV2.GVK.apiVersion) {
-    return new KubeHorizontalPodAutoscalerV2(scope, 'hpa', { metadata, spec });
-  }
-  return new ApiObject(scope, 'hpa', { apiVersion, kind: 'HorizontalPodAutoscaler', metadata, spec });
+  // autoscaling/v2beta2 has the same shape as v2 for these fields.
+  return kubeObject(scope, 'hpa', 'HorizontalPodAutoscaler', { apiVersion: ctx.version.hpaApiVersion(kubernetesMinor), metadata, spec });
 }
 
 /** Adds the PDB `istiod[-rev]` selecting istiod's pods (policy/v1, or v1beta1 for 1.20 on Kubernetes < 1.21). */
 export function addPdb(scope: Construct, ctx: IstiodContext, kubernetesMinor: number, fields: Record<string, number | string>): ApiObject {
   const metadata = ctx.meta(ctx.name);
-  const spec = { ...fields, selector: { matchLabels: ctx.selectorLabels } };
-  const apiVersion = ctx.version.pdbApiVersion(kubernetesMinor);
-  if (apiVersion === KubePodDisruptionBudget.GVK.apiVersion) {
-    const { minAvailable, maxUnavailable, unhealthyPodEvictionPolicy } = fields;
-    return new KubePodDisruptionBudget(scope, 'pdb', {
-      metadata,
-      spec: {
-        minAvailable: intOrString(minAvailable),
-        maxUnavailable: intOrString(maxUnavailable),
-        unhealthyPodEvictionPolicy: unhealthyPodEvictionPolicy as string | undefined,
-        selector: spec.selector,
-      },
-    });
-  }
-  return new ApiObject(scope, 'pdb', { apiVersion, kind: 'PodDisruptionBudget', metadata, spec });
-}
-
-function intOrString(v: number | string | undefined): IntOrString | undefined {
-  if (v === undefined) return undefined;
-  return typeof v === 'number' ? IntOrString.fromNumber(v) : IntOrString.fromString(v);
+  // fields (from resolvePdb): minAvailable or maxUnavailable, and unhealthyPodEvictionPolicy (policy/v1 only,
+  // checked by planScaling). Unset ones are undefined and left out of the output.
+  const { minAvailable, maxUnavailable, unhealthyPodEvictionPolicy } = fields;
+  const spec = {
+    minAvailable,
+    maxUnavailable,
+    unhealthyPodEvictionPolicy: unhealthyPodEvictionPolicy as string | undefined,
+    selector: { matchLabels: ctx.selectorLabels },
+  };
+  // policy/v1beta1 has the same shape as policy/v1 for these fields.
+  return kubeObject(scope, 'pdb', 'PodDisruptionBudget', { apiVersion: ctx.version.pdbApiVersion(kubernetesMinor), metadata, spec });
 }

@@ -4,11 +4,14 @@
  *
  * @internal
  */
-import {
-  KubeMutatingWebhookConfiguration, KubeValidatingWebhookConfiguration, LabelSelector, LabelSelectorRequirement, MutatingWebhook,
-} from 'cdk8s-plus-28/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { KubeJson, kubeObject } from '../kube';
 import { IstiodContext } from './context';
+
+type LabelSelector = KubeJson<k8s.LabelSelector>;
+type LabelSelectorRequirement = KubeJson<k8s.LabelSelectorRequirement>;
 
 const INJECTION = 'istio-injection';
 const REV = 'istio.io/rev';
@@ -38,7 +41,7 @@ export function validatorWebhookName(ctx: IstiodContext): string {
  * `istio.io/rev`, or pod label `istio.io/rev` in unlabelled namespaces); the default revision also gets the
  * `istio-injection=enabled` namespace webhook and the pod-label `sidecar.istio.io/inject=true` webhook.
  */
-export function injectionWebhooks(ctx: IstiodContext): MutatingWebhook[] {
+export function injectionWebhooks(ctx: IstiodContext): Array<KubeJson<k8s.MutatingWebhook>> {
   const rev = [ctx.revisionLabel];
   const notDisabled = req(INJECT, 'NotIn', ['false']);
   const selected: Array<[string, LabelSelector, LabelSelector]> = [
@@ -73,8 +76,8 @@ export function injectionWebhooks(ctx: IstiodContext): MutatingWebhook[] {
 }
 
 /** Adds the sidecar-injector MutatingWebhookConfiguration. */
-export function addInjectorWebhook(scope: Construct, ctx: IstiodContext): KubeMutatingWebhookConfiguration {
-  return new KubeMutatingWebhookConfiguration(scope, 'sidecar-injector-webhook', {
+export function addInjectorWebhook(scope: Construct, ctx: IstiodContext): ApiObject {
+  return kubeObject(scope, 'sidecar-injector-webhook', 'MutatingWebhookConfiguration', {
     metadata: ctx.clusterMeta(injectorWebhookName(ctx), 'injector'),
     webhooks: injectionWebhooks(ctx),
   });
@@ -84,8 +87,8 @@ export function addInjectorWebhook(scope: Construct, ctx: IstiodContext): KubeMu
  * Adds `istio-validator[-rev]-<ns>`: validation of Istio config for objects labelled with this revision.
  * It starts as failurePolicy Ignore; istiod switches it to Fail (and patches caBundle) once it serves.
  */
-export function addValidatorWebhook(scope: Construct, ctx: IstiodContext): KubeValidatingWebhookConfiguration {
-  return new KubeValidatingWebhookConfiguration(scope, 'validator-webhook', {
+export function addValidatorWebhook(scope: Construct, ctx: IstiodContext): ApiObject {
+  return kubeObject(scope, 'validator-webhook', 'ValidatingWebhookConfiguration', {
     metadata: ctx.clusterMeta(validatorWebhookName(ctx), 'validator'),
     webhooks: [{
       name: 'rev.validation.istio.io',

@@ -1,4 +1,5 @@
-import { IntOrString, NetworkPolicyPeer, NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { KubeJson } from '../kube';
 
 /** Label the API server sets on every namespace (Kubernetes 1.22+); it always equals the name. */
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -9,7 +10,7 @@ export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
  * matches namespaces nobody labelled, e.g. `kube-system`). Peers are ORed.
  * @internal
  */
-export function namespacePeers(ns: string, podLabels?: Record<string, string>): NetworkPolicyPeer[] {
+export function namespacePeers(ns: string, podLabels?: Record<string, string>): Array<KubeJson<k8s.NetworkPolicyPeer>> {
   const pod = podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {};
   return [
     { namespaceSelector: { matchLabels: { name: ns } }, ...pod },
@@ -18,8 +19,8 @@ export function namespacePeers(ns: string, podLabels?: Record<string, string>): 
 }
 
 /** @internal */
-export function tcpPorts(ports: number[]): NetworkPolicyPort[] {
-  return ports.map((p) => ({ protocol: 'TCP', port: IntOrString.fromNumber(p) }));
+export function tcpPorts(ports: number[]): Array<KubeJson<k8s.NetworkPolicyPort>> {
+  return ports.map((p) => ({ protocol: 'TCP', port: p }));
 }
 
 /** Unique values, first occurrence order. @internal */

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
-import { IntOrString, KubeNamespace, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule } from 'cdk8s-plus-28/lib/imports/k8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
+import { KubeJson, kubeObject } from '../kube';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
 import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
@@ -207,7 +208,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     const emitNetworkPolicies = np !== false ? this.planNetworkPolicies(np === true ? {} : np, props) : undefined;
     const emitSidecar = props.sidecar ? this.planSidecar(props.sidecar === true ? {} : props.sidecar) : undefined;
 
-    new KubeNamespace(this, 'Namespace', {
+    kubeObject(this, 'Namespace', 'Namespace', {
       metadata: {
         name: this.name,
         labels: { ...userLabels, name: this.name, ...injection, ...psa.labels },
@@ -266,7 +267,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       checkLabels(this, `${f}.selector`, selector);
     }
     const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain));
-    const ingress: NetworkPolicyIngressRule[] = [];
+    const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
     if (this.networkPolicyEnabled) {
       for (const { reach } of rendered) {
         const namespaces = uniq(reach.namespaces).filter((n) => n !== this.name);
@@ -283,7 +284,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       rules: rendered.map((r) => r.rule),
     });
     if (ingress.length > 0) {
-      new KubeNetworkPolicy(this, `AllowNetwork-${id}`, {
+      kubeObject(this, `AllowNetwork-${id}`, 'NetworkPolicy', {
         metadata: { name, namespace: this.name },
         spec: { podSelector: selector ? { matchLabels: { ...selector } } : {}, policyTypes: ['Ingress'], ingress },
       });
@@ -322,7 +323,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       });
     }
     if (this.networkPolicyEnabled) {
-      new KubeNetworkPolicy(this, 'AllowMonitoringNetwork', {
+      kubeObject(this, 'AllowMonitoringNetwork', 'NetworkPolicy', {
         metadata: { name, namespace: this.name },
         spec: {
           podSelector: selector ? { matchLabels: { ...selector } } : {},
@@ -388,23 +389,23 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   private renderNetworkPolicies(restrictEgress: boolean, gatewayNs: string[], allowed: string[], egressNs: string[], cidrs: string[]): void {
     const types = restrictEgress ? ['Ingress', 'Egress'] : ['Ingress'];
     this.netpolNames.add('default-deny');
-    new KubeNetworkPolicy(this, 'NetworkPolicyDefaultDeny', {
+    kubeObject(this, 'NetworkPolicyDefaultDeny', 'NetworkPolicy', {
       metadata: { name: 'default-deny', namespace: this.name },
       spec: { podSelector: {}, policyTypes: types },
     });
 
-    const ingress: NetworkPolicyIngressRule[] = [{ from: [{ podSelector: {} }] }];
+    const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [{ from: [{ podSelector: {} }] }];
     if (gatewayNs.length > 0) ingress.push({ from: gatewayNs.flatMap((n) => namespacePeers(n)) });
     if (allowed.length > 0) ingress.push({ from: allowed.flatMap((n) => namespacePeers(n)) });
 
-    const egress: NetworkPolicyEgressRule[] = [];
+    const egress: Array<KubeJson<k8s.NetworkPolicyEgressRule>> = [];
     if (restrictEgress) {
       egress.push({ to: [{ podSelector: {} }] });
       egress.push({
         to: namespacePeers('kube-system', { 'k8s-app': 'kube-dns' }),
         ports: [
-          { protocol: 'UDP', port: IntOrString.fromNumber(53) },
-          { protocol: 'TCP', port: IntOrString.fromNumber(53) },
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
         ],
       });
       // xDS and certificates; 15017 (webhook) is only called by the API server.
@@ -414,7 +415,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (cidrs.length > 0) egress.push({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) });
     }
     this.netpolNames.add('allow-baseline');
-    new KubeNetworkPolicy(this, 'NetworkPolicyBaseline', {
+    kubeObject(this, 'NetworkPolicyBaseline', 'NetworkPolicy', {
       metadata: { name: 'allow-baseline', namespace: this.name },
       spec: { podSelector: {}, policyTypes: types, ingress, ...(restrictEgress ? { egress } : {}) },
     });
