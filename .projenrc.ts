@@ -67,6 +67,9 @@ const project = new typescript.TypeScriptProject({
       noUnusedParameters: true,
       inlineSourceMap: false,
       inlineSources: false,
+      // Keep @internal declarations in the .d.ts files: public declarations refer to some of them, and a
+      // stripped one breaks consumers that type-check without skipLibCheck.
+      stripInternal: false,
       types: ['node'],
     },
   },

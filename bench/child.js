@@ -77,11 +77,13 @@ if (mode === 'default') {
   const { libDir } = require('./common');
   const lib = libDir();
   const importsDir = path.join(path.dirname(lib), 'imports');
-  const steps = [['yaml (the copy cdk8s-istio imports)', 'yaml'], ['constructs', 'constructs'], ['cdk8s (with the yaml copy it bundles)', 'cdk8s'], ['cdk8s-plus-28 k8s bindings', 'cdk8s-plus-28/lib/imports/k8s']];
+  // cdk8s-istio itself loads neither the cdk8s-plus-28 bindings nor a second yaml copy, and loads the
+  // generated Istio bindings only on its first Istio object: those are timed after the index, as the
+  // cost of the first Istio object.
+  const steps = [['constructs', 'constructs'], ['cdk8s (with the yaml copy it bundles)', 'cdk8s'], ['cdk8s-istio (the index)', lib]];
   if (fs.existsSync(importsDir)) {
-    for (const f of fs.readdirSync(importsDir).filter((x) => x.endsWith('.js')).sort()) steps.push([`generated ${f}`, path.join(importsDir, f)]);
+    for (const f of fs.readdirSync(importsDir).filter((x) => x.endsWith('.js')).sort()) steps.push([`generated ${f} (first Istio object)`, path.join(importsDir, f)]);
   }
-  steps.push(['cdk8s-istio (the rest of the index)', lib]);
   const out = [];
   const baseRssKiB = process.memoryUsage.rss() / 1024;
   for (const [name, id] of steps) {

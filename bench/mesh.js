@@ -10,7 +10,6 @@
  * which optional parts were built so it can mirror them.
  */
 const { App, Chart, ApiObject } = require('cdk8s');
-const k8s = require('cdk8s-plus-28/lib/imports/k8s');
 const shape = require('./shape');
 
 /** The control plane of every scenario: base, istiod, ingress gateway (and its Gateway binding when `binding`). */
@@ -38,6 +37,9 @@ function buildControlPlane(L, chart, { binding = true } = {}) {
  * `findings` counts analyzer findings below the failure threshold by code.
  */
 function buildMesh(L, services) {
+  // The app workloads come from the cdk8s-plus-28 bindings (as a user's own charts would); loaded here so
+  // that the default-install scenario, which does not build them, does not pay for the module.
+  const k8s = require('cdk8s-plus-28/lib/imports/k8s');
   const app = new App();
   const findings = {};
   let analyzerMs = 0;

@@ -34,6 +34,7 @@ describe('npm package', () => {
         'cdk8s': pkg.devDependencies.cdk8s,
         'cdk8s-plus-28': pkg.devDependencies['cdk8s-plus-28'],
         'constructs': pkg.devDependencies.constructs,
+        '@types/node': pkg.devDependencies['@types/node'],
       },
     }, null, 2));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], consumer);
@@ -50,6 +51,26 @@ describe('npm package', () => {
     expect(listing.some((f) => f.startsWith('package/test/'))).toBe(false);
     expect(listing.some((f) => f.startsWith('package/dist/'))).toBe(false);
     expect(listing.some((f) => /^package\/src\/.*\.ts$/.test(f))).toBe(false);
+  });
+
+  test('the type declarations compile in a strict TypeScript consumer (no skipLibCheck)', () => {
+    const consumer = path.join(work, 'consumer');
+    fs.writeFileSync(path.join(consumer, 'typed.ts'), [
+      "import { App, Chart } from 'cdk8s';",
+      "import { IngressGateway, GatewayService, IstioBase, Istiod, IstioVersion, ZeroTrustNamespace, CanaryRoute, MlopsMeshChart, writeGitOps, analyze } from 'cdk8s-istio';",
+      'const app = new App();',
+      "const chart = new Chart(app, 'mesh');",
+      'const base = new IstioBase(chart, \'base\', { version: IstioVersion.V1_20_3 });',
+      "const istiod = new Istiod(chart, 'istiod', { base });",
+      "const ingress = new IngressGateway(chart, 'ingress', { istiod, service: GatewayService.nodePort({ http: 31080, https: 31443 }) });",
+      "const ns = new ZeroTrustNamespace(chart, 'ns', { istiod, name: 'shop', ingressGatewayNamespaces: [ingress.namespace] });",
+      "new CanaryRoute(chart, 'r', { namespace: ns, host: 'web', port: 80, stable: { version: 'v1' }, canary: { version: 'v2', weight: 5 } });",
+      "new MlopsMeshChart(app, 'mlops');",
+      'const findings: number = analyze([]).length;',
+      'void findings; void writeGitOps;',
+    ].join('\n'));
+    const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+    run(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node', '--types', 'node', 'typed.ts'], consumer);
   });
 
   test('a consumer synthesizes IstioBase + Istiod from the installed package', () => {
