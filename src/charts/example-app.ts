@@ -70,8 +70,7 @@ export async function renderExample(app: App, options: ExampleAppOptions = {}): 
   const rendered = renderGitOps(app, exampleGitOpsOptions(options));
   if (options.pictures ?? true) {
     for (const chart of rendered.charts) {
-      const objects = chart.chart.toJson();
-      const picture = await renderMeshPicture(objects, { title: `${chart.folder}: Istio mesh` });
+      const picture = await renderMeshPicture(chart.objects, { title: `${chart.folder}: Istio mesh` });
       rendered.tree.add(`${chart.folder}/mesh.md`, picture.markdown);
       rendered.tree.add(`${chart.folder}/mesh.svg`, picture.svg);
     }

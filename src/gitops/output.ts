@@ -115,6 +115,8 @@ export interface ChartOutput {
   readonly folder: string;
   /** The chart. */
   readonly chart: Chart;
+  /** The chart's objects as synthesized (before any Argo CD annotation), in cdk8s's order. */
+  readonly objects: readonly SynthesizedObject[];
   /** Non-empty stages in apply order, objects as written (annotated when Argo CD is on). */
   readonly stages: readonly StagedObjects[];
   /** The Argo CD Application, when `argo` is given. */
@@ -237,7 +239,7 @@ export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
       tree.add(`${ARGOCD_FOLDER}/${file}`, toYamlFile([application], [GENERATED]));
       applicationFiles.push(file);
     }
-    charts.push({ folder, chart, stages: staged, application });
+    charts.push({ folder, chart, objects, stages: staged, application });
   }
   if (argo) {
     tree.add(`${ARGOCD_FOLDER}/kustomization.yaml`, kustomization(applicationFiles, [
