@@ -260,11 +260,23 @@ export function checkList<T>(scope: IConstruct, field: string, value: T[] | unde
   return value;
 }
 
+/** Namespace objects the constructs of this library emitted, per chart (see {@link findNamespaceObject}). */
+const namespaceObjects = new WeakMap<Chart, Map<string, ApiObject>>();
+
+/** Records a Namespace object emitted by a construct of this library (called by the Kubernetes emitter). */
+export function registerNamespaceObject(obj: ApiObject): void {
+  const chart = Chart.of(obj);
+  let byName = namespaceObjects.get(chart);
+  if (!byName) namespaceObjects.set(chart, (byName = new Map()));
+  if (!byName.has(obj.metadata.name!)) byName.set(obj.metadata.name!, obj);
+}
+
 /**
- * The Namespace object named `name` that the chart of `scope` already holds (emitted by any construct), if any, so
- * that two constructs never emit the same Namespace.
+ * The Namespace object named `name` that a construct of this library already emitted in the chart of `scope`,
+ * if any, so that two constructs never emit the same Namespace. A constant-time look-up: a chart with thousands
+ * of namespaces must not be scanned per construct. A Namespace a user adds as a raw ApiObject is not seen here;
+ * the mesh analyzer reports it at synth if it duplicates one of ours (CIS0003).
  */
 export function findNamespaceObject(scope: IConstruct, name: string): ApiObject | undefined {
-  return Chart.of(scope).node.findAll()
-    .find((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.metadata.name === name);
+  return namespaceObjects.get(Chart.of(scope))?.get(name);
 }

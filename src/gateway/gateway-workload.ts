@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { chartLabels, sortLabels } from '../base/labels';
@@ -134,8 +133,6 @@ export interface GatewayWorkloadDefaults {
   readonly service: GatewayService;
 }
 
-const createdNamespaces = new WeakMap<Chart, Set<string>>();
-
 /**
  * An Istio gateway as Istio's `gateway` chart renders it for the chosen version: ServiceAccount,
  * Role and RoleBinding (secret access for TLS credentials), Service, a Deployment whose `istio-proxy`
@@ -260,12 +257,8 @@ export abstract class GatewayWorkload extends Construct {
 
     const createNs = (props.createNamespace ?? true) && this.namespace !== istiod.namespace;
     if (createNs) {
-      const chart = Chart.of(this);
-      const seen = createdNamespaces.get(chart) ?? new Set<string>();
-      createdNamespaces.set(chart, seen);
       // Another construct of the chart (a gateway, a ZeroTrustNamespace) may already emit it.
-      if (!seen.has(this.namespace) && !findNamespaceObject(this, this.namespace)) {
-        seen.add(this.namespace);
+      if (!findNamespaceObject(this, this.namespace)) {
         kubeObject(this, 'Namespace', 'Namespace', {
           metadata: { name: this.namespace, labels: sortLabels(istiod.namespaceInjectionLabels()) },
         });
