@@ -48,6 +48,8 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/cert-manager@6.0.0',
     'fast-check@4.10.2',
     'tsx@4.23.15',
+    'typedoc@0.28.20',
+    'typedoc-plugin-markdown@4.14.1',
   ],
 
   entrypoint: 'lib/src/index.js',
@@ -85,7 +87,7 @@ const project = new typescript.TypeScriptProject({
 
 // dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
 project.gitignore.removePatterns('/dist/');
-for (const p of ['/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
+for (const p of ['/docs/api/', '/typedoc.json', '/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
 project.npmignore?.include('/imports/**/*.d.ts');
 
 // The example app: `npx cdk8s synth` runs compiled JavaScript (no type-check at synth time).
@@ -141,6 +143,28 @@ project.addTask('synth', {
   description: 'Compile and synthesize the example app into dist/',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
   steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth' }],
+});
+
+// API reference from the doc comments (Markdown under docs/api, committed; test/api-docs.test.ts keeps it current).
+new JsonFile(project, 'typedoc.json', {
+  marker: false,
+  obj: {
+    entryPoints: ['src/index.ts'],
+    out: 'docs/api',
+    plugin: ['typedoc-plugin-markdown'],
+    tsconfig: 'tsconfig.json',
+    readme: 'none',
+    excludeInternal: true,
+    excludePrivate: true,
+    disableSources: true,
+    hideGenerator: true,
+    githubPages: false,
+    sort: ['source-order'],
+  },
+});
+project.addTask('docgen', {
+  description: 'Generate the API reference (docs/api) from the doc comments',
+  exec: 'typedoc',
 });
 
 project.addTask('bench', {
