@@ -4,6 +4,8 @@
  * {@link synthExample}; tests call {@link buildExampleApp} and {@link renderExample} to compare the
  * committed `dist/` with a fresh render in memory.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { GitOpsOptions, renderGitOps } from '../gitops/output';
 import { GitOpsTree } from '../gitops/tree';
@@ -79,14 +81,36 @@ export async function renderExample(app: App, options: ExampleAppOptions = {}): 
 }
 
 /**
- * The example app, end to end: builds both charts, runs `app.synth()` (cdk8s's flat output and its
- * validation plugins), renders everything in memory, then replaces `outdir` in one atomic step. Any
- * error leaves the previous `outdir` as it was.
+ * Runs the construct validations of `app` (the mesh analyzer among them) the way `app.synth()` does,
+ * and throws the same "Validation failed" error listing them.
+ */
+function validateApp(app: App): void {
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+}
+
+/**
+ * The example app, end to end: builds both charts, runs the construct validations (the mesh analyzer),
+ * renders everything in memory, writes cdk8s's flat output (`<cdk8sOutdir>/<chart>.k8s.yaml`, which
+ * cdk8s-cli expects and its validation plugins read), then replaces `outdir` in one atomic step. Any error
+ * leaves the previous `outdir` as it was.
+ *
+ * The flat files are the chart's stage files joined in apply order: the YAML is serialized once, not
+ * once by `app.synth()` and again for `dist/` (a tenth of the example's synth time).
  */
 export async function synthExample(options: ExampleAppOptions = {}): Promise<GitOpsTree> {
   const app = buildExampleApp(options);
-  app.synth();
+  validateApp(app);
   const tree = await renderExample(app, options);
+  const flat = app.outdir;
+  fs.mkdirSync(flat, { recursive: true });
+  for (const folder of Object.values(EXAMPLE_CHARTS)) {
+    const stages = tree.paths.filter((p) => p.startsWith(`${folder}/`) && /\/[0-9]{2}-[a-z-]+\.yaml$/.test(p)).sort();
+    fs.writeFileSync(path.join(flat, `${folder}.k8s.yaml`), stages.map((p) => tree.content(p)!).join(''));
+  }
   tree.write(options.outdir ?? 'dist');
   return tree;
 }
