@@ -32,44 +32,44 @@ export type IstioKind = keyof IstioSpecs;
 
 type L1Class = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: unknown }) => ApiObject;
 
+/** The API group of each kind (the generated module that holds its classes). */
+const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
+  VirtualService: 'networking',
+  DestinationRule: 'networking',
+  Gateway: 'networking',
+  ServiceEntry: 'networking',
+  Sidecar: 'networking',
+  AuthorizationPolicy: 'security',
+  PeerAuthentication: 'security',
+  RequestAuthentication: 'security',
+  Telemetry: 'telemetry',
+};
+
 /**
  * The generated bindings are large (the networking module alone is ~600 KB of JavaScript), so they are
  * loaded on the first Istio object, not when the library is required.
  */
-let classes: Record<'1.20' | '1.30', Record<IstioKind, L1Class>> | undefined;
+let modules: Record<'networking' | 'security' | 'telemetry', Record<string, unknown>> | undefined;
 
-function l1Classes(): Record<'1.20' | '1.30', Record<IstioKind, L1Class>> {
-  if (classes) return classes;
+/**
+ * The L1 class of `kind` at `apiVersion`. `cdk8s import` names the class of a CRD's first listed version
+ * after the kind alone (v1 in the CRDs the bindings come from) and the others with a version suffix:
+ * `VirtualServiceV1Beta1`, `TelemetryV1Alpha1`.
+ */
+function l1Class(kind: IstioKind, apiVersion: string): L1Class {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const n = require('../imports/networking.istio.io') as typeof net;
-  const s = require('../imports/security.istio.io') as typeof sec;
-  const t = require('../imports/telemetry.istio.io') as typeof tel;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  classes = {
-    '1.30': {
-      VirtualService: n.VirtualService as L1Class,
-      DestinationRule: n.DestinationRule as L1Class,
-      Gateway: n.Gateway as L1Class,
-      ServiceEntry: n.ServiceEntry as L1Class,
-      Sidecar: n.Sidecar as L1Class,
-      AuthorizationPolicy: s.AuthorizationPolicy as L1Class,
-      PeerAuthentication: s.PeerAuthentication as L1Class,
-      RequestAuthentication: s.RequestAuthentication as L1Class,
-      Telemetry: t.Telemetry as L1Class,
-    },
-    '1.20': {
-      VirtualService: n.VirtualServiceV1Beta1 as L1Class,
-      DestinationRule: n.DestinationRuleV1Beta1 as L1Class,
-      Gateway: n.GatewayV1Beta1 as L1Class,
-      ServiceEntry: n.ServiceEntryV1Beta1 as L1Class,
-      Sidecar: n.SidecarV1Beta1 as L1Class,
-      AuthorizationPolicy: s.AuthorizationPolicyV1Beta1 as L1Class,
-      PeerAuthentication: s.PeerAuthenticationV1Beta1 as L1Class,
-      RequestAuthentication: s.RequestAuthenticationV1Beta1 as L1Class,
-      Telemetry: t.TelemetryV1Alpha1 as L1Class,
-    },
+  modules ??= {
+    networking: require('../imports/networking.istio.io') as typeof net,
+    security: require('../imports/security.istio.io') as typeof sec,
+    telemetry: require('../imports/telemetry.istio.io') as typeof tel,
   };
-  return classes;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const v = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  const suffix = v === 'v1' ? '' : v.replace(/^v(\d+)([a-z]+)(\d+)$/, (_m, major: string, stage: string, n: string) =>
+    `V${major}${stage[0].toUpperCase()}${stage.slice(1)}${n}`);
+  const cls = modules[GROUP[kind]][`${kind}${suffix}`];
+  if (typeof cls !== 'function') throw new Error(`cdk8s-istio: no generated class for ${kind} ${apiVersion} in imports/`);
+  return cls as L1Class;
 }
 
 /**
@@ -84,6 +84,6 @@ export function istioObject<K extends IstioKind>(
   metadata: ApiObjectMetadata & { name: string },
   spec: IstioSpecs[K],
 ): ApiObject {
-  const cls = l1Classes()[version.line][kind];
+  const cls = l1Class(kind, version.apiVersion(GROUP[kind]));
   return new cls(scope, id, { metadata, spec });
 }
