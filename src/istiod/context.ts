@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { commonLabels } from '../base/labels';
+import { commonLabels, sortLabels } from '../base/labels';
 import { IstioVersion } from '../version';
 
 /** Name of the Helm release and chart an upstream istiod install uses; gives `release` and `helm.sh/chart`. */
@@ -81,11 +81,16 @@ export class IstiodContext {
     }
   }
 
-  /** Pod labels: the object labels, `sidecar.istio.io/inject: "false"`, and on 1.30 `istio.io/dataplane-mode: none`. */
+  /**
+   * Pod labels: the object labels, `sidecar.istio.io/inject: "false"`, and on 1.30 `istio.io/dataplane-mode: none`.
+   * A revision's pods carry `istio: istiod` instead of `istio: pilot`, so the default revision's selectors
+   * (`istio: pilot` on its Deployment, Service and PDB) never pick up a canary's pods.
+   */
   public podLabels(): Record<string, string> {
     const extra: Record<string, string> = { 'sidecar.istio.io/inject': 'false' };
+    if (this.revision) extra.istio = 'istiod';
     if (this.version.dataplaneModeNoneLabel) extra['istio.io/dataplane-mode'] = 'none';
-    return sorted({ ...this.labels('istiod'), ...extra });
+    return sortLabels({ ...this.labels('istiod'), ...extra });
   }
 
   /** `metadata` of a namespaced object. */
@@ -97,11 +102,4 @@ export class IstiodContext {
   public clusterMeta(name: string, kind: IstiodLabelKind = 'istiod'): { name: string; labels: Record<string, string> } {
     return { name, labels: this.labels(kind) };
   }
-}
-
-/** Returns a copy of `m` with sorted keys (stable output). */
-export function sorted<T>(m: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const k of Object.keys(m).sort()) out[k] = m[k];
-  return out;
 }

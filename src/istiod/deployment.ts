@@ -9,7 +9,8 @@ import { Construct, IConstruct } from 'constructs';
 import { KubeJson, kubeObject } from '../kube';
 import { checkInt, checkLabels, checkList, checkObject, fail, isLabelKey } from '../validation';
 import { SchedulingOptions, Toleration } from '../workload';
-import { IstiodContext, sorted } from './context';
+import { sortLabels } from '../base/labels';
+import { IstiodContext } from './context';
 import { isEnvName } from './mesh-config';
 
 type EnvVar = KubeJson<k8s.EnvVar>;
@@ -172,7 +173,7 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
       selector: { matchLabels: ctx.deploymentSelector },
       template: {
-        metadata: { labels: ctx.podLabels(), annotations: sorted(annotations) },
+        metadata: { labels: ctx.podLabels(), annotations: sortLabels(annotations) },
         spec: {
           serviceAccountName: input.serviceAccountName,
           nodeSelector: checkLabels(scope, 'nodeSelector', input.scheduling.nodeSelector),

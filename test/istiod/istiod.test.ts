@@ -130,7 +130,9 @@ describe('revision canary', () => {
     const selector = { 'app': 'istiod', 'istio.io/rev': 'canary' };
     const dep = deployment(objs, 'istiod-canary');
     expect(dep.spec.selector.matchLabels).toEqual(selector);
-    expect(dep.spec.template.metadata.labels).toMatchObject({ ...selector, istio: 'pilot' });
+    // `istio: istiod` on a revision's pods: the default revision's selectors (istio: pilot) must not match them
+    expect(dep.spec.template.metadata.labels).toMatchObject({ ...selector, istio: 'istiod' });
+    expect(dep.spec.template.metadata.labels.istio).not.toBe('pilot');
     expect(dep.spec.template.spec.serviceAccountName).toBe('istiod-canary');
     expect(findOne(objs, 'Service', 'istiod-canary').spec.selector).toEqual(selector);
     expect(findOne(objs, 'HorizontalPodAutoscaler', 'istiod-canary').spec.scaleTargetRef.name).toBe('istiod-canary');
