@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as net from 'net';
 import { IConstruct } from 'constructs';
 
 /**
@@ -136,24 +137,9 @@ export function isIPv4(v: string): boolean {
   return typeof v === 'string' && IPV4.test(v);
 }
 
-/** True for an IPv6 address (textual forms accepted by Kubernetes). */
+/** True for an IPv6 address (Node's parser; zone suffixes such as `%eth0` are not accepted). */
 export function isIPv6(v: string): boolean {
-  if (typeof v !== 'string' || !v.includes(':')) return false;
-  if (!/^[0-9a-fA-F:.]+$/.test(v)) return false;
-  const double = v.split('::').length - 1;
-  if (double > 1) return false;
-  let tail = v;
-  let groupsNeeded = 8;
-  const lastColon = v.lastIndexOf(':');
-  const last = v.slice(lastColon + 1);
-  if (last.includes('.')) {
-    if (!isIPv4(last)) return false;
-    tail = v.slice(0, lastColon + 1) + '0:0';
-  }
-  const parts = tail.split(':');
-  if (double === 0 && parts.length !== groupsNeeded) return false;
-  if (double === 1 && parts.length > groupsNeeded + 1) return false;
-  return parts.every((p, i) => (p === '' ? double === 1 || (i === 0 || i === parts.length - 1) : /^[0-9a-fA-F]{1,4}$/.test(p)));
+  return typeof v === 'string' && !v.includes('%') && net.isIPv6(v);
 }
 
 export function isIP(v: string): boolean {
@@ -237,6 +223,15 @@ export function checkLabels(scope: IConstruct, field: string, labels: Record<str
     if (!isLabelValue(v)) fail(scope, `${field}.${k}`, v, 'must be a label value: empty, or up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
   }
   return labels;
+}
+
+/** Checks annotation keys (like label keys) and that every value is a string. */
+export function checkAnnotations(scope: IConstruct, field: string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    if (!isLabelKey(k)) fail(scope, `${field} key`, k, 'must be an annotation key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
+    if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'must be a string');
+  }
+  return annotations;
 }
 
 /** Checks that a name is unique among `seen`, adding it. */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { chartLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
 import { KubeJson, kubeObject } from '../kube';
-import { checkDnsLabel, checkInt, checkLabels, checkList, checkObject, fail, findNamespaceObject } from '../validation';
+import { checkAnnotations, checkDnsLabel, checkInt, checkLabels, checkList, checkObject, fail, findNamespaceObject } from '../validation';
 import { IstioVersion } from '../version';
 import {
   AutoscalingOptions,
@@ -182,6 +182,11 @@ export abstract class GatewayWorkload extends Construct {
 
     // ---- labels -----------------------------------------------------------------------------
     checkLabels(this, 'selectorLabels', props.selectorLabels);
+    for (const key of ['sidecar.istio.io/inject', 'istio.io/rev']) {
+      if (props.selectorLabels && key in props.selectorLabels) {
+        fail(this, `selectorLabels.${key}`, props.selectorLabels[key], 'is set by the gateway from istiod (injection must stay on: the proxy container is "image: auto"); select on other labels');
+      }
+    }
     this.selectorLabelSet = {
       app: this.name,
       istio: this.name.replace(/^istio-/, ''),
@@ -192,6 +197,9 @@ export abstract class GatewayWorkload extends Construct {
       for (const key of Object.keys(labels ?? {})) {
         if (RESERVED_LABELS.includes(key)) {
           fail(this, `${field}.${key}`, labels![key], 'is set by the gateway itself (use selectorLabels for app/istio; revision and injection follow istiod)');
+        }
+        if (field !== 'serviceLabels' && key in this.selectorLabelSet) {
+          fail(this, `${field}.${key}`, labels![key], `is a selector label of the gateway (${key}=${this.selectorLabelSet[key]}); set it through selectorLabels so the selector keeps matching the pods`);
         }
       }
     }
@@ -435,15 +443,6 @@ export abstract class GatewayWorkload extends Construct {
 
   private dataplaneLabel(): Record<string, string> {
     return this.version.dataplaneModeNoneLabel ? { 'istio.io/dataplane-mode': 'none' } : {};
-  }
-}
-
-function checkAnnotations(scope: Construct, field: string, annotations: Record<string, string> | undefined): void {
-  for (const [k, v] of Object.entries(annotations ?? {})) {
-    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
-      fail(scope, `${field} key`, k, 'must be an annotation key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
-    }
-    if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'must be a string');
   }
 }
 

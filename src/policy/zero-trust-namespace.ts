@@ -5,7 +5,7 @@ import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
 import { KubeJson, kubeObject } from '../kube';
-import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
+import { checkAnnotations, checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
 import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
 import { IMeshNamespace } from './mesh-namespace';
@@ -194,10 +194,12 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     const userLabels = checkLabels(this, 'labels', props.labels) ?? {};
     const injection = this.istiod.namespaceInjectionLabels();
     for (const key of Object.keys(userLabels)) {
-      if (key === 'name' || key === 'istio-injection' || key === 'istio.io/rev' || key.startsWith(`${PSA}/`)) {
-        fail(this, 'labels', key, 'must not set "name", the injection labels or Pod Security labels: they come from name, istiod and podSecurity');
-      }
+      const source = key === 'name' ? 'the name prop'
+        : key === 'istio-injection' || key === 'istio.io/rev' ? `istiod (${this.istiod.node.path})`
+          : key.startsWith(`${PSA}/`) ? 'the podSecurity prop' : undefined;
+      if (source) fail(this, `labels.${key}`, userLabels[key], `is reserved: it comes from ${source}`);
     }
+    checkAnnotations(this, 'annotations', props.annotations);
 
     // Check the NetworkPolicy and Sidecar settings too before anything is emitted.
     const np = props.networkPolicy ?? true;

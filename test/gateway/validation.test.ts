@@ -27,6 +27,14 @@ function bind(servers: GatewayServer[], extra: { name?: string; namespace?: stri
 
 describe('IngressGateway rejects bad input with path, field, value and valid range', () => {
   const cases: Array<[string, Props, RegExp]> = [
+    ['selector label that would turn injection off', { selectorLabels: { 'sidecar.istio.io/inject': 'false' } },
+      /test\/ingress: invalid selectorLabels\.sidecar\.istio\.io\/inject "false": is set by the gateway from istiod/],
+    ['selector label istio.io/rev', { selectorLabels: { 'istio.io/rev': 'other' } },
+      /test\/ingress: invalid selectorLabels\.istio\.io\/rev "other": is set by the gateway from istiod/],
+    ['pod label that would break the selector', { selectorLabels: { tier: 'edge' }, podLabels: { tier: 'oops' } },
+      /test\/ingress: invalid podLabels\.tier "oops": is a selector label of the gateway \(tier=edge\); set it through selectorLabels/],
+    ['object label that shadows a selector label', { selectorLabels: { tier: 'edge' }, labels: { tier: 'edge' } },
+      /test\/ingress: invalid labels\.tier "edge": is a selector label of the gateway/],
     ['invalid IP', { service: GatewayService.loadBalancer({ ip: '192.168.1.300' }) },
       /^test\/ingress: invalid service\.ip "192\.168\.1\.300": must be an IPv4 address such as "192\.168\.1\.240" or an IPv6 address$/],
     ['IP that is a host name', { service: GatewayService.loadBalancer({ ip: 'lb.example.com' }) },

@@ -326,7 +326,17 @@ describe('ZeroTrustNamespace: bad input', () => {
   test('labels that would override the managed ones', () => {
     const { istiod, chart } = setup();
     expect(() => new ZeroTrustNamespace(chart, 'x', { istiod, name: 'a', labels: { 'istio-injection': 'disabled' } }))
-      .toThrow(/apps\/x: invalid labels "istio-injection": must not set "name", the injection labels or Pod Security labels/);
+      .toThrow(/apps\/x: invalid labels\.istio-injection "disabled": is reserved: it comes from istiod \(mesh\/istiod\)/);
+    expect(() => new ZeroTrustNamespace(chart, 'y', { istiod, name: 'b', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } }))
+      .toThrow(/apps\/y: invalid labels\.pod-security\.kubernetes\.io\/enforce "baseline": is reserved: it comes from the podSecurity prop/);
+  });
+
+  test('annotations with a bad key or a non-string value', () => {
+    const { istiod, chart } = setup();
+    expect(() => new ZeroTrustNamespace(chart, 'x', { istiod, name: 'a', annotations: { 'bad key!!': 'v' } }))
+      .toThrow(/apps\/x: invalid annotations key "bad key!!": must be an annotation key/);
+    expect(() => new ZeroTrustNamespace(chart, 'y', { istiod, name: 'b', annotations: { team: 5 as unknown as string } }))
+      .toThrow(/apps\/y: invalid annotations\.team 5: must be a string/);
   });
 
   test('principal not in SPIFFE form', () => {
