@@ -1,5 +1,7 @@
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { checkCpu, checkInt, checkMemory, fail, parseCpu, parseMemory } from './validation';
+import type { KubeJson } from './kube';
+import { checkCpu, checkInt, checkList, checkMemory, checkObject, fail, isLabelKey, parseCpu, parseMemory } from './validation';
 
 /** CPU and memory quantities. */
 export interface ResourceQuantities {
@@ -165,4 +167,26 @@ export interface SchedulingOptions {
    * @default - none
    */
   readonly topologySpreadConstraints?: Array<{ readonly [key: string]: unknown }>;
+}
+
+/** Validates tolerations and returns them in Kubernetes form. */
+export function renderTolerations(scope: IConstruct, field: string, list: Toleration[]): KubeJson<k8s.Toleration>[] {
+  checkList(scope, field, list, 'must be a list of tolerations');
+  return list.map((t, i) => {
+    const f = `${field}[${i}]`;
+    checkObject(scope, f, t, 'must be a toleration { key, operator, value, effect }');
+    const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
+    if (operator !== 'Equal' && operator !== 'Exists') fail(scope, `${f}.operator`, operator, 'must be "Equal" or "Exists"');
+    if (t.key !== undefined && !isLabelKey(t.key)) fail(scope, `${f}.key`, t.key, 'must be a label key such as "node-role.kubernetes.io/control-plane"');
+    if (operator === 'Exists' && t.value !== undefined) fail(scope, `${f}.value`, t.value, 'must be unset when operator is "Exists"');
+    if (operator === 'Equal' && t.key === undefined) fail(scope, `${f}.key`, t.key, 'is required when operator is "Equal"');
+    if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
+      fail(scope, `${f}.effect`, t.effect, 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"');
+    }
+    if (t.tolerationSeconds !== undefined) {
+      checkInt(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 0);
+      if (t.effect !== 'NoExecute') fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'is only allowed with effect "NoExecute"');
+    }
+    return { key: t.key, operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds };
+  });
 }

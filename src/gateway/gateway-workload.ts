@@ -3,13 +3,14 @@ import { Construct } from 'constructs';
 import { chartLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
 import { KubeJson, kubeObject } from '../kube';
-import { checkAnnotations, checkDnsLabel, checkInt, checkLabels, checkList, checkObject, fail, findNamespaceObject } from '../validation';
+import { checkAnnotations, checkDnsLabel, checkInt, checkLabels, fail, findNamespaceObject } from '../validation';
 import { IstioVersion } from '../version';
 import {
   AutoscalingOptions,
   PodDisruptionBudgetOptions,
   ResourcePreset,
   SchedulingOptions,
+  renderTolerations,
   resolveAutoscaling,
   resolvePdb,
 } from '../workload';
@@ -455,25 +456,11 @@ function toKubeResources(r: { requests?: Record<string, string>; limits?: Record
 
 function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<KubeJson<k8s.PodSpec>> {
   checkLabels(scope, 'nodeSelector', props.nodeSelector);
-  checkList(scope, 'tolerations', props.tolerations, 'must be a list of tolerations');
-  (props.tolerations ?? []).forEach((t, i) => {
-    const f = `tolerations[${i}]`;
-    checkObject(scope, f, t, 'must be a toleration { key, operator, value, effect }');
-    if (t.operator !== undefined && t.operator !== 'Equal' && t.operator !== 'Exists') fail(scope, `${f}.operator`, t.operator, 'must be "Equal" or "Exists"');
-    const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
-    if (operator === 'Exists' && t.value !== undefined) fail(scope, `${f}.value`, t.value, 'must be unset when operator is "Exists"');
-    if (operator === 'Equal' && t.key === undefined) fail(scope, `${f}.key`, t.key, 'is required when operator is "Equal"');
-    if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-      fail(scope, `${f}.effect`, t.effect, 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"');
-    }
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
-      fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'only applies with effect "NoExecute"');
-    }
-  });
+  const tolerations = renderTolerations(scope, 'tolerations', props.tolerations ?? []);
   const out: { -readonly [K in keyof KubeJson<k8s.PodSpec>]?: KubeJson<k8s.PodSpec>[K] } = {};
   if (props.nodeSelector && Object.keys(props.nodeSelector).length) out.nodeSelector = sortLabels(props.nodeSelector);
   if (props.affinity && Object.keys(props.affinity).length) out.affinity = props.affinity as KubeJson<k8s.Affinity>;
-  if (props.tolerations && props.tolerations.length) out.tolerations = props.tolerations.map((t) => ({ ...t }));
+  if (tolerations.length) out.tolerations = tolerations;
   if (props.topologySpreadConstraints && props.topologySpreadConstraints.length) {
     out.topologySpreadConstraints = props.topologySpreadConstraints as unknown as Array<KubeJson<k8s.TopologySpreadConstraint>>;
   }

@@ -7,8 +7,8 @@ import { ApiObject } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { KubeJson, kubeObject } from '../kube';
-import { checkInt, checkLabels, checkList, checkObject, fail, isLabelKey } from '../validation';
-import { SchedulingOptions, Toleration } from '../workload';
+import { checkLabels, checkObject, fail } from '../validation';
+import { renderTolerations, SchedulingOptions } from '../workload';
 import { sortLabels } from '../base/labels';
 import { IstiodContext } from './context';
 import { isEnvName } from './mesh-config';
@@ -130,28 +130,6 @@ function volumes(): { volumes: Array<KubeJson<k8s.Volume>>; mounts: Array<KubeJs
       { name: 'istio-csr-ca-configmap', mountPath: '/var/run/secrets/istiod/ca', readOnly: true },
     ],
   };
-}
-
-/** Validates tolerations and returns them in Kubernetes form. */
-export function renderTolerations(scope: IConstruct, field: string, list: Toleration[]): KubeToleration[] {
-  checkList(scope, field, list, 'must be a list of tolerations');
-  return list.map((t, i) => {
-    const f = `${field}[${i}]`;
-    checkObject(scope, f, t, 'must be a toleration { key, operator, value, effect }');
-    const operator = t.operator ?? (t.value !== undefined ? 'Equal' : 'Exists');
-    if (operator !== 'Equal' && operator !== 'Exists') fail(scope, `${f}.operator`, operator, 'must be "Equal" or "Exists"');
-    if (t.key !== undefined && !isLabelKey(t.key)) fail(scope, `${f}.key`, t.key, 'must be a label key such as "node-role.kubernetes.io/control-plane"');
-    if (operator === 'Exists' && t.value !== undefined) fail(scope, `${f}.value`, t.value, 'must be unset when operator is "Exists"');
-    if (operator === 'Equal' && t.key === undefined) fail(scope, `${f}.key`, t.key, 'is required when operator is "Equal"');
-    if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-      fail(scope, `${f}.effect`, t.effect, 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"');
-    }
-    if (t.tolerationSeconds !== undefined) {
-      checkInt(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 0);
-      if (t.effect !== 'NoExecute') fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'is only allowed with effect "NoExecute"');
-    }
-    return { key: t.key, operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds };
-  });
 }
 
 /** Adds the Deployment `istiod[-rev]`. */

@@ -27,6 +27,10 @@ function bind(servers: GatewayServer[], extra: { name?: string; namespace?: stri
 
 describe('IngressGateway rejects bad input with path, field, value and valid range', () => {
   const cases: Array<[string, Props, RegExp]> = [
+    ['toleration key that is not a label key', { tolerations: [{ key: 'bad key!', operator: 'Exists' }] },
+      /test\/ingress: invalid tolerations\[0\]\.key "bad key!": must be a label key/],
+    ['negative tolerationSeconds', { tolerations: [{ key: 'k', effect: 'NoExecute', tolerationSeconds: -1.5 }] },
+      /test\/ingress: invalid tolerations\[0\]\.tolerationSeconds -1\.5: must be an integer >= 0/],
     ['selector label that would turn injection off', { selectorLabels: { 'sidecar.istio.io/inject': 'false' } },
       /test\/ingress: invalid selectorLabels\.sidecar\.istio\.io\/inject "false": is set by the gateway from istiod/],
     ['selector label istio.io/rev', { selectorLabels: { 'istio.io/rev': 'other' } },
