@@ -217,7 +217,8 @@ export function isLabelValue(v: string): boolean {
 }
 
 export function checkLabels(scope: IConstruct, field: string, labels: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!labels) return labels;
+  if (labels === undefined) return labels;
+  checkObject(scope, field, labels, 'must be a map of label keys to values');
   for (const [k, v] of Object.entries(labels)) {
     if (!isLabelKey(k)) fail(scope, `${field} key`, k, 'must be a label key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
     if (!isLabelValue(v)) fail(scope, `${field}.${k}`, v, 'must be a label value: empty, or up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
@@ -227,6 +228,7 @@ export function checkLabels(scope: IConstruct, field: string, labels: Record<str
 
 /** Checks annotation keys (like label keys) and that every value is a string. */
 export function checkAnnotations(scope: IConstruct, field: string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  checkObject(scope, field, annotations, 'must be a map of annotation keys to values');
   for (const [k, v] of Object.entries(annotations ?? {})) {
     if (!isLabelKey(k)) fail(scope, `${field} key`, k, 'must be an annotation key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."');
     if (typeof v !== 'string') fail(scope, `${field}.${k}`, v, 'must be a string');

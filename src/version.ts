@@ -39,6 +39,7 @@ interface LineFacts {
   readonly gatewayControllerScalingGrants: boolean;
   readonly readerTelemetryExtensionsConfigMaps: boolean;
   readonly kubernetesVersionBranches: boolean;
+  readonly minKubernetesMinor: number;
   readonly injectionTemplates: string[];
   readonly injectionNewInputs: boolean;
 }
@@ -81,6 +82,8 @@ const FACTS: Record<IstioLine, LineFacts> = {
     gatewayControllerScalingGrants: false,
     readerTelemetryExtensionsConfigMaps: false,
     kubernetesVersionBranches: true,
+    // the 1.20 charts branch down to old clusters (policy/v1beta1, autoscaling/v2beta2)
+    minKubernetesMinor: 16,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'],
     injectionNewInputs: false,
   },
@@ -121,6 +124,8 @@ const FACTS: Record<IstioLine, LineFacts> = {
     gatewayControllerScalingGrants: true,
     readerTelemetryExtensionsConfigMaps: true,
     kubernetesVersionBranches: false,
+    // the 1.30 charts emit autoscaling/v2 and policy/v1 unconditionally: both GA from Kubernetes 1.23
+    minKubernetesMinor: 23,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway'],
     injectionNewInputs: true,
   },
@@ -261,6 +266,9 @@ export class IstioVersion {
    * `CompliancePolicy` template field (COMPLIANCE_POLICY) and `--native-nftables`.
    */
   public get injectionNewInputs(): boolean { return this.facts.injectionNewInputs; }
+
+  /** The oldest Kubernetes minor whose APIs the objects of this line need. */
+  public get minKubernetesMinor(): number { return this.facts.minKubernetesMinor; }
 
   /** PodDisruptionBudget apiVersion for a target Kubernetes minor (1.20 charts branch on it). */
   public pdbApiVersion(kubernetesMinor: number): string {

@@ -23,7 +23,8 @@ export interface IstioBaseProps {
 
   /**
    * Kubernetes version of the target cluster, as `major.minor`. Only Istio 1.20's charts branch on it
-   * (PDB and HPA API versions, gateway sysctls); 1.30 ignores it.
+   * (PDB and HPA API versions, gateway sysctls), down to 1.16; 1.30 does not branch and needs 1.23 or newer
+   * (it emits autoscaling/v2 and policy/v1).
    * @default '1.28'
    */
   readonly kubernetesVersion?: string;
@@ -119,7 +120,10 @@ export class IstioBase extends Construct {
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'istio-system');
     const kube = props.kubernetesVersion ?? '1.28';
     const m = /^1\.([0-9]{1,2})$/.exec(kube);
-    if (!m || Number(m[1]) < 16) fail(this, 'kubernetesVersion', kube, 'must be a Kubernetes version "1.<minor>" with minor >= 16, e.g. "1.28"');
+    const minMinor = this.version.minKubernetesMinor;
+    if (!m || Number(m[1]) < minMinor) {
+      fail(this, 'kubernetesVersion', kube, `must be a Kubernetes version "1.<minor>" with minor >= ${minMinor} for Istio ${this.version.tag}, e.g. "1.28"`);
+    }
     this.kubernetesMinor = Number(m[1]);
 
     this.createsNamespace = props.createNamespace ?? true;

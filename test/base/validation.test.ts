@@ -23,11 +23,13 @@ describe('IstioBase rejects', () => {
   });
 
   test('a malformed kubernetesVersion', () => {
-    expect(build({ kubernetesVersion: 'v1.28' })).toThrow(/test\/base: invalid kubernetesVersion "v1\.28": must be a Kubernetes version "1\.<minor>" with minor >= 16/);
+    expect(build({ kubernetesVersion: 'v1.28' })).toThrow(/test\/base: invalid kubernetesVersion "v1\.28": must be a Kubernetes version "1\.<minor>" with minor >= 23 for Istio 1\.30\.3/);
   });
 
   test('a kubernetesVersion that is too old', () => {
-    expect(build({ kubernetesVersion: '1.15' })).toThrow(/test\/base: invalid kubernetesVersion "1\.15": must be a Kubernetes version "1\.<minor>" with minor >= 16/);
+    expect(build({ kubernetesVersion: '1.15' })).toThrow(/test\/base: invalid kubernetesVersion "1\.15": must be a Kubernetes version "1\.<minor>" with minor >= 23 for Istio 1\.30\.3/);
+    expect(build({ kubernetesVersion: '1.22' })).toThrow(/minor >= 23 for Istio 1\.30\.3/);
+    expect(build({ version: IstioVersion.V1_20_3, kubernetesVersion: '1.15' })).toThrow(/test\/base: invalid kubernetesVersion "1\.15": must be a Kubernetes version "1\.<minor>" with minor >= 16 for Istio 1\.20\.3/);
   });
 
   test('a defaultRevision that is not a DNS-1123 label', () => {

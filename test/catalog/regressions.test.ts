@@ -40,7 +40,7 @@ describe('Istiod: PodDisruptionBudget unhealthyPodEvictionPolicy', () => {
 
   test.each([
     ['1.20.3 on Kubernetes 1.21', IstioVersion.V1_20_3, '1.21'],
-    ['1.30.3 on Kubernetes 1.20 (1.30 never branches on it)', IstioVersion.V1_30_3, '1.20'],
+    ['1.30.3 on Kubernetes 1.23, the oldest it supports (1.30 never branches on it)', IstioVersion.V1_30_3, '1.23'],
   ])('still rendered with policy/v1: %s', (_name, version, kubernetesVersion) => {
     const chart = newChart('mesh');
     const base = new IstioBase(chart, 'base', { version, kubernetesVersion, crds: IstioCrds.none() });

@@ -294,8 +294,9 @@ describe('Istio 1.20 on older Kubernetes follows the chart\'s version branches',
     expect(findOne(objs, 'PodDisruptionBudget', NAME, NS).apiVersion).toBe('policy/v1beta1');
   });
 
-  test('Istio 1.30 ignores the Kubernetes version', () => {
-    const { istiod, chart } = mesh(IstioVersion.V1_30_3, {}, { kubernetesVersion: '1.21' });
+  test('Istio 1.30 does not branch on the Kubernetes version (it needs 1.23 or newer)', () => {
+    expect(() => mesh(IstioVersion.V1_30_3, {}, { kubernetesVersion: '1.22' })).toThrow(/with minor >= 23 for Istio 1\.30\.3/);
+    const { istiod, chart } = mesh(IstioVersion.V1_30_3, {}, { kubernetesVersion: '1.23' });
     new IngressGateway(chart, 'ingress', { istiod });
     const objs = synthValid(chart);
     expect(findOne(objs, 'HorizontalPodAutoscaler', NAME, NS).apiVersion).toBe('autoscaling/v2');

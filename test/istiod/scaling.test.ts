@@ -48,7 +48,8 @@ describe('HPA', () => {
   test('1.20.3 on Kubernetes 1.22 uses autoscaling/v2beta2; 1.30.3 ignores the Kubernetes version', () => {
     expect(findOne(render(V20, {}, { kubernetesVersion: '1.22' }).objs, 'HorizontalPodAutoscaler', 'istiod').apiVersion).toBe('autoscaling/v2beta2');
     expect(findOne(render(V20, {}, { kubernetesVersion: '1.23' }).objs, 'HorizontalPodAutoscaler', 'istiod').apiVersion).toBe('autoscaling/v2');
-    expect(findOne(render(V30, {}, { kubernetesVersion: '1.22' }).objs, 'HorizontalPodAutoscaler', 'istiod').apiVersion).toBe('autoscaling/v2');
+    expect(findOne(render(V30, {}, { kubernetesVersion: '1.23' }).objs, 'HorizontalPodAutoscaler', 'istiod').apiVersion).toBe('autoscaling/v2');
+    expect(() => render(V30, {}, { kubernetesVersion: '1.22' })).toThrow(/invalid kubernetesVersion "1\.22": must be a Kubernetes version "1\.<minor>" with minor >= 23 for Istio 1\.30\.3/);
   });
 });
 

@@ -253,6 +253,11 @@ export const controlPlane: fc.Arbitrary<ControlPlaneCfg> = fc.record({
   crds: fc.oneof({ arbitrary: fc.constant('builtIn' as const), weight: 1 }, { arbitrary: fc.constant('none' as const), weight: 4 }),
   evictionOk: fc.boolean(),
   istiodSeed: fc.nat(),
+}).map((cp) => {
+  // a Kubernetes version the Istio line supports (1.30 needs autoscaling/v2 and policy/v1: 1.23+)
+  const min = IstioVersion.of(cp.version).minKubernetesMinor;
+  const kube = cp.kubernetesVersion;
+  return kube !== undefined && Number(kube.split('.')[1]) < min ? { ...cp, kubernetesVersion: `1.${min + (Number(kube.split('.')[1]) % 5)}` } : cp;
 }).chain(({ evictionOk: _e, istiodSeed: _s, ...cp }) => {
   // unhealthyPodEvictionPolicy needs policy/v1: on 1.20 with Kubernetes < 1.21 the PDB is policy/v1beta1.
   const minor = Number((cp.kubernetesVersion ?? '1.28').split('.')[1]);
