@@ -9,6 +9,9 @@ import { GatewayService } from './service';
 /** Props of {@link EgressGateway}. */
 export interface EgressGatewayProps extends GatewayWorkloadProps {}
 
+/** The system CA bundle of Istio's proxy images. */
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
 /** TLS origination at the egress gateway: applications speak plain HTTP, the gateway speaks TLS to the host. */
 export interface EgressTlsOrigination {
   /** Port of the external host's TLS endpoint. @default 443 */
@@ -21,6 +24,12 @@ export interface EgressTlsOrigination {
   readonly credentialName?: string;
   /** SNI sent to the host. @default - the host */
   readonly sni?: string;
+  /**
+   * CA bundle (a file path inside the egress gateway's proxy) that the host's certificate is verified
+   * against. With simple TLS and no CA the gateway would not verify the host at all.
+   * @default '/etc/ssl/certs/ca-certificates.crt' (the system bundle of the proxy image) for simple TLS; none with credentialName (the secret's CA)
+   */
+  readonly caCertificates?: string;
 }
 
 /** Options of {@link EgressGateway.routeExternalHost}. */
@@ -132,7 +141,7 @@ export class ExternalHostRoute extends Construct {
     const defaultName = this.host.replace(/\.$/, '').toLowerCase().replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
     this.name = checkDnsLabel(this, 'name', o.name ?? defaultName);
 
-    let origination: { port: number; sni: string; credentialName?: string } | undefined;
+    let origination: { port: number; sni: string; credentialName?: string; caCertificates?: string } | undefined;
     if (o.tls !== undefined) {
       checkObject(this, 'tls', o.tls, 'must be TLS origination settings { port?, credentialName?, sni? }');
       if (protocol !== 'HTTP') fail(this, 'tls', o.tls, 'TLS origination needs protocol HTTP (with protocol TLS the application already speaks TLS)');
@@ -140,7 +149,11 @@ export class ExternalHostRoute extends Construct {
       if (tlsPort === this.port) fail(this, 'tls.port', tlsPort, `must differ from port (${this.port}), the plain-HTTP port applications use`);
       const sni = o.tls.sni === undefined ? this.host : checkHost(this, 'tls.sni', o.tls.sni, { allowWildcard: false });
       const credentialName = o.tls.credentialName === undefined ? undefined : checkDnsSubdomain(this, 'tls.credentialName', o.tls.credentialName);
-      origination = { port: tlsPort, sni, ...(credentialName ? { credentialName } : {}) };
+      const ca = o.tls.caCertificates ?? (credentialName ? undefined : SYSTEM_CA_BUNDLE);
+      if (ca !== undefined && (typeof ca !== 'string' || !ca.startsWith('/') || /\s/.test(ca))) {
+        fail(this, 'tls.caCertificates', ca, 'must be an absolute file path inside the proxy, e.g. "/etc/ssl/certs/ca-certificates.crt"');
+      }
+      origination = { port: tlsPort, sni, ...(credentialName ? { credentialName } : {}), ...(ca ? { caCertificates: ca } : {}) };
     }
     register(this, this.name);
 
@@ -210,6 +223,7 @@ export class ExternalHostRoute extends Construct {
                 : ('SIMPLE' as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode),
               sni: origination.sni,
               ...(origination.credentialName ? { credentialName: origination.credentialName } : {}),
+              ...(origination.caCertificates ? { caCertificates: origination.caCertificates } : {}),
             },
           }],
         },

@@ -1,4 +1,4 @@
-import { EgressGateway, GatewayService } from '../../src';
+import { analyze, EgressGateway, GatewayService } from '../../src';
 import { findOne, ids, ofKind, synthValid } from '../support/synth';
 import { VERSIONS, mesh } from './fixtures';
 
@@ -102,6 +102,20 @@ describe.each(VERSIONS)('EgressGateway on Istio %s', (version) => {
       exportTo: ['.'],
       trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL', sni: 'api.partner.com', credentialName: 'partner-client' } }] },
     });
+  });
+
+  test('simple TLS origination verifies the host against the system CA bundle (no IST0129 warning)', () => {
+    const { istiod, chart } = mesh(version);
+    const egress = new EgressGateway(chart, 'egress', { istiod });
+    egress.routeExternalHost('api', { host: 'api.partner.com', protocol: 'HTTP', tls: {} });
+    egress.routeExternalHost('own', { host: 'own.partner.com', protocol: 'HTTP', tls: { caCertificates: '/etc/partner/ca.pem' } });
+    const objs = synthValid(chart);
+    const tlsOf = (name: string) => findOne(objs, 'DestinationRule', name, NS).spec.trafficPolicy.portLevelSettings[0].tls;
+    expect(tlsOf('api-partner-com-tls-origination')).toEqual({ mode: 'SIMPLE', sni: 'api.partner.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' });
+    expect(tlsOf('own-partner-com-tls-origination').caCertificates).toBe('/etc/partner/ca.pem');
+    expect(analyze(objs).filter((f) => f.code === 'IST0128' || f.code === 'IST0129')).toEqual([]);
+    expect(() => egress.routeExternalHost('bad', { host: 'bad.partner.com', protocol: 'HTTP', tls: { caCertificates: 'ca.pem' } }))
+      .toThrow(/test\/egress\/bad: invalid tls\.caCertificates "ca\.pem": must be an absolute file path inside the proxy/);
   });
 
   test('several routes share one DestinationRule with one subset each', () => {
