@@ -143,11 +143,15 @@ export function resolvePdb(scope: IConstruct, field: string, o: PodDisruptionBud
 
 /** A toleration (Kubernetes form). */
 export interface Toleration {
+  /** Taint key to tolerate (a label key); required with operator `Equal`. @default - every key (operator `Exists` only) */
   readonly key?: string;
   /** @default 'Equal' when a value is given, else 'Exists' */
   readonly operator?: 'Equal' | 'Exists';
+  /** Taint value, with operator `Equal`. @default - none */
   readonly value?: string;
+  /** Taint effect to tolerate. @default - every effect */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** Seconds a `NoExecute` taint is tolerated before eviction. @default - forever */
   readonly tolerationSeconds?: number;
 }
 

@@ -53,6 +53,8 @@ export interface GitOpsArgoCdOptions {
   readonly repoURL: string;
   /**
    * Folder of the output inside the repository; each Application syncs `<repoPath>/<chart>`.
+   * Give it explicitly when the synth may run from another directory: the default depends on where the
+   * process runs, so the Applications' paths would too.
    * @default - `outdir` relative to the current directory (the repository root when run by `cdk8s synth`)
    */
   readonly repoPath?: string;
