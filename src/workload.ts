@@ -1,7 +1,9 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { IConstruct } from 'constructs';
-import type { KubeJson } from './kube';
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { KubeJson, kubeObject } from './kube';
 import { checkCpu, checkInt, checkList, checkMemory, checkObject, fail, isLabelKey, parseCpu, parseMemory } from './validation';
+import { IstioVersion } from './version';
 
 /** CPU and memory quantities. */
 export interface ResourceQuantities {
@@ -173,7 +175,7 @@ export interface SchedulingOptions {
   readonly topologySpreadConstraints?: Array<{ readonly [key: string]: unknown }>;
 }
 
-/** Validates tolerations and returns them in Kubernetes form. */
+/** Validates tolerations and returns them in Kubernetes form. @internal */
 export function renderTolerations(scope: IConstruct, field: string, list: Toleration[]): KubeJson<k8s.Toleration>[] {
   checkList(scope, field, list, 'must be a list of tolerations');
   return list.map((t, i) => {
@@ -192,5 +194,103 @@ export function renderTolerations(scope: IConstruct, field: string, list: Tolera
       if (t.effect !== 'NoExecute') fail(scope, `${f}.tolerationSeconds`, t.tolerationSeconds, 'is only allowed with effect "NoExecute"');
     }
     return { key: t.key, operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds };
+  });
+}
+
+/** Why `replicas` and `autoscaling` options cannot be combined (istiod and gateways alike). */
+const REPLICAS_WITH_AUTOSCALING = 'conflicts with autoscaling: give replicas for a fixed count (no HPA), or autoscaling for an HPA that owns the count, not both';
+
+/** How many replicas a workload runs: replicas, autoscaling and PodDisruptionBudget props. @internal */
+export interface ScalingInput {
+  readonly replicas?: number;
+  readonly autoscaling?: AutoscalingOptions | false;
+  readonly podDisruptionBudget?: PodDisruptionBudgetOptions | boolean;
+}
+
+/** What {@link planScaling} decided. @internal */
+export interface ScalingPlan {
+  /** `spec.replicas` of the Deployment; undefined while the HPA owns the count. */
+  readonly replicas?: number;
+  /** The HPA bounds, when an HPA is rendered. */
+  readonly autoscaling?: ResolvedAutoscaling;
+  /** PDB spec fields (without selector), when a PDB is rendered. */
+  readonly pdb?: Record<string, number | string>;
+  /** apiVersion of the HPA (autoscaling/v2, or v2beta2 for Istio 1.20 on Kubernetes < 1.23). */
+  readonly hpaApiVersion: string;
+  /** apiVersion of the PDB (policy/v1, or v1beta1 for Istio 1.20 on Kubernetes < 1.21). */
+  readonly pdbApiVersion: string;
+}
+
+/**
+ * Resolves replicas, HPA and PDB the same way for istiod and gateways:
+ * - neither `replicas` nor `autoscaling`: an HPA (1-5 replicas at 80% CPU) owns the count;
+ * - `replicas` alone, or `autoscaling: false`: a fixed count (default 1), no HPA;
+ * - `replicas` with autoscaling options: rejected as conflicting options.
+ * `podDisruptionBudget` decides the PDB when given; otherwise `defaultPdb(guaranteed replicas)` does.
+ * @internal
+ */
+export function planScaling(
+  scope: IConstruct,
+  input: ScalingInput,
+  target: { readonly version: IstioVersion; readonly kubernetesMinor: number; readonly defaultPdb: (guaranteedReplicas: number) => boolean },
+): ScalingPlan {
+  if (input.replicas !== undefined) checkInt(scope, 'replicas', input.replicas, 0);
+  let replicas: number | undefined;
+  let autoscaling: ResolvedAutoscaling | undefined;
+  if (input.autoscaling === false) {
+    replicas = input.replicas ?? 1;
+  } else if (input.autoscaling !== undefined) {
+    if (input.replicas !== undefined) fail(scope, 'replicas', input.replicas, REPLICAS_WITH_AUTOSCALING);
+    checkObject(scope, 'autoscaling', input.autoscaling, 'must be autoscaling options { minReplicas, maxReplicas, targetCpuUtilization } or false');
+    autoscaling = resolveAutoscaling(scope, 'autoscaling', input.autoscaling);
+  } else if (input.replicas !== undefined) {
+    replicas = input.replicas;
+  } else {
+    autoscaling = resolveAutoscaling(scope, 'autoscaling', {});
+  }
+
+  let pdb: Record<string, number | string> | undefined;
+  const p = input.podDisruptionBudget;
+  if (p === true || (p !== undefined && p !== null && p !== false && typeof p === 'object')) {
+    pdb = resolvePdb(scope, 'podDisruptionBudget', p === true ? {} : p);
+  } else if (p !== undefined && p !== false) {
+    fail(scope, 'podDisruptionBudget', p, 'must be true, false or PodDisruptionBudgetOptions');
+  } else if (p === undefined && target.defaultPdb(autoscaling ? autoscaling.minReplicas : replicas ?? 1)) {
+    pdb = { minAvailable: 1 };
+  }
+  const pdbApiVersion = target.version.pdbApiVersion(target.kubernetesMinor);
+  // The field exists in policy/v1 only; a policy/v1beta1 PDB cannot carry it.
+  if (pdb?.unhealthyPodEvictionPolicy !== undefined && pdbApiVersion !== 'policy/v1') {
+    fail(scope, 'podDisruptionBudget.unhealthyPodEvictionPolicy', pdb.unhealthyPodEvictionPolicy,
+      `needs policy/v1; this cluster (Kubernetes 1.${target.kubernetesMinor}) gets ${pdbApiVersion}`);
+  }
+  return { replicas, autoscaling, pdb, pdbApiVersion, hpaApiVersion: target.version.hpaApiVersion(target.kubernetesMinor) };
+}
+
+/** Adds the HPA of Deployment `metadata.name` (v2 and v2beta2 share these fields). @internal */
+export function addHpa(scope: Construct, id: string, plan: ScalingPlan, metadata: { name: string; namespace: string; labels?: Record<string, string> }): ApiObject | undefined {
+  const a = plan.autoscaling;
+  if (!a) return undefined;
+  return kubeObject(scope, id, 'HorizontalPodAutoscaler', {
+    apiVersion: plan.hpaApiVersion,
+    metadata,
+    spec: {
+      maxReplicas: a.maxReplicas,
+      minReplicas: a.minReplicas,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: metadata.name },
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuUtilization } } }],
+    },
+  });
+}
+
+/** Adds the PDB selecting `selector` (policy/v1 and v1beta1 share these fields). @internal */
+export function addPdb(scope: Construct, id: string, plan: ScalingPlan, metadata: { name: string; namespace: string; labels?: Record<string, string> },
+  selector: Record<string, string>): ApiObject | undefined {
+  if (!plan.pdb) return undefined;
+  const { minAvailable, maxUnavailable, unhealthyPodEvictionPolicy } = plan.pdb;
+  return kubeObject(scope, id, 'PodDisruptionBudget', {
+    apiVersion: plan.pdbApiVersion,
+    metadata,
+    spec: { minAvailable, maxUnavailable, unhealthyPodEvictionPolicy: unhealthyPodEvictionPolicy as string | undefined, selector: { matchLabels: selector } },
   });
 }

@@ -10,9 +10,10 @@ import {
   PodDisruptionBudgetOptions,
   ResourcePreset,
   SchedulingOptions,
+  addHpa,
+  addPdb,
+  planScaling,
   renderTolerations,
-  resolveAutoscaling,
-  resolvePdb,
 } from '../workload';
 import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
 import { GatewayPort, ResolvedServicePort, resolveServicePorts } from './ports';
@@ -229,24 +230,8 @@ export abstract class GatewayWorkload extends Construct {
       { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', ...withNode(np.https) },
     ], props.ports, svc.hasNodePorts);
 
-    // ---- replicas / HPA / PDB ---------------------------------------------------------------
-    if (props.replicas !== undefined) {
-      checkInt(this, 'replicas', props.replicas, 0);
-      if (props.autoscaling) {
-        fail(this, 'replicas', props.replicas, 'conflicts with autoscaling: give replicas for a fixed count (no HPA), or autoscaling for an HPA that owns the count, not both');
-      }
-    }
-    const autoscaling = props.replicas !== undefined || props.autoscaling === false
-      ? undefined
-      : resolveAutoscaling(this, 'autoscaling', props.autoscaling ?? {});
-    let pdb: Record<string, number | string> | undefined;
-    if (props.podDisruptionBudget) {
-      pdb = resolvePdb(this, 'podDisruptionBudget', props.podDisruptionBudget === true ? {} : props.podDisruptionBudget);
-    }
-    const pdbApiVersion = this.version.pdbApiVersion(kubeMinor);
-    if (pdb?.unhealthyPodEvictionPolicy !== undefined && pdbApiVersion !== 'policy/v1') {
-      fail(this, 'podDisruptionBudget.unhealthyPodEvictionPolicy', pdb.unhealthyPodEvictionPolicy, `needs policy/v1; this cluster (Kubernetes 1.${kubeMinor}) gets ${pdbApiVersion}`);
-    }
+    // ---- replicas / HPA / PDB (the gateway chart renders a PDB only when asked) ----------------
+    const scaling = planScaling(this, props, { version: this.version, kubernetesMinor: kubeMinor, defaultPdb: () => false });
 
     const resources = (props.resources ?? ResourcePreset.proxyDefault());
     if (!(resources instanceof ResourcePreset)) {
@@ -335,7 +320,7 @@ export abstract class GatewayWorkload extends Construct {
     kubeObject(this, 'Deployment', 'Deployment', {
       metadata: meta(),
       spec: {
-        ...(autoscaling === undefined ? { replicas: props.replicas ?? 1 } : {}),
+        ...(scaling.replicas !== undefined ? { replicas: scaling.replicas } : {}),
         selector: { matchLabels: this.selector },
         template: {
           metadata: { annotations: podAnnotations, labels: podLabels },
@@ -359,29 +344,8 @@ export abstract class GatewayWorkload extends Construct {
       },
     });
 
-    if (autoscaling) {
-      const hpaApiVersion = this.version.hpaApiVersion(kubeMinor);
-      const spec = {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-        minReplicas: autoscaling.minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics: [{
-          type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization } },
-        }],
-      };
-      // autoscaling/v2beta2 has the same shape as v2 for these fields.
-      kubeObject(this, 'Hpa', 'HorizontalPodAutoscaler', { apiVersion: hpaApiVersion, metadata: meta(), spec });
-    }
-
-    if (pdb) {
-      // policy/v1beta1 has the same shape as policy/v1 for these fields.
-      kubeObject(this, 'Pdb', 'PodDisruptionBudget', {
-        apiVersion: pdbApiVersion,
-        metadata: meta(),
-        spec: { ...pdb, selector: { matchLabels: this.selector } },
-      });
-    }
+    addHpa(this, 'Hpa', scaling, meta());
+    addPdb(this, 'Pdb', scaling, meta(), this.selector);
   }
 
   /** Selector labels of the gateway pods (a copy); bound Istio `Gateway`s select on these. */

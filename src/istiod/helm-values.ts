@@ -7,7 +7,7 @@
 import type { IstiodProps } from './istiod';
 import { deepMerge, HelmValues } from './config-maps';
 import { IstiodContext } from './context';
-import { ScalingPlan } from './scaling';
+import { ScalingPlan } from '../workload';
 
 /** Resolved settings the values are described from. */
 export interface ResolvedIstiodSettings {

@@ -14,7 +14,7 @@ import { renderInjectorData } from './injector';
 import { InjectionPolicyOptions, ProxyOptions } from './injector/options';
 import { MeshConfigOptions, resolveMeshConfig } from './mesh-config';
 import { addRbac } from './rbac';
-import { addHpa, addPdb, planScaling } from './scaling';
+import { addScaling, planScaling } from './scaling';
 import { addService } from './service';
 import { addInjectorWebhook, addValidatorWebhook } from './webhooks';
 
@@ -232,8 +232,7 @@ export class Istiod extends Construct {
       scheduling: props,
       serviceAccountName: this.serviceAccountName,
     });
-    if (plan.autoscaling) addHpa(this, ctx, this.base.kubernetesMinor, plan.autoscaling);
-    if (plan.pdb) addPdb(this, ctx, this.base.kubernetesMinor, plan.pdb);
+    addScaling(this, ctx, plan);
     addInjectorWebhook(this, ctx);
     // Helm renders this one on 1.30 only (1.20's chart lacks the value that enables it); istioctl renders it on
     // both, and istiod expects it, so it is rendered for every version.
