@@ -27,6 +27,10 @@ function bind(servers: GatewayServer[], extra: { name?: string; namespace?: stri
 
 describe('IngressGateway rejects bad input with path, field, value and valid range', () => {
   const cases: Array<[string, Props, RegExp]> = [
+    ['podDisruptionBudget that is neither a boolean nor options', { podDisruptionBudget: 'yes' as unknown as boolean },
+      /test\/ingress: invalid podDisruptionBudget "yes": must be true, false or PodDisruptionBudgetOptions/],
+    ['autoscaling that is not an object', { autoscaling: 3 as unknown as false },
+      /test\/ingress: invalid autoscaling 3: must be autoscaling options/],
     ['toleration key that is not a label key', { tolerations: [{ key: 'bad key!', operator: 'Exists' }] },
       /test\/ingress: invalid tolerations\[0\]\.key "bad key!": must be a label key/],
     ['negative tolerationSeconds', { tolerations: [{ key: 'k', effect: 'NoExecute', tolerationSeconds: -1.5 }] },
