@@ -108,6 +108,7 @@ new JsonFile(project, 'jest.config.json', {
   obj: {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
+    reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
     resolver: '<rootDir>/test/support/esm-resolver.js',
     transform: {
       '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
