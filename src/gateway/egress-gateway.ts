@@ -218,9 +218,7 @@ export class ExternalHostRoute extends Construct {
           portLevelSettings: [{
             port: { number: origination.port },
             tls: {
-              mode: origination.credentialName
-                ? ('MUTUAL' as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode)
-                : ('SIMPLE' as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode),
+              mode: (origination.credentialName ? 'MUTUAL' : 'SIMPLE') as net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode,
               sni: origination.sni,
               ...(origination.credentialName ? { credentialName: origination.credentialName } : {}),
               ...(origination.caCertificates ? { caCertificates: origination.caCertificates } : {}),

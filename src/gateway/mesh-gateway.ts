@@ -89,21 +89,9 @@ export interface MeshGatewayProps extends MeshGatewayOptions {
 }
 
 const PROTOCOLS: GatewayServerProtocol[] = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'TCP', 'TLS'];
-const TLS_MODES: Record<GatewayTlsMode, net.GatewaySpecServersTlsMode> = {
-  SIMPLE: ('SIMPLE' as net.GatewaySpecServersTlsMode),
-  MUTUAL: ('MUTUAL' as net.GatewaySpecServersTlsMode),
-  PASSTHROUGH: ('PASSTHROUGH' as net.GatewaySpecServersTlsMode),
-  ISTIO_MUTUAL: ('ISTIO_MUTUAL' as net.GatewaySpecServersTlsMode),
-  AUTO_PASSTHROUGH: ('AUTO_PASSTHROUGH' as net.GatewaySpecServersTlsMode),
-  OPTIONAL_MUTUAL: ('OPTIONAL_MUTUAL' as net.GatewaySpecServersTlsMode),
-};
-const TLS_VERSIONS: Record<TlsProtocolVersion, net.GatewaySpecServersTlsMinProtocolVersion> = {
-  TLS_AUTO: ('TLS_AUTO' as net.GatewaySpecServersTlsMinProtocolVersion),
-  TLSV1_0: ('TLSV1_0' as net.GatewaySpecServersTlsMinProtocolVersion),
-  TLSV1_1: ('TLSV1_1' as net.GatewaySpecServersTlsMinProtocolVersion),
-  TLSV1_2: ('TLSV1_2' as net.GatewaySpecServersTlsMinProtocolVersion),
-  TLSV1_3: ('TLSV1_3' as net.GatewaySpecServersTlsMinProtocolVersion),
-};
+// Our option names are Istio's own values, so a valid option is emitted as it is.
+const TLS_MODES: readonly GatewayTlsMode[] = ['SIMPLE', 'MUTUAL', 'PASSTHROUGH', 'ISTIO_MUTUAL', 'AUTO_PASSTHROUGH', 'OPTIONAL_MUTUAL'];
+const TLS_VERSIONS: readonly TlsProtocolVersion[] = ['TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 const TLS_VERSION_ORDER: TlsProtocolVersion[] = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 const NEEDS_CREDENTIAL: GatewayTlsMode[] = ['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'];
 
@@ -217,7 +205,7 @@ export class MeshGateway extends Construct {
     if (protocol !== 'HTTPS' && protocol !== 'TLS') {
       fail(this, `${f}.tls`, t, `only applies to HTTPS and TLS servers; this server is ${protocol}`);
     }
-    if (!(t.mode in TLS_MODES)) fail(this, `${f}.tls.mode`, t.mode, `must be one of ${Object.keys(TLS_MODES).join(', ')}`);
+    if (!TLS_MODES.includes(t.mode)) fail(this, `${f}.tls.mode`, t.mode, `must be one of ${TLS_MODES.join(', ')}`);
     if (t.mode === 'AUTO_PASSTHROUGH' && protocol !== 'TLS') {
       fail(this, `${f}.tls.mode`, t.mode, 'AUTO_PASSTHROUGH needs protocol TLS');
     }
@@ -231,7 +219,7 @@ export class MeshGateway extends Construct {
     }
     for (const key of ['minProtocolVersion', 'maxProtocolVersion'] as const) {
       const v = t[key];
-      if (v !== undefined && !(v in TLS_VERSIONS)) fail(this, `${f}.tls.${key}`, v, `must be one of ${Object.keys(TLS_VERSIONS).join(', ')}`);
+      if (v !== undefined && !TLS_VERSIONS.includes(v)) fail(this, `${f}.tls.${key}`, v, `must be one of ${TLS_VERSIONS.join(', ')}`);
     }
     if (t.minProtocolVersion && t.maxProtocolVersion && t.minProtocolVersion !== 'TLS_AUTO' && t.maxProtocolVersion !== 'TLS_AUTO'
       && TLS_VERSION_ORDER.indexOf(t.minProtocolVersion) > TLS_VERSION_ORDER.indexOf(t.maxProtocolVersion)) {
@@ -244,11 +232,11 @@ export class MeshGateway extends Construct {
       fail(this, `${f}.tls.subjectAltNames`, t.subjectAltNames, 'must be a list of subject alternative names (non-empty strings)');
     }
     return {
-      mode: TLS_MODES[t.mode],
+      mode: t.mode as net.GatewaySpecServersTlsMode,
       ...(t.credentialName !== undefined ? { credentialName: t.credentialName } : {}),
       ...(s.httpsRedirect ? { httpsRedirect: true } : {}),
-      ...(t.minProtocolVersion ? { minProtocolVersion: TLS_VERSIONS[t.minProtocolVersion] } : {}),
-      ...(t.maxProtocolVersion ? { maxProtocolVersion: TLS_VERSIONS[t.maxProtocolVersion] as unknown as net.GatewaySpecServersTlsMaxProtocolVersion } : {}),
+      ...(t.minProtocolVersion ? { minProtocolVersion: t.minProtocolVersion as net.GatewaySpecServersTlsMinProtocolVersion } : {}),
+      ...(t.maxProtocolVersion ? { maxProtocolVersion: t.maxProtocolVersion as net.GatewaySpecServersTlsMaxProtocolVersion } : {}),
       ...(t.subjectAltNames?.length ? { subjectAltNames: [...t.subjectAltNames] } : {}),
     };
   }

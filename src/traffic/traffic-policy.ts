@@ -79,19 +79,9 @@ export interface TrafficPolicyOptions {
   readonly loadBalancer?: LoadBalancerAlgorithm;
 }
 
-const TLS: Record<ClientTlsMode, net.DestinationRuleSpecTrafficPolicyTlsMode> = {
-  DISABLE: ('DISABLE' as net.DestinationRuleSpecTrafficPolicyTlsMode),
-  SIMPLE: ('SIMPLE' as net.DestinationRuleSpecTrafficPolicyTlsMode),
-  MUTUAL: ('MUTUAL' as net.DestinationRuleSpecTrafficPolicyTlsMode),
-  ISTIO_MUTUAL: ('ISTIO_MUTUAL' as net.DestinationRuleSpecTrafficPolicyTlsMode),
-};
-
-const LB: Record<LoadBalancerAlgorithm, net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple> = {
-  ROUND_ROBIN: ('ROUND_ROBIN' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
-  LEAST_REQUEST: ('LEAST_REQUEST' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
-  RANDOM: ('RANDOM' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
-  PASSTHROUGH: ('PASSTHROUGH' as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple),
-};
+// Our option names are Istio's own values, so a valid option is emitted as it is.
+const TLS_MODES: readonly ClientTlsMode[] = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'];
+const LB: readonly LoadBalancerAlgorithm[] = ['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH'];
 
 /** Drops undefined entries; returns undefined when nothing is left. */
 function compact<T extends object>(o: T): T | undefined {
@@ -115,12 +105,12 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, tp: Traffi
   let tls: net.DestinationRuleSpecTrafficPolicyTls | undefined;
   if (tp.tls !== undefined) {
     const t = tp.tls;
-    if (!t || !(t.mode in TLS)) fail(scope, `${field}.tls.mode`, t?.mode, 'must be DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL');
+    if (!t || !TLS_MODES.includes(t.mode)) fail(scope, `${field}.tls.mode`, t?.mode, 'must be DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL');
     if (t.mode === 'MUTUAL' && !t.credentialName) fail(scope, `${field}.tls.credentialName`, t.credentialName, 'must name the Secret holding the client certificate when mode is MUTUAL');
     if (t.credentialName !== undefined) checkDnsSubdomain(scope, `${field}.tls.credentialName`, t.credentialName);
-    tls = compact({ mode: TLS[t.mode], sni: t.sni, credentialName: t.credentialName, subjectAltNames: t.subjectAltNames ? [...t.subjectAltNames] : undefined });
+    tls = compact({ mode: t.mode as net.DestinationRuleSpecTrafficPolicyTlsMode, sni: t.sni, credentialName: t.credentialName, subjectAltNames: t.subjectAltNames ? [...t.subjectAltNames] : undefined });
   }
-  if (tp.loadBalancer !== undefined && !(tp.loadBalancer in LB)) {
+  if (tp.loadBalancer !== undefined && !LB.includes(tp.loadBalancer)) {
     fail(scope, `${field}.loadBalancer`, tp.loadBalancer, 'must be ROUND_ROBIN, LEAST_REQUEST, RANDOM or PASSTHROUGH');
   }
   const policy = compact<net.DestinationRuleSpecTrafficPolicy>({
@@ -146,7 +136,7 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, tp: Traffi
       minHealthPercent: int('outlierDetection.minHealthPercent', od.minHealthPercent, 0, 100),
     }),
     tls,
-    loadBalancer: tp.loadBalancer === undefined ? undefined : { simple: LB[tp.loadBalancer] },
+    loadBalancer: tp.loadBalancer === undefined ? undefined : { simple: tp.loadBalancer as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
   });
   if (!policy) fail(scope, field, tp, 'must set at least one of connectionPool, outlierDetection, tls or loadBalancer');
   return policy;
