@@ -2,8 +2,8 @@
 /**
  * One measured run, in its own process (started by run.js; usable by hand):
  *
- *   node bench/child.js default  <result.json> <out.yaml>
- *   node bench/child.js mesh     <services> <result.json> <out.yaml>
+ *   node bench/child.js default  <result.json> <out.yaml> [lean|cdk8s]
+ *   node bench/child.js mesh     <services> <result.json> <out.yaml> [lean|cdk8s]
  *   node bench/child.js floor    <services> <result.json> <out.yaml> <snapshot.json>
  *   node bench/child.js snapshot <snapshot.json>
  *   node bench/child.js load     <result.json>
@@ -11,7 +11,9 @@
  * `default` loads the library, builds IstioBase + Istiod + IngressGateway and synthesizes them with
  * `app.synthYaml()`; `mesh` does the same for a generated mesh with the analyzer on; `floor` builds the
  * mesh's objects as plain literals and dumps them with `yaml` alone; `snapshot` writes the control-plane
- * objects the floor starts from; `load` times `require('cdk8s-istio')` step by step. Each writes its YAML to <out.yaml> and its figures (milliseconds since
+ * objects the floor starts from; `load` times `require('cdk8s-istio')` step by step.
+ * The last argument of `default` and `mesh` picks the synthesis: `lean` (default) is the library's
+ * `synthYaml(app)`, `cdk8s` is cdk8s's own `app.synthYaml()`; both write the same bytes. Each writes its YAML to <out.yaml> and its figures (milliseconds since
  * process start per phase, peak RSS, bytes, objects) to <result.json>.
  */
 const fs = require('fs');
@@ -20,36 +22,47 @@ const now = () => performance.now(); // milliseconds since the process started
 const started = now();
 const [mode, ...args] = process.argv.slice(2);
 
+/** The synthesis the run measures: the library's `synthYaml(app)` or cdk8s's `app.synthYaml()`. */
+function synthesizer(L, via = 'lean') {
+  if (via === 'cdk8s') return (app) => app.synthYaml();
+  if (via !== 'lean') throw new Error(`unknown synthesis ${via}: lean or cdk8s`);
+  const synthYaml = L.get('synthYaml');
+  if (!synthYaml) return (app) => app.synthYaml();
+  return synthYaml;
+}
+
 function finish(resultFile, result) {
   const ru = process.resourceUsage();
   fs.writeFileSync(resultFile, JSON.stringify({ ...result, startMs: started, endMs: now(), maxRssKiB: ru.maxRSS }));
 }
 
 if (mode === 'default') {
-  const [resultFile, outFile] = args;
+  const [resultFile, outFile, via] = args;
   const { loadLibrary } = require('./common');
   const L = loadLibrary();
+  const synth = synthesizer(L, via);
   const { App, Chart } = require('cdk8s');
   const loaded = now();
   const app = new App();
   const chart = new Chart(app, 'istio', { disableResourceNameHashes: true });
   require('./mesh').buildControlPlane(L, chart, { binding: false });
   const built = now();
-  const yaml = app.synthYaml();
+  const yaml = synth(app);
   const synthesized = now();
   fs.writeFileSync(outFile, yaml);
   const written = now();
-  const objects = Object.keys(chart.toJson()).length;
+  const objects = require('./mesh').countObjects(app); // from the construct tree: no second rendering
   finish(resultFile, { loadMs: loaded - started, buildMs: built - loaded, synthMs: synthesized - built, writeMs: written - synthesized, bytes: Buffer.byteLength(yaml), objects, notes: L.notes });
 } else if (mode === 'mesh') {
-  const [n, resultFile, outFile] = args;
+  const [n, resultFile, outFile, via] = args;
   const { loadLibrary } = require('./common');
   const L = loadLibrary();
+  const synth = synthesizer(L, via);
   const mesh = require('./mesh');
   const loaded = now();
   const { app, features, findings, analyzerMs } = mesh.buildMesh(L, Number(n));
   const built = now();
-  const yaml = app.synthYaml();
+  const yaml = synth(app);
   const synthesized = now();
   fs.writeFileSync(outFile, yaml);
   const written = now();

@@ -4,7 +4,7 @@
  * The synth benchmark of cdk8s-istio. `npm run bench` compiles and runs it; see bench/README.md.
  *
  *   node bench/run.js [--quick] [--sizes 500,1000,2000,4000] [--runs N] [--only example,default,mesh]
- *                     [--profile] [--json FILE]
+ *                     [--via lean|cdk8s] [--profile] [--json FILE]
  *
  * Every figure comes from a fresh child process; nothing is cached between runs except what the OS
  * caches (files). Wall = elapsed time of the child from spawn to exit; peak RSS = GNU time's %M.
@@ -20,6 +20,8 @@ const HELP = `usage: node bench/run.js [options]
   --sizes LIST         mesh sizes in services (default 500,1000,2000,4000)
   --runs N             runs per mesh size (default 5); the example app uses max(N, 5) runs, the default install max(N, 7)
   --only LIST          scenarios to run: example, default, mesh (default all)
+  --via lean|cdk8s     how the meshes are synthesized: the library's synthYaml(app) (lean, default) or
+                       cdk8s's app.synthYaml(); the default install always runs both
   --profile            also profile (node --cpu-prof) the default install and the 2,000-service mesh, and summarise
   --json FILE          write every figure as JSON to FILE
 environment: CDK8S_ISTIO_LIB = compiled library folder (default <repo>/lib/src)`;
@@ -35,7 +37,7 @@ const TARGETS = {
 };
 
 function parseArgs(argv) {
-  const o = { quick: false, sizes: [500, 1000, 2000, 4000], runs: undefined, only: ['example', 'default', 'mesh'], profile: false, json: undefined };
+  const o = { quick: false, sizes: [500, 1000, 2000, 4000], runs: undefined, only: ['example', 'default', 'mesh'], via: 'lean', profile: false, json: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -46,6 +48,7 @@ function parseArgs(argv) {
     else if (a === '--sizes') o.sizes = next().split(',').map((s) => Number(s.trim().replace(/_/g, '')));
     else if (a === '--runs') o.runs = Number(next());
     else if (a === '--only') o.only = next().split(',').map((s) => s.trim());
+    else if (a === '--via') o.via = next();
     else if (a === '--profile') o.profile = true;
     else if (a === '--json') o.json = next();
     else if (a === '--help' || a === '-h') {
@@ -56,6 +59,7 @@ function parseArgs(argv) {
   if (o.sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--sizes takes positive integers, e.g. 500,1000');
   if (o.runs !== undefined && (!Number.isInteger(o.runs) || o.runs < 1)) throw new Error('--runs takes a positive integer');
   for (const s of o.only) if (!['example', 'default', 'mesh'].includes(s)) throw new Error(`--only: unknown scenario ${s}`);
+  if (!['lean', 'cdk8s'].includes(o.via)) throw new Error(`--via: lean or cdk8s, not ${o.via}`);
   return o;
 }
 
@@ -75,6 +79,7 @@ const results = {
   cpu: os.cpus()[0]?.model,
   lib: LIB,
   quick: opts.quick,
+  meshSynthesis: opts.via,
   loadAverageStart: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 const runsExample = opts.quick ? 3 : Math.max(5, opts.runs ?? 5);
@@ -141,14 +146,20 @@ function benchExample() {
   return { available: true, command: `CDK8S_CHECK_UPGRADE=false npx ${args.join(' ')}`, distFolders: written, ...summary(runs), appAlone: summary(alone) };
 }
 
-// 2. Default install by a plain node process.
+// 2. Default install by a plain node process, through both syntheses: the library's `synthYaml(app)`
+// (lean, what the targets are checked on) and cdk8s's `app.synthYaml()`, runs interleaved.
 function benchDefault() {
-  const out = path.join(tmp, 'default.yaml');
-  const run = () => childRun((res) => ['default', res, out]);
-  run(); // warm-up
-  const runs = [];
-  for (let i = 0; i < runsDefault; i++) runs.push(run());
-  const last = runs[runs.length - 1];
+  const out = (via) => path.join(tmp, `default-${via}.yaml`);
+  const run = (via) => childRun((res) => ['default', res, out(via), via]);
+  run('lean'); // warm-up
+  run('cdk8s');
+  const runs = { lean: [], cdk8s: [] };
+  for (let i = 0; i < runsDefault; i++) {
+    runs.lean.push(run('lean'));
+    runs.cdk8s.push(run('cdk8s'));
+  }
+  const sameBytes = fs.readFileSync(out('lean')).equals(fs.readFileSync(out('cdk8s')));
+  const last = runs.lean[runs.lean.length - 1];
   // Where library load time goes: `require` step by step, same number of runs, medians.
   const loads = [];
   for (let i = 0; i < Math.min(runsDefault, 5); i++) loads.push(childRun((res) => ['load', res]));
@@ -157,16 +168,19 @@ function benchDefault() {
     ms: Number(median(loads.map((l) => l.steps[i].ms)).toFixed(1)),
     rssKiB: Math.round(median(loads.map((l) => l.steps[i].rssKiB))),
   }));
+  const phasesOf = (rs) => ['startMs', 'loadMs', 'buildMs', 'synthMs', 'writeMs'].reduce((acc, k) => ({ ...acc, [k]: Number(median(rs.map((r) => r[k])).toFixed(1)) }), {});
   return {
-    ...summary(runs),
+    ...summary(runs.lean),
+    cdk8s: { ...summary(runs.cdk8s), phasesMs: phasesOf(runs.cdk8s) },
+    sameBytes,
     load,
     nodeBaseRssKiB: Math.round(median(loads.map((l) => l.baseRssKiB))),
     loadedRssKiB: Math.round(median(loads.map((l) => l.maxRssKiB))),
     objects: last.objects,
     bytes: last.bytes,
     notes: last.notes,
-    phasesMs: ['startMs', 'loadMs', 'buildMs', 'synthMs', 'writeMs'].reduce((acc, k) => ({ ...acc, [k]: Number(median(runs.map((r) => r[k])).toFixed(1)) }), {}),
-    childMaxRssKiB: median(runs.map((r) => r.maxRssKiB)),
+    phasesMs: phasesOf(runs.lean),
+    childMaxRssKiB: median(runs.lean.map((r) => r.maxRssKiB)),
   };
 }
 
@@ -177,7 +191,7 @@ function benchMesh() {
   measure(process.execPath, [path.join(__dirname, 'child.js'), 'snapshot', snapshotFile], { label: 'snapshot' });
   const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8'));
   const out = (kind, n) => path.join(tmp, `${kind}-${n}.yaml`);
-  const synth = (n) => childRun((res) => ['mesh', String(n), res, out('mesh', n)]);
+  const synth = (n) => childRun((res) => ['mesh', String(n), res, out('mesh', n), opts.via]);
   const floor = (n) => childRun((res) => ['floor', String(n), res, out('floor', n), snapshotFile]);
   // Warm-up at the smallest size (file cache, code cache), not counted.
   synth(Math.min(...opts.sizes));
@@ -247,7 +261,7 @@ function benchProfile() {
     out.push({ name: 'example-app (node lib/src/main.js, without cdk8s-cli)', file, text: summarize(file, { top: 15, libDir: LIB }) });
   }
   if (opts.only.includes('default')) profileOf('default-install', (res) => ['default', res, path.join(tmp, 'p-default.yaml')]);
-  if (opts.only.includes('mesh')) profileOf('mesh-2000', (res) => ['mesh', '2000', res, path.join(tmp, 'p-mesh.yaml')]);
+  if (opts.only.includes('mesh')) profileOf('mesh-2000', (res) => ['mesh', '2000', res, path.join(tmp, 'p-mesh.yaml'), opts.via]);
   return out;
 }
 
@@ -309,7 +323,9 @@ const df = results.default;
 if (df) {
   if (df.failed) log(`default install: FAILED: ${df.failed}`);
   else {
-    log(`default install (IstioBase + Istiod + IngressGateway, 1.30.3; plain node, app.synthYaml()): wall median ${fmtS(df.wallMs)} of ${df.runs} runs [${df.wallMsAll.map((x) => (x / 1000).toFixed(2)).join(' ')}]${cpu(df.cpuMs)}, peak RSS ${fmtMiB(df.peakKiB)}`);
+    log(`default install (IstioBase + Istiod + IngressGateway, 1.30.3; plain node, the library's synthYaml(app)): wall median ${fmtS(df.wallMs)} of ${df.runs} runs [${df.wallMsAll.map((x) => (x / 1000).toFixed(2)).join(' ')}]${cpu(df.cpuMs)}, peak RSS ${fmtMiB(df.peakKiB)}`);
+    const c = df.cdk8s;
+    log(`  the same through cdk8s's app.synthYaml(): wall median ${fmtS(c.wallMs)} [${c.wallMsAll.map((x) => (x / 1000).toFixed(2)).join(' ')}]${cpu(c.cpuMs)}, peak RSS ${fmtMiB(c.peakKiB)}, synth ${c.phasesMs.synthMs} ms; same bytes: ${df.sameBytes ? 'yes' : 'NO'}`);
     log(`  ${df.objects} objects, ${fmtBytes(df.bytes)} YAML; inside the child (ms, medians): node start-up ${df.phasesMs.startMs}, library load ${df.phasesMs.loadMs}, build ${df.phasesMs.buildMs}, synth ${df.phasesMs.synthMs}, write ${df.phasesMs.writeMs}`);
     log(`  vs helm template (0.30 s, 61 MiB): wall x${(df.wallMs / TARGETS.defaultWallMs).toFixed(2)}, peak RSS x${(df.peakKiB / TARGETS.defaultPeakKiB).toFixed(2)}`);
     log(`  require('cdk8s-istio') step by step (ms / RSS growth, medians): node alone ${fmtMiB(df.nodeBaseRssKiB)} RSS; ${df.load.map((l) => `${l.name} ${l.ms} ms +${(l.rssKiB / 1024).toFixed(1)} MiB`).join('; ')}; RSS once loaded ${fmtMiB(df.loadedRssKiB)}`);
@@ -320,7 +336,7 @@ const mesh = results.mesh;
 if (mesh) {
   if (mesh.failed) log(`meshes: FAILED: ${mesh.failed}`);
   else {
-    log(`generated meshes (control plane + N/20 ZeroTrustNamespaces x 20 services; each service = ServiceAccount, Service, 2 Deployments, CanaryRoute exposed via the ingress Gateway; analyzer on; app.synthYaml(); medians of ${runsMesh} run(s)):`);
+    log(`generated meshes (control plane + N/20 ZeroTrustNamespaces x 20 services; each service = ServiceAccount, Service, 2 Deployments, CanaryRoute exposed via the ingress Gateway; analyzer on; ${opts.via === 'cdk8s' ? "cdk8s's app.synthYaml()" : "the library's synthYaml(app)"}; medians of ${runsMesh} run(s)):`);
     const rows = [['services', 'objects', 'YAML', 'synth wall', 'CPU', 'peak RSS', 'objects/s', 'analyzer', 'floor wall', 'floor RSS', 'synth/floor', 'same bytes']];
     for (const s of mesh.sizes) {
       rows.push([
@@ -354,6 +370,7 @@ const notMeasured = (name, limit, why) => checks.push([name, 'n/a', limit, `NOT 
 if (df && !df.failed) {
   check('default install wall, median', fmtS(df.wallMs), '<= 0.30 s', df.wallMs <= TARGETS.defaultWallMs);
   check('default install peak RSS, median', fmtMiB(df.peakKiB), '<= 61 MiB', df.peakKiB <= TARGETS.defaultPeakKiB);
+  if (!df.sameBytes) check('default install: synthYaml(app) = app.synthYaml()', 'different bytes', 'same bytes', false);
 } else {
   notMeasured('default install wall, median', '<= 0.30 s', df ? 'failed' : 'not run');
   notMeasured('default install peak RSS, median', '<= 61 MiB', df ? 'failed' : 'not run');

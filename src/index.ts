@@ -10,3 +10,4 @@ export * from './gitops';
 export * from './analyzer';
 export * from './picture';
 export * from './charts';
+export * from './synth';

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import type * as net from '../imports/networking.istio.io';
 import type * as sec from '../imports/security.istio.io';
 import type * as tel from '../imports/telemetry.istio.io';
+import { plainManifest } from './synth/fast-json';
 import { IstioVersion } from './version';
 
 /** Spec types (v1 L1 shapes) of the Istio kinds we emit. */
@@ -30,7 +31,8 @@ export interface IstioSpecs {
 
 export type IstioKind = keyof IstioSpecs;
 
-type L1Class = new (scope: Construct, id: string, props: { metadata?: ApiObjectMetadata; spec?: unknown }) => ApiObject;
+type L1Props = { metadata?: ApiObjectMetadata; spec?: unknown };
+type L1Class = new (scope: Construct, id: string, props: L1Props) => ApiObject;
 
 /** The API group of each kind (the generated module that holds its classes). */
 const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
@@ -67,9 +69,47 @@ function l1Class(kind: IstioKind, apiVersion: string): L1Class {
   const v = apiVersion.slice(apiVersion.indexOf('/') + 1);
   const suffix = v === 'v1' ? '' : v.replace(/^v(\d+)([a-z]+)(\d+)$/, (_m, major: string, stage: string, n: string) =>
     `V${major}${stage[0].toUpperCase()}${stage.slice(1)}${n}`);
-  const cls = modules[GROUP[kind]][`${kind}${suffix}`];
-  if (typeof cls !== 'function') throw new Error(`cdk8s-istio: no generated class for ${kind} ${apiVersion} in imports/`);
-  return cls as L1Class;
+  const name = `${kind}${suffix}`;
+  const cls = modules[GROUP[kind]][name];
+  const toJsonProps = modules[GROUP[kind]][`toJson_${name}Props`];
+  if (typeof cls !== 'function' || typeof toJsonProps !== 'function') {
+    throw new Error(`cdk8s-istio: no generated class for ${kind} ${apiVersion} in imports/`);
+  }
+  return plainClass(cls as L1Class, toJsonProps as (props: unknown) => Record<string, unknown>);
+}
+
+const plainClasses = new Map<L1Class, L1Class>();
+
+/**
+ * A subclass of the generated class `cls` that renders through the library's shorter road
+ * ({@link plainManifest}) when it can, then renames fields to the wire names as the generated
+ * `toJson()` does (`toJsonProps`); otherwise it is the generated class.
+ */
+function plainClass(cls: L1Class, toJsonProps: (props: unknown) => Record<string, unknown>): L1Class {
+  let plain = plainClasses.get(cls);
+  if (plain) return plain;
+  const gvk = (cls as unknown as { GVK: { apiVersion: string; kind: string } }).GVK;
+  plain = class extends cls {
+    private readonly plainProps: L1Props & { apiVersion: string; kind: string };
+    private patched = false;
+
+    constructor(scope: Construct, id: string, props: L1Props) {
+      super(scope, id, props);
+      this.plainProps = { ...gvk, ...props };
+    }
+
+    public override addJsonPatch(...ops: Parameters<ApiObject['addJsonPatch']>): void {
+      this.patched = true;
+      super.addJsonPatch(...ops);
+    }
+
+    public override toJson(): any {
+      const json = plainManifest(this, this.plainProps, this.patched);
+      return json ? { ...gvk, ...toJsonProps(json) } : super.toJson();
+    }
+  };
+  plainClasses.set(cls, plain);
+  return plain;
 }
 
 /**

@@ -20,6 +20,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { PlainApiObject } from './synth/fast-json';
 import { registerNamespaceObject } from './validation';
 
 /**
@@ -128,7 +129,7 @@ export type KubeObjectProps<K extends KubeKind> = KubeJson<Omit<KubeKinds[K], 'm
 /** Adds a Kubernetes object of `kind`, written in its JSON form (see the top of this file). */
 export function kubeObject<K extends KubeKind>(scope: Construct, id: string, kind: K, props: KubeObjectProps<K>): ApiObject {
   const fields: { readonly metadata: ApiObjectMetadata; readonly apiVersion?: string } = props;
-  const obj = new ApiObject(scope, id, { ...fields, apiVersion: fields.apiVersion ?? API_VERSIONS[kind], kind });
+  const obj = new PlainApiObject(scope, id, { ...fields, apiVersion: fields.apiVersion ?? API_VERSIONS[kind], kind });
   if (kind === 'Namespace') registerNamespaceObject(obj);
   return obj;
 }

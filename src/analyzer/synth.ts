@@ -4,6 +4,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { registerSynthSession } from '../synth/synth';
 import { fail } from '../validation';
 import { analyzeSourced } from './analyze';
 import { formatFinding } from './format';
@@ -165,5 +166,6 @@ export class MeshAnalyzer extends Construct {
     };
     app.synth = () => inSession(synth);
     app.synthYaml = () => inSession(synthYaml);
+    registerSynthSession(app, inSession);
   }
 }

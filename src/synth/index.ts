@@ -1,0 +1,1 @@
+export { synthYaml } from './synth';
