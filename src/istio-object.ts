@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import type * as net from '../imports/networking.istio.io';
 import type * as sec from '../imports/security.istio.io';
 import type * as tel from '../imports/telemetry.istio.io';
-import { plainManifest } from './synth/fast-json';
+import { markPatched, plainManifest } from './synth/fast-json';
 import { IstioVersion } from './version';
 
 /** Spec types (v1 L1 shapes) of the Istio kinds we emit. */
@@ -91,7 +91,6 @@ function plainClass(cls: L1Class, toJsonProps: (props: unknown) => Record<string
   const gvk = (cls as unknown as { GVK: { apiVersion: string; kind: string } }).GVK;
   plain = class extends cls {
     private readonly plainProps: L1Props & { apiVersion: string; kind: string };
-    private patched = false;
 
     constructor(scope: Construct, id: string, props: L1Props) {
       super(scope, id, props);
@@ -99,12 +98,12 @@ function plainClass(cls: L1Class, toJsonProps: (props: unknown) => Record<string
     }
 
     public override addJsonPatch(...ops: Parameters<ApiObject['addJsonPatch']>): void {
-      this.patched = true;
+      markPatched(this);
       super.addJsonPatch(...ops);
     }
 
     public override toJson(): any {
-      const json = plainManifest(this, this.plainProps, this.patched);
+      const json = plainManifest(this, this.plainProps);
       return json ? { ...gvk, ...toJsonProps(json) } : super.toJson();
     }
   };

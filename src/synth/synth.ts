@@ -39,8 +39,8 @@ export function registerSynthSession(app: App, run: SynthSession): void {
  * writeFileSync('istio.yaml', synthYaml(app));
  */
 export function synthYaml(app: App): string {
-  if (!(app instanceof App)) {
-    throw new TypeError(`synthYaml: expected a cdk8s App, got ${app === null ? 'null' : typeof app}`);
+  if (!isApp(app)) {
+    throw new TypeError(`synthYaml: expected a cdk8s App, got ${describe(app)}`);
   }
   const run = sessions.get(app) ?? (<T>(fn: () => T): T => fn());
   return run(() => {
@@ -51,6 +51,25 @@ export function synthYaml(app: App): string {
     for (const chart of app.charts) docs.push(...Object.values(chart.toJson()));
     return stringifyDocuments(docs);
   });
+}
+
+/**
+ * An App of this cdk8s, or of another copy of it (cdk8s's `App` has no `Symbol.hasInstance`, unlike
+ * `Chart` and `ApiObject`): the root of a construct tree with charts and `synthYaml()`.
+ */
+function isApp(x: unknown): x is App {
+  if (x instanceof App) return true;
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Partial<App>;
+  return typeof c.synthYaml === 'function' && 'charts' in c && c.node?.scope === undefined;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  const node = (x as { node?: { path?: unknown } }).node;
+  const name = (x as object).constructor?.name ?? 'object';
+  return node && typeof node.path === 'string' ? `${name} at '${node.path}'` : name;
 }
 
 /**

@@ -17,10 +17,24 @@
  *
  * @internal
  */
-import { yaml } from '../yaml';
+import { yaml, yamlVersion } from '../yaml';
 
 /** The options cdk8s passes to `yaml.stringify` for every document (cdk8s `Yaml.stringify`). */
 export const CDK8S_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/**
+ * The `yaml` releases whose rules the writer follows (checked against 2.9.1). With another release (a
+ * cdk8s that bundles a newer copy) every document goes to the package, so the bytes stay the package's.
+ */
+export const WRITER_YAML_RELEASES = /^2\.9\./;
+
+let writerApplies: boolean | undefined;
+
+/** Whether the `yaml` copy in use is one whose rules the writer follows. */
+export function writerMatchesYaml(): boolean {
+  writerApplies ??= WRITER_YAML_RELEASES.test(yamlVersion() ?? '');
+  return writerApplies;
+}
 
 /** Thrown inside the writer when a document needs the `yaml` package. */
 class NeedsYamlPackage extends Error {}
@@ -31,7 +45,7 @@ const BAIL = new NeedsYamlPackage('needs the yaml package');
  * Characters the `yaml` package always writes in double quotes with escapes (C0/C1 control characters
  * other than tab and newline, DEL, and lone surrogates): left to the package.
  */
-const ESCAPED = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]/;
+const ESCAPED = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{d800}-\u{dfff}]/u;
 
 /**
  * Strings that cannot be plain scalars because of where their indicators or spaces are: a leading
@@ -43,8 +57,11 @@ const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\
 /** A line starting with `%`, `---` or `...` reads as a directive or a document marker. */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 
-/** Keys longer than this are written by the package as explicit (`? key`) keys: left to it. */
-const MAX_IMPLICIT_KEY = 1000;
+/**
+ * The package writes a key whose text (quotes and escapes included) is longer than 1024 characters as
+ * an explicit `? key`; keys whose text comes near that are left to it.
+ */
+const MAX_KEY_TEXT = 1000;
 
 let resolvesToOtherType: ((s: string) => boolean) | undefined;
 
@@ -83,14 +100,17 @@ function isPlain(s: string): boolean {
 
 /** A map key (always a single-line implicit key). */
 function key(k: string): string {
-  if (k.length > MAX_IMPLICIT_KEY || k.includes('\n') || ESCAPED.test(k) || DOCUMENT_MARKER.test(k)) throw BAIL;
-  return isPlain(k) ? k : quoted(k);
+  if (k.includes('\n') || ESCAPED.test(k) || DOCUMENT_MARKER.test(k)) throw BAIL;
+  const text = isPlain(k) ? k : quoted(k);
+  if (text.length > MAX_KEY_TEXT) throw BAIL;
+  return text;
 }
 
 /**
  * A multi-line string as a literal block scalar, its content lines indented by `indent`. The header
  * carries the chomping indicator the text's end needs (`-` no final newline, none for one, `+` for
- * more), and `2` when the first line starts with spaces. Strings the package writes otherwise (ending in
+ * more), and the indentation indicator `2` when the blank run the text starts with (spaces and line
+ * breaks) holds a space. Strings the package writes otherwise (ending in
  * a line of only blanks: double quotes, or nothing but blanks) are left to it.
  */
 function literalBlock(s: string, indent: string): string {
@@ -142,10 +162,24 @@ function scalar(v: unknown, indent: string): string {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Whether `v` is a plain map (an object literal or a null-prototype object). Objects the package treats
+ * in its own way are left to it: class instances, objects with a `toJSON()` method (the package writes
+ * what it returns) or an iterator (written as a list).
+ */
 function isMap(v: unknown): v is Json {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) throw BAIL; // class instances: the package decides
+  if (proto !== Object.prototype && proto !== null) throw BAIL;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function' || Symbol.iterator in v) throw BAIL;
+  return true;
+}
+
+/** Whether `v` is a plain array (not a subclass, no own `toJSON()` or iterator). */
+function isList(v: unknown): v is unknown[] {
+  if (!Array.isArray(v)) return false;
+  if (Object.getPrototypeOf(v) !== Array.prototype || Object.prototype.hasOwnProperty.call(v, 'toJSON')
+    || Object.prototype.hasOwnProperty.call(v, Symbol.iterator)) throw BAIL;
   return true;
 }
 
@@ -156,9 +190,12 @@ class DocumentWriter {
 
   public document(doc: unknown): string {
     if (isMap(doc)) {
-      if (Object.keys(doc).length === 0) return '{}\n';
-      this.map(doc, '', '');
-    } else if (Array.isArray(doc)) {
+      this.enter(doc);
+      const keys = Object.keys(doc);
+      if (keys.length === 0) return '{}\n';
+      this.map(doc, keys, '', '');
+    } else if (isList(doc)) {
+      this.enter(doc);
       if (doc.length === 0) return '[]\n';
       this.seq(doc, '', '');
     } else {
@@ -167,71 +204,63 @@ class DocumentWriter {
     return this.out.join('');
   }
 
-  /** A repeated object would get an anchor and aliases from the package. */
+  /** An object met twice (even an empty one) gets an anchor and aliases from the package. */
   private enter(v: object): void {
     if (this.seen.has(v)) throw BAIL;
     this.seen.add(v);
   }
 
   /**
-   * A block map whose keys sit at column `indent.length`; the first line starts with `first` (the
-   * `- ` of the list item it is in, or the indentation).
+   * A block map whose keys sit at column `indent.length`; the first line starts with `first` (a space
+   * after the `-` of the list item it is in, or the indentation).
    */
-  private map(m: Json, indent: string, first: string): void {
-    this.enter(m);
+  private map(m: Json, keys: string[], indent: string, first: string): void {
     const child = indent + '  ';
     let prefix = first;
-    for (const k of Object.keys(m)) {
-      const v = m[k];
+    for (const k of keys) {
       this.out.push(prefix, key(k), ':');
       prefix = indent;
-      this.value(v, child);
+      this.after(m[k], child, false);
     }
   }
 
-  /** A block list whose dashes sit at column `indent.length`. */
+  /** A block list whose dashes sit at column `indent.length`; the first line starts with `first`. */
   private seq(s: unknown[], indent: string, first: string): void {
-    this.enter(s);
     const child = indent + '  ';
     let prefix = first;
     for (let i = 0; i < s.length; i++) {
-      if (!(i in s)) throw BAIL;
+      if (!(i in s)) throw BAIL; // a hole
       this.out.push(prefix, '-');
       prefix = indent;
-      const v = s[i];
-      if (Array.isArray(v)) {
-        if (v.length === 0) {
-          this.out.push(' []\n');
-        } else {
-          this.seq(v, child, ' ');
-        }
-      } else if (isMap(v)) {
-        if (Object.keys(v).length === 0) {
-          this.out.push(' {}\n');
-        } else {
-          this.map(v, child, ' ');
-        }
-      } else {
-        this.out.push(' ', scalar(v, child), '\n');
-      }
+      this.after(s[i], child, true);
     }
   }
 
-  /** The value of a map entry whose key is already written; `child` is one level deeper than the key. */
-  private value(v: unknown, child: string): void {
-    if (Array.isArray(v)) {
+  /**
+   * A value after the `key:` or `-` already written on the line; `child` is one level deeper. A
+   * non-empty collection starts on the next line after a key, and on the same line after a dash.
+   */
+  private after(v: unknown, child: string, inList: boolean): void {
+    if (isList(v)) {
+      this.enter(v);
       if (v.length === 0) {
         this.out.push(' []\n');
+      } else if (inList) {
+        this.seq(v, child, ' ');
       } else {
         this.out.push('\n');
         this.seq(v, child, child);
       }
     } else if (isMap(v)) {
-      if (Object.keys(v).length === 0) {
+      this.enter(v);
+      const keys = Object.keys(v);
+      if (keys.length === 0) {
         this.out.push(' {}\n');
+      } else if (inList) {
+        this.map(v, keys, child, ' ');
       } else {
         this.out.push('\n');
-        this.map(v, child, child);
+        this.map(v, keys, child, child);
       }
     } else {
       this.out.push(' ', scalar(v, child), '\n');
@@ -244,6 +273,7 @@ class DocumentWriter {
  * top of this file).
  */
 export function writeDocument(doc: unknown): string | undefined {
+  if (!writerMatchesYaml()) return undefined;
   try {
     return new DocumentWriter().document(doc);
   } catch (e) {

@@ -18,9 +18,8 @@ function cdk8sJson(obj: ApiObject): unknown {
 }
 
 /** The props the object was made from, for calling plainManifest directly. */
-function propsOf(obj: ApiObject): { props: any; patched: boolean } {
-  const o = obj as unknown as { plainProps: any; patched: boolean };
-  return { props: o.plainProps, patched: o.patched };
+function propsOf(obj: ApiObject): any {
+  return (obj as unknown as { plainProps: unknown }).plainProps;
 }
 
 function libraryObjects(app: App): ApiObject[] {
@@ -43,9 +42,8 @@ describe('same JSON as cdk8s, on every object the library emits', () => {
     expect(objects.length).toBeGreaterThan(40);
     const kinds = new Set<string>();
     for (const obj of objects) {
-      const { props, patched } = propsOf(obj);
       // the short road is taken (not a silent fallback) ...
-      expect(plainManifest(obj, props, patched)).toBeDefined();
+      expect(plainManifest(obj, propsOf(obj))).toBeDefined();
       // ... and gives cdk8s's JSON, keys in the same order
       const json = obj.toJson();
       expect(JSON.stringify(json)).toBe(JSON.stringify(cdk8sJson(obj)));
@@ -84,8 +82,7 @@ describe('steps aside for cdk8s machinery', () => {
     }
     const app = new App({ resolvers: [new Upper()] });
     const cm = kubeObject(chartIn(app), 'cm', 'ConfigMap', { metadata: { name: 'cm' }, data: { color: 'blue' } });
-    const { props, patched } = propsOf(cm);
-    expect(plainManifest(cm, props, patched)).toBeUndefined();
+    expect(plainManifest(cm, propsOf(cm))).toBeUndefined();
     expect(cm.toJson().data).toEqual({ color: 'BLUE' });
   });
 
@@ -109,6 +106,25 @@ describe('steps aside for cdk8s machinery', () => {
     const json = svc.toJson();
     expect(json.spec).toEqual({ ports: [{ port: 80, targetPort: { value: 8080 } }], selector: { app: 'x' } });
     expect(json).toEqual(cdk8sJson(svc));
+  });
+
+  test('arrays the built-in resolvers act on (a resolve() method, a number/string value) are resolved', () => {
+    const chart = chartIn(new App());
+    const withValue = Object.assign(['a'], { value: 5 });
+    const withResolve = Object.assign(['a'], { resolve: () => ['resolved'] });
+    const svc = new PlainApiObject(chart, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { v: withValue, r: withResolve } });
+    expect(plainManifest(svc, propsOf(svc))).toBeUndefined();
+    expect(svc.toJson().data).toEqual({ r: ['resolved'], v: { value: 5 } });
+    expect(svc.toJson()).toEqual(cdk8sJson(svc));
+  });
+
+  test('errors come with the message of cdk8s (construct path and name)', () => {
+    const chart = chartIn(new App());
+    const badMeta = new PlainApiObject(chart, 'meta', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'meta', annotations: { a: new Date(0) as unknown as string } } });
+    expect(() => badMeta.toJson()).toThrow("Failed serializing construct at path 'c/meta' with name 'meta': Error: can't render non-simple object of type 'Date'");
+    const throwing = { get x(): string { throw new Error('boom'); } };
+    const badProps = new PlainApiObject(chart, 'props', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'props' }, data: throwing });
+    expect(() => badProps.toJson()).toThrow("Failed serializing construct at path 'c/props' with name 'props': Error: boom");
   });
 
   test('JSON patches are applied, on plain and on Istio objects', () => {

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { buildExampleApp } from '../../src/charts';
 import { IngressGateway, IstioBase, Istiod, IstioVersion } from '../../src';
-import { CDK8S_YAML_OPTIONS, stringifyDocument, stringifyDocuments, writeDocument } from '../../src/synth/yaml-writer';
-import { yaml } from '../../src/yaml';
+import { CDK8S_YAML_OPTIONS, stringifyDocument, stringifyDocuments, writeDocument, writerMatchesYaml, WRITER_YAML_RELEASES } from '../../src/synth/yaml-writer';
+import { yaml, yamlVersion } from '../../src/yaml';
 import { K8sObject, validateAll } from '../support/schema';
 
 /** The package's rendering with cdk8s's options: the reference. */
@@ -86,6 +86,8 @@ describe('edge cases', () => {
     ['document marker', '---x'],
     ['percent', '%x'],
     ['unicode', 'héllo ✓'],
+    ['astral characters (surrogate pairs)', 'ship it 🚀 𝔘'],
+    ['non-breaking and zero-width spaces', 'a\u00a0b\ufeffc'],
     ['multi-line', 'a\nb'],
     ['multi-line, final newline', 'a\nb\n'],
     ['multi-line, leading spaces', '  a\nb'],
@@ -130,12 +132,30 @@ describe('edge cases', () => {
     })()],
     ['a multi-line key', { 'a\nb': 1 }],
     ['a very long key', { ['k'.repeat(1100)]: 1 }],
+    ['a key whose quoted text passes 1024 characters', { ['\t'.repeat(512)]: 1 }],
+    ['a shared empty map (anchors)', (() => {
+      const e = {};
+      return { a: e, b: e };
+    })()],
+    ['a shared empty list (anchors)', (() => {
+      const e: unknown[] = [];
+      return { a: [e, [e]] };
+    })()],
+    ['a map with toJSON()', { a: { x: 1, toJSON: () => 'J' } }],
+    ['a list with its own toJSON()', { a: Object.assign([1], { toJSON: () => 'x' }) }],
+    ['an iterable map', { a: { x: 1, *[Symbol.iterator]() { yield 5; } } }],
+    ['a list subclass', { a: new (class extends Array<number> {})() }],
     ['a class instance', { a: new Date(0) }],
     ['a scalar document', 'just text'],
   ];
   test.each(handedOver)('%s: handed to the package', (_name, doc) => {
     expect(writeDocument(doc)).toBeUndefined();
     expect(stringifyDocument(doc)).toBe(reference(doc));
+  });
+
+  test('keys with up to 1,000 characters of text are written by the writer', () => {
+    const doc = { ['k'.repeat(1000)]: 1, [`'${'\t'.repeat(400)}"`]: 2 };
+    expect(writeDocument(doc)).toBe(reference(doc));
   });
 
   test('empty documents and undefined documents, as cdk8s joins them', () => {
@@ -150,6 +170,13 @@ describe('edge cases', () => {
     expect(parse(text, { version: '1.1' })).toEqual(doc);
     expect(validateAll([doc as K8sObject])).toBe(1);
   });
+});
+
+test('the writer follows the rules of the yaml release in use (2.9.x); with another release the package writes everything', () => {
+  expect(yamlVersion()).toMatch(WRITER_YAML_RELEASES);
+  expect(writerMatchesYaml()).toBe(true);
+  expect(WRITER_YAML_RELEASES.test('2.10.0')).toBe(false);
+  expect(WRITER_YAML_RELEASES.test('3.0.0')).toBe(false);
 });
 
 describe('generated values (fast-check, fixed seeds)', () => {
