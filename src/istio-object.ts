@@ -107,6 +107,7 @@ function plainClass(cls: L1Class, toJsonProps: (props: unknown) => Record<string
       return json ? { ...gvk, ...toJsonProps(json) } : super.toJson();
     }
   };
+  Object.defineProperty(plain, 'name', { value: cls.name }); // shows as VirtualService, not as `plain`
   plainClasses.set(cls, plain);
   return plain;
 }

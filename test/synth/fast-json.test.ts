@@ -9,6 +9,7 @@ import { IngressGateway, IstioBase, Istiod, IstioVersion, ZeroTrustNamespace } f
 import { plainManifest, PlainApiObject } from '../../src/synth/fast-json';
 import { kubeObject } from '../../src/kube';
 import { istioObject } from '../../src/istio-object';
+import { VirtualService } from '../../imports/networking.istio.io';
 import { K8sObject, validateAll } from '../support/schema';
 
 /** cdk8s's own rendering of `obj`: the toJson() of the class the library's class extends. */
@@ -61,6 +62,9 @@ describe('same JSON as cdk8s, on every object the library emits', () => {
       hosts: ['r'],
       http: [{ mirrorPercentage: { value: 5 }, mirror: { host: 'm' }, route: [{ destination: { host: 'r' } }] }],
     });
+    // still an instance of the generated class, under its name
+    expect(vs).toBeInstanceOf(VirtualService);
+    expect(vs.constructor.name).toBe('VirtualService');
     const json = vs.toJson();
     expect(JSON.stringify(json)).toBe(JSON.stringify(cdk8sJson(vs)));
     expect(json.spec.http[0]).toEqual({ mirror: { host: 'm' }, mirrorPercentage: { value: 5 }, route: [{ destination: { host: 'r' } }] });
