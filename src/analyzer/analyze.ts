@@ -4,7 +4,7 @@
 import { checkAnnotations } from './checks/annotations';
 import { checkDestinationRules } from './checks/destination-rules';
 import { checkGateways } from './checks/gateways';
-import { checkDuplicates, checkNamespaces } from './checks/namespaces';
+import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
@@ -15,6 +15,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkDuplicates,
   checkIstioStructure,
   checkNamespaces,
+  checkInjectionTemplates,
   checkAnnotations,
   checkServices,
   checkServiceEntries,

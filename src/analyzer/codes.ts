@@ -101,6 +101,9 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
   c('CIS0003', 'DuplicateObject', 'Error',
     'Two objects share API group, kind, namespace and name: applied together, the second silently replaces the first.',
     'Give one of them another name (for constructs: another `name` prop), or remove the duplicate.'),
+  c('CIS0004', 'UnknownInjectionTemplate', 'Error',
+    'A pod asks (annotation `inject.istio.io/templates`) for an injection template that the injector of its revision does not have (checked when that injector ConfigMap is in the input); istiod rejects the pod at admission.',
+    'Use a template the injector has (cdk8s-istio ships `sidecar` and `gateway`), or add it with `Istiod` `injection.templates`.'),
 ];
 
 const BY_CODE = new Map(ANALYZER_CODES.map((e) => [e.code, e]));

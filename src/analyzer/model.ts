@@ -136,6 +136,9 @@ export class MeshModel {
   private readonly serviceSelectorIndex = new Map<string, Map<string, Entry[]>>();
   /** Whether the injector of a revision ('' = default) injects with CNI; absent = unknown. */
   private readonly cniByRevision = new Map<string, boolean>();
+  /** The injector's `config` text per revision ('' = default), and the template names read from it. */
+  private readonly injectorConfigByRevision = new Map<string, string>();
+  private readonly templatesByRevision = new Map<string, ReadonlySet<string> | undefined>();
   private cniNodeAgent = false;
 
   public constructor(input: readonly SourcedObject[], options: AnalyzeOptions) {
@@ -200,8 +203,11 @@ export class MeshModel {
       if (!idx) this.serviceSelectorIndex.set(e.ns!, (idx = new Map()));
       for (const k of Object.keys(selector)) push(idx, `${k}=${selector[k]}`, e);
     } else if (e.kind === 'ConfigMap' && e.group === '' && (e.name === 'istio-sidecar-injector' || e.name.startsWith('istio-sidecar-injector-'))) {
+      const revision = e.name.slice('istio-sidecar-injector-'.length);
       const cni = injectorCni(rec(e.obj.data));
-      if (cni !== undefined) this.cniByRevision.set(e.name.slice('istio-sidecar-injector-'.length), cni);
+      if (cni !== undefined) this.cniByRevision.set(revision, cni);
+      const config = str(rec(e.obj.data)?.config);
+      if (config !== undefined) this.injectorConfigByRevision.set(revision, config);
     } else if (e.kind === 'Pod' && e.group === '') {
       const meta = rec(e.obj.metadata) ?? {};
       this.addWorkload({ entry: e, ns: e.ns!, labels: strMap(meta.labels), annotations: strMap(meta.annotations), podMetaPath: 'metadata', podSpec: e.spec });
@@ -262,6 +268,20 @@ export class MeshModel {
   public injectsWithCni(revision: string): boolean | undefined {
     if (this.cniNodeAgent) return true;
     return this.cniByRevision.get(revision) ?? (revision === 'default' ? this.cniByRevision.get('') : undefined);
+  }
+
+  /**
+   * The injection templates the injector of `revision` ('' or 'default' = default) has, when its
+   * ConfigMap is in the input and its `templates` map can be read; undefined otherwise. Read on first
+   * use (only pods that name templates need it).
+   */
+  public injectionTemplates(revision: string): ReadonlySet<string> | undefined {
+    const rev = revision === 'default' ? '' : revision;
+    if (!this.templatesByRevision.has(rev)) {
+      const config = this.injectorConfigByRevision.get(rev);
+      this.templatesByRevision.set(rev, config === undefined ? undefined : templateNames(config));
+    }
+    return this.templatesByRevision.get(rev);
   }
 
   /** Istio objects of `kind` (any Istio group). */
@@ -339,6 +359,26 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Reads the CNI flag from an injector ConfigMap's `values` JSON (`pilot.cni.enabled` or `istio_cni.enabled`). */
+/**
+ * The keys of the top-level `templates:` block map in an injector `config` text (each a line indented by
+ * two spaces under it; the template texts are block scalars indented deeper), or undefined when the
+ * text has no such block (a flow map, another layout): the check then stays silent.
+ */
+function templateNames(config: string): ReadonlySet<string> | undefined {
+  const lines = config.split('\n');
+  const start = lines.findIndex((l) => /^templates:\s*$/.test(l));
+  if (start < 0) return undefined;
+  const names = new Set<string>();
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '') continue;
+    if (!line.startsWith(' ')) break; // the next top-level key
+    const m = /^ {2}(?:"([^"]+)"|'([^']+)'|([^\s'"#][^:]*)):(?:\s|$)/.exec(line);
+    if (m) names.add(m[1] ?? m[2] ?? m[3]);
+  }
+  return names;
+}
+
 function injectorCni(data: Json | undefined): boolean | undefined {
   const text = str(data?.values);
   if (!text) return undefined;

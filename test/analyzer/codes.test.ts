@@ -321,6 +321,25 @@ const CASES: Case[] = [
     good: [...reviewsApp('v1'), routeTo({ http: [{ route: [dest('reviews')] }] })],
     expect: { kind: 'VirtualService', name: 'reviews', field: 'metadata.name', message: /VirtualService shop\/reviews is defined more than once/ },
   },
+  // CIS0004 UnknownInjectionTemplate
+  {
+    code: 'CIS0004', title: 'a pod asks for grpc-agent, the injector has sidecar and gateway',
+    bad: [injectorConfigMap(true, '1.30', undefined, ['sidecar', 'gateway']), namespace('shop', { 'istio-injection': 'enabled' }),
+      deployment('grpc-client', 'shop', { app: 'grpc-client' }, { podAnnotations: { 'inject.istio.io/templates': 'grpc-agent' } })],
+    good: [injectorConfigMap(true, '1.30', undefined, ['sidecar', 'gateway', 'grpc-agent']), namespace('shop', { 'istio-injection': 'enabled' }),
+      deployment('grpc-client', 'shop', { app: 'grpc-client' }, { podAnnotations: { 'inject.istio.io/templates': 'grpc-agent' } })],
+    expect: { kind: 'Deployment', name: 'grpc-client', field: 'spec.template.metadata.annotations["inject.istio.io/templates"]', message: /"grpc-agent", which the injector \(ConfigMap istio-sidecar-injector\) does not have; it has "gateway", "sidecar"/ },
+  },
+  {
+    code: 'CIS0004', title: 'the namespace injects with revision canary, whose injector lacks the template the default one has',
+    bad: [injectorConfigMap(true, '1.30', undefined, ['sidecar', 'gateway', 'custom']), injectorConfigMap(true, '1.30', 'canary', ['sidecar', 'gateway']),
+      namespace('shop', { 'istio.io/rev': 'canary' }),
+      deployment('api', 'shop', { app: 'api' }, { podAnnotations: { 'inject.istio.io/templates': 'sidecar, custom' } })],
+    good: [injectorConfigMap(true, '1.30', undefined, ['sidecar', 'gateway', 'custom']), injectorConfigMap(true, '1.30', 'canary', ['sidecar', 'gateway']),
+      namespace('shop', { 'istio.io/rev': 'canary' }),
+      deployment('api', 'shop', { app: 'api' }, { podAnnotations: { 'inject.istio.io/templates': 'sidecar,gateway' } })],
+    expect: { kind: 'Deployment', name: 'api', field: 'spec.template.metadata.annotations["inject.istio.io/templates"]', message: /"custom", which the injector \(ConfigMap istio-sidecar-injector-canary\)/ },
+  },
 ];
 
 function ofCode(findings: Finding[], code: string): Finding[] {

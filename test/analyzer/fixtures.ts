@@ -80,12 +80,16 @@ export function peerAuthentication(name: string, ns: string, spec: Record<string
 }
 
 /** The injector ConfigMap as far as the analyzer reads it (values JSON with the CNI flag). */
-export function injectorConfigMap(cni: boolean, line: '1.20' | '1.30' = '1.30', revision?: string): K8sObject {
+export function injectorConfigMap(cni: boolean, line: '1.20' | '1.30' = '1.30', revision?: string, templates?: string[]): K8sObject {
   const values = line === '1.30' ? { pilot: { cni: { enabled: cni } } } : { istio_cni: { enabled: cni } };
+  // the layout the injector's config has: templates as literal blocks under a top-level `templates:` map
+  const config = templates
+    ? `policy: enabled\ntemplates:\n${templates.map((t) => `  ${t}: |\n    {{- /* ${t} */}}\n    spec: {}\n`).join('')}`
+    : 'policy: enabled';
   return {
     apiVersion: 'v1', kind: 'ConfigMap',
     metadata: { name: revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector', namespace: 'istio-system' },
-    data: { values: JSON.stringify(values), config: 'policy: enabled' },
+    data: { values: JSON.stringify(values), config },
   };
 }
 

@@ -7,7 +7,8 @@ import { Finding, MeshAnalyzer } from '../../src/analyzer';
 import { IstioValidationError } from '../../src/validation';
 import { K8sObject, validateAll } from '../support/schema';
 import { synthValid } from '../support/synth';
-import { dest, gateway, service, virtualService } from './fixtures';
+import { IstioBase, Istiod } from '../../src';
+import { deployment, dest, gateway, service, virtualService } from './fixtures';
 
 function add(chart: Chart, id: string, obj: K8sObject): ApiObject {
   const { apiVersion, kind, metadata, ...rest } = obj;
@@ -134,5 +135,31 @@ describe('MeshAnalyzer.attach', () => {
     const app = Testing.app();
     expect(() => MeshAnalyzer.attach(app, { failOn: 'Fatal' as never })).toThrow(IstioValidationError);
     expect(() => MeshAnalyzer.attach(app, { failOn: 'Fatal' as never })).toThrow(/cdk8s-istio-analyzer: invalid failOn "Fatal": must be one of Error, Warning, Info/);
+  });
+});
+
+describe('CIS0004 against the injector Istiod renders', () => {
+  /** The control plane plus a grpc client asking for `grpc-agent`; `templates` go to Istiod's injection option. */
+  function grpcApp(templates?: Record<string, string>): App {
+    const app = tmpApp();
+    const chart = new Chart(app, 'mesh', { disableResourceNameHashes: true });
+    new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base'), injection: templates ? { templates } : undefined, analyzer: { reporter: () => undefined } });
+    add(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
+    add(chart, 'client', deployment('grpc-client', 'shop', { app: 'grpc-client' }, { podAnnotations: { 'inject.istio.io/templates': 'grpc-agent' } }));
+    return app;
+  }
+
+  test('a pod asking for a template the library does not ship fails synthesis, naming the templates the injector has', () => {
+    const app = grpcApp();
+    validateAll(objectsOf(app));
+    expect(() => app.synth()).toThrow(/Error \[CIS0004\] Deployment shop\/grpc-client spec\.template\.metadata\.annotations\["inject\.istio\.io\/templates"\]: The pod asks for injection template\(s\) "grpc-agent", which the injector \(ConfigMap istio-sidecar-injector\) does not have; it has "gateway", "sidecar"/);
+  });
+
+  test('the same pod passes once the template is added with injection.templates', () => {
+    const app = grpcApp({ 'grpc-agent': '{{/* a pod fragment */}}\nspec: {}\n' });
+    validateAll(objectsOf(app));
+    app.synth();
+    const text = fs.readFileSync(path.join(app.outdir, 'mesh.k8s.yaml'), 'utf8');
+    expect(text).toContain('      grpc-agent: |\n');
   });
 });

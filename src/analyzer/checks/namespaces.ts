@@ -47,6 +47,29 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
   }
 }
 
+const TEMPLATES = 'inject.istio.io/templates';
+
+/**
+ * CIS0004: a pod names an injection template its injector lacks. The revision is the pod's
+ * `istio.io/rev` label, else its namespace's (unless the namespace uses `istio-injection=enabled`),
+ * else the default.
+ */
+export function checkInjectionTemplates(m: MeshModel, r: Reporter): void {
+  for (const w of m.workloads) {
+    const asked = w.annotations[TEMPLATES];
+    if (asked === undefined || w.labels[INJECT] === 'false' || w.annotations[INJECT] === 'false') continue;
+    const nsLabels = strMap(rec(m.namespaces.get(w.ns)?.obj.metadata)?.labels);
+    const revision = w.labels['istio.io/rev'] ?? (nsLabels['istio-injection'] === 'enabled' ? undefined : nsLabels['istio.io/rev']) ?? '';
+    const have = m.injectionTemplates(revision);
+    if (!have) continue;
+    const missing = asked.split(',').map((t) => t.trim()).filter((t) => t !== '' && !have.has(t));
+    if (missing.length === 0) continue;
+    const injector = revision && revision !== 'default' ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector';
+    r.report('CIS0004', w.entry, `${w.podMetaPath}.annotations["${TEMPLATES}"]`,
+      `The pod asks for injection template(s) ${missing.map((t) => `"${t}"`).join(', ')}, which the injector (ConfigMap ${injector}) does not have; it has ${[...have].sort().map((t) => `"${t}"`).join(', ') || 'none'}. istiod will refuse to inject the pod.`);
+  }
+}
+
 /** CIS0003: the same object (group, kind, namespace, name) given twice. */
 export function checkDuplicates(m: MeshModel, r: Reporter): void {
   const first = new Map<string, Entry>();
