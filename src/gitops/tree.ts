@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
@@ -6,6 +7,36 @@ const SEGMENT = /^[A-Za-z0-9._-]+$/;
 /** True for a relative file path made of plain segments (no `..`, no leading `/`, no backslash). */
 function isTreePath(p: string): boolean {
   return typeof p === 'string' && p.length > 0 && p.split('/').every((s) => SEGMENT.test(s) && s !== '.' && s !== '..');
+}
+
+/** Kinds of file a GitOps output folder holds: manifests, kustomizations, pictures and notes. */
+const OUTPUT_FILE = /\.(ya?ml|md|svg)$/;
+
+/**
+ * Why replacing `target` would destroy something that is not a previous output, or undefined when it is
+ * safe: the folder must not be the file system root, the home folder, the current folder or one above it,
+ * must hold no `.git`, and every file in it must be of a kind an output folder holds.
+ */
+function notAnOutputFolder(target: string): string | undefined {
+  const cwd = process.cwd();
+  if (target === path.parse(target).root) return 'it is the root of the file system';
+  if (target === os.homedir()) return 'it is the home folder';
+  const rel = path.relative(target, cwd);
+  if (rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel))) return `it holds the current folder (${cwd})`;
+  if (!fs.existsSync(target)) return undefined;
+  if (!fs.statSync(target).isDirectory()) return 'it is a file, not a folder';
+  const stack = [target];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      const shown = path.relative(target, full).split(path.sep).join('/');
+      if (e.name === '.git') return `it holds ${shown} (a git repository)`;
+      if (e.isDirectory()) stack.push(full);
+      else if (!OUTPUT_FILE.test(e.name)) return `it holds ${shown}, which no output folder has (only .yaml, .yml, .md and .svg files)`;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -50,6 +81,11 @@ export class GitOpsTree {
   /**
    * Writes the tree to `outdir`, replacing whatever the folder held (the folder belongs to this tree).
    *
+   * As a guard against a mistyped path, an existing `outdir` is replaced only when it looks like an
+   * output folder: not the file system root, the home folder, the current folder or one above it, no
+   * `.git` in it, and nothing but `.yaml`, `.yml`, `.md` and `.svg` files. Otherwise nothing is written
+   * and an error says why.
+   *
    * The files are first written to a sibling folder `<outdir>.tmp-<pid>`; then the old folder is renamed
    * to `<outdir>.old-<pid>`, the new one renamed into place, and the old one deleted. If anything fails
    * before the new folder is in place, the temporary folder is removed and the previous `outdir` is left
@@ -57,6 +93,11 @@ export class GitOpsTree {
    */
   public write(outdir: string): void {
     const target = path.resolve(outdir);
+    const refused = notAnOutputFolder(target);
+    if (refused) {
+      throw new Error(`GitOpsTree: refusing to replace ${JSON.stringify(outdir)} (${target}): ${refused}. `
+        + 'The output folder is replaced as a whole; give it a folder of its own, e.g. "dist".');
+    }
     const tmp = `${target}.tmp-${process.pid}`;
     const old = `${target}.old-${process.pid}`;
     fs.mkdirSync(path.dirname(target), { recursive: true });

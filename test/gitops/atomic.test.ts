@@ -2,6 +2,7 @@
  * "Never a half-written dist/": an error while synthesizing, writing or swapping leaves the previous
  * output folder byte-identical and no temporary folder behind.
  */
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { writeGitOps } from '../../src/gitops';
@@ -27,7 +28,7 @@ function previousOutput(): { out: string; before: Record<string, string> } {
   const out = path.join(tempDir('gitops-atomic-'), 'dist');
   writeGitOps(platformApp(), { outdir: out, argo: ARGO });
   // Hand edits show that the old tree is kept as it was, not regenerated.
-  fs.writeFileSync(path.join(out, 'pi', 'NOTE'), 'previous run\n');
+  fs.writeFileSync(path.join(out, 'pi', 'NOTE.md'), 'previous run\n');
   return { out, before: readTree(out) };
 }
 
@@ -95,8 +96,45 @@ describe('atomic GitOps output', () => {
     const { out, before } = previousOutput();
     writeGitOps(platformApp(), { outdir: out, argo: ARGO });
     const after = readTree(out);
-    expect(Object.keys(after)).toEqual(Object.keys(before).filter((f) => f !== 'pi/NOTE'));
+    expect(Object.keys(after)).toEqual(Object.keys(before).filter((f) => f !== 'pi/NOTE.md'));
     for (const f of Object.keys(after)) expect([f, after[f]]).toEqual([f, before[f]]);
     expect(siblings(out)).toEqual(['dist']);
+  });
+});
+
+describe('a mistyped outdir is refused, never emptied', () => {
+  const refuse = (outdir: string, why: RegExp) => {
+    expect(() => writeGitOps(platformApp(), { outdir, argo: ARGO })).toThrow(why);
+  };
+
+  test('a folder with a git repository in it', () => {
+    const repo = tempDir('gitops-repo-');
+    fs.mkdirSync(path.join(repo, '.git'));
+    fs.writeFileSync(path.join(repo, 'important.txt'), 'keep me\n');
+    const before = readTree(repo);
+    refuse(repo, /refusing to replace .*it holds \.git \(a git repository\)/);
+    expect(readTree(repo)).toEqual(before);
+    expect(fs.existsSync(path.join(repo, '.git'))).toBe(true);
+  });
+
+  test('a folder holding files no output folder has', () => {
+    const dir = tempDir('gitops-src-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'index.ts'), 'export {};\n');
+    refuse(dir, /it holds src\/index\.ts, which no output folder has \(only \.yaml, \.yml, \.md and \.svg files\)/);
+    expect(fs.readFileSync(path.join(dir, 'src', 'index.ts'), 'utf8')).toBe('export {};\n');
+  });
+
+  test('the current folder, a folder above it, the home folder', () => {
+    refuse('.', /it holds the current folder/);
+    refuse('..', /it holds the current folder/);
+    refuse(os.homedir(), /it is the home folder|it holds the current folder/);
+  });
+
+  test('a previous output folder is replaced as before', () => {
+    const { out } = previousOutput();
+    writeGitOps(platformApp(), { outdir: out, argo: ARGO });
+    expect(fs.existsSync(path.join(out, 'pi', 'NOTE.md'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'pi', 'kustomization.yaml'))).toBe(true);
   });
 });
