@@ -68,6 +68,9 @@ export interface INamespaced {
   readonly namespace: string;
 }
 
+/** Namespaces Kubernetes runs its own components in: never made zero-trust. */
+const KUBERNETES_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
 /** Props of {@link ZeroTrustNamespace}. */
 export interface ZeroTrustNamespaceProps {
   /** The control plane; version, revision, trust domain, CNI and control-plane namespace come from it. */
@@ -179,6 +182,9 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     this.name = checkDnsLabel(this, 'name', props.name);
     if (this.name === this.istiod.namespace) {
       fail(this, 'name', this.name, `must not be the control-plane namespace of ${this.istiod.node.path}`);
+    }
+    if (KUBERNETES_SYSTEM_NAMESPACES.includes(this.name)) {
+      fail(this, 'name', this.name, `must not be one of Kubernetes' own namespaces (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}): default-deny NetworkPolicies there cut cluster DNS and the API server's add-ons off from every other namespace`);
     }
 
     const existing = findNamespaceObject(this, this.name);

@@ -223,6 +223,9 @@ const CATALOG: BadInput[] = [
   // ZeroTrustNamespace / MeshWideMtls
   { id: 'zero-trust-name', family: 'zero-trust', construct: 'ZeroTrustNamespace', path: 'mesh/trading', field: 'name', value: '"Trading"', valid: DNS_LABEL,
     arrange: 'istiod', act: (c, x) => trading(c, x, {}, 'Trading') },
+  { id: 'zero-trust-kube-system', family: 'zero-trust', construct: 'ZeroTrustNamespace', path: 'mesh/trading', field: 'name', value: '"kube-system"',
+    valid: "must not be one of Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease)",
+    arrange: 'istiod', act: (c, x) => trading(c, x, {}, 'kube-system') },
   { id: 'zero-trust-pod-security-without-cni', family: 'zero-trust', construct: 'ZeroTrustNamespace', path: 'mesh/trading', field: 'podSecurity.enforce',
     value: '"restricted"', valid: 'must be "privileged" while mesh/istiod injects the istio-init container (Istio CNI off)',
     arrange: 'istiod', act: (c, x) => trading(c, x, { podSecurity: { enforce: 'restricted' } }) },
