@@ -3,6 +3,7 @@
  */
 import { checkAnnotations } from './checks/annotations';
 import { checkDestinationRules } from './checks/destination-rules';
+import { checkGatewayAccess } from './checks/gateway-access';
 import { checkGateways } from './checks/gateways';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
@@ -23,6 +24,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkVirtualServices,
   checkDestinationRules,
   checkWorkloadSelectors,
+  checkGatewayAccess,
 ];
 
 /**

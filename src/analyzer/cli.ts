@@ -5,7 +5,8 @@
  * that cannot be read or parsed.
  */
 import * as fs from 'fs';
-import { analyzeSourced } from './analyze';
+import * as path from 'path';
+import { analyzeSourced, sortFindings } from './analyze';
 import { countBySeverity, failing, formatFinding, summaryText } from './format';
 import { ManifestReadError, collectFiles, loadFiles, parseManifestText } from './load';
 import { AnalyzeOptions, Severity, SourcedObject, parseSeverity } from './types';
@@ -41,6 +42,9 @@ Options:
   --cluster-domain <domain>  Cluster DNS domain (default cluster.local)
   --root-namespace <ns>      Istio root namespace (default istio-system)
   --default-namespace <ns>   Namespace of objects that name none (default default)
+  --together                 Analyze all files as one cluster. By default every folder with a
+                             kustomization.yaml (such as dist/<chart>/ of cdk8s-istio's GitOps output,
+                             one cluster each) is analyzed on its own, and the other files together
   -h, --help                 Show this help
 
 Exit status: 0 no finding reached --fail-on, 1 at least one did, 2 usage or read error.
@@ -60,6 +64,7 @@ interface Parsed {
   readonly output: 'text' | 'json';
   readonly options: AnalyzeOptions;
   readonly help: boolean;
+  readonly together: boolean;
 }
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -67,6 +72,7 @@ function parseArgs(args: readonly string[]): Parsed {
   let failOn: Severity = 'Error';
   let output: 'text' | 'json' = 'text';
   let help = false;
+  let together = false;
   const options: { -readonly [K in keyof AnalyzeOptions]: AnalyzeOptions[K] } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -95,6 +101,7 @@ function parseArgs(args: readonly string[]): Parsed {
       }
       case '--suppress': options.suppress = [...(options.suppress ?? []), ...value().split(',').map((s) => s.trim()).filter((s) => s)]; break;
       case '--assume-complete': options.assumeComplete = true; break;
+      case '--together': together = true; break;
       case '--cluster-domain': options.clusterDomain = value(); break;
       case '--root-namespace': options.rootNamespace = value(); break;
       case '--default-namespace': options.defaultNamespace = value(); break;
@@ -103,7 +110,7 @@ function parseArgs(args: readonly string[]): Parsed {
         paths.push(a);
     }
   }
-  return { paths, failOn, output, options, help };
+  return { paths, failOn, output, options, help, together };
 }
 
 /**
@@ -158,7 +165,8 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
     return 2;
   }
 
-  const findings = analyzeSourced(input, parsed.options);
+  const groups = parsed.together ? [input] : byDeploymentFolder(input);
+  const findings = sortFindings(groups.flatMap((g) => analyzeSourced(g, parsed.options)));
   const failed = failing(findings, parsed.failOn).length > 0;
   if (parsed.output === 'json') {
     io.stdout(`${JSON.stringify({
@@ -167,13 +175,49 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
         ...countBySeverity(findings),
         objects: input.length,
         files: fileCount,
+        groups: groups.length,
         failOn: parsed.failOn,
         failed,
       },
     }, null, 2)}\n`);
   } else {
     for (const f of findings) io.stdout(`${formatFinding(f)}\n`);
-    io.stderr(`${findings.length ? summaryText(findings) : 'No findings'} in ${input.length} objects from ${fileCount} file(s)${failed ? `; failing: findings at ${parsed.failOn} or above` : ''}.\n`);
+    const separately = groups.length > 1 ? ` (in ${groups.length} groups analyzed separately: one per kustomization folder, and the files outside them)` : '';
+    io.stderr(`${findings.length ? summaryText(findings) : 'No findings'} in ${input.length} objects from ${fileCount} file(s)${separately}${failed ? `; failing: findings at ${parsed.failOn} or above` : ''}.\n`);
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Splits the input by deployment folder: the nearest folder above each file that holds a
+ * kustomization.yaml (one cluster's manifests, like dist/<chart>/); files without one form the last
+ * group. Groups are in order of first appearance.
+ */
+function byDeploymentFolder(input: readonly SourcedObject[]): SourcedObject[][] {
+  const folderOfDir = new Map<string, string>();
+  const folderOf = (dir: string): string => {
+    const known = folderOfDir.get(dir);
+    if (known !== undefined) return known;
+    let found = '';
+    if (['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => fs.existsSync(path.join(dir, k)))) found = dir;
+    else {
+      const up = path.dirname(dir);
+      if (up !== dir) found = folderOf(up);
+    }
+    folderOfDir.set(dir, found);
+    return found;
+  };
+  const groups = new Map<string, SourcedObject[]>();
+  const rest: SourcedObject[] = [];
+  for (const o of input) {
+    const folder = o.file && o.file !== '<stdin>' ? folderOf(path.dirname(path.resolve(o.file))) : '';
+    if (!folder) {
+      rest.push(o);
+      continue;
+    }
+    let g = groups.get(folder);
+    if (!g) groups.set(folder, (g = []));
+    g.push(o);
+  }
+  return [...groups.values(), ...(rest.length > 0 || groups.size === 0 ? [rest] : [])];
 }

@@ -80,7 +80,7 @@ describe('cdk8s-istio analyze', () => {
     const r = run(['analyze', '-o', 'json', dir]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
-    expect(json.summary).toEqual({ Error: 1, Warning: 0, Info: 0, objects: 2, files: 2, failOn: 'Error', failed: true });
+    expect(json.summary).toEqual({ Error: 1, Warning: 0, Info: 0, objects: 2, files: 2, groups: 1, failOn: 'Error', failed: true });
     expect(json.findings[0]).toMatchObject({
       code: 'IST0101', name: 'ReferencedResourceNotFound', severity: 'Error',
       object: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: 'shop', name: 'api' },
@@ -158,5 +158,42 @@ describe('bin/cdk8s-istio.js', () => {
       }
     });
     expect(calls).toEqual([['analyze', 'dist/']]);
+  });
+});
+
+describe('one cluster per kustomization folder', () => {
+  // Two GitOps folders (two clusters) holding the same control-plane object, as dist/mlops and dist/pi do.
+  const twoClusters = (): void => {
+    for (const cluster of ['mlops', 'pi']) {
+      write(`dist/${cluster}/10-mesh.yaml`, infoYaml());
+      write(`dist/${cluster}/kustomization.yaml`, 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - 10-mesh.yaml\n');
+    }
+  };
+
+  test('each kustomization folder is analyzed on its own: no duplicates across clusters', () => {
+    twoClusters();
+    const r = run(['analyze', '--fail-on', 'Warning', '-o', 'json', path.join(dir, 'dist')]);
+    const json = JSON.parse(r.out);
+    expect(json.findings.map((f: { code: string }) => f.code)).toEqual(['IST0118', 'IST0118']);
+    expect(json.summary).toMatchObject({ groups: 2, files: 4, failed: false });
+    expect(r.code).toBe(0);
+  });
+
+  test('--together analyzes them as one cluster (the duplicates show)', () => {
+    twoClusters();
+    const r = run(['analyze', '--together', path.join(dir, 'dist')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Error \[CIS0003\] Service shop\/reviews metadata\.name: Service shop\/reviews is defined more than once/);
+    expect(r.err).not.toMatch(/groups analyzed separately/);
+  });
+
+  test('files outside any kustomization folder form a group of their own', () => {
+    twoClusters();
+    write('extra/gateway.yaml', gatewayYaml());
+    write('extra/route.yaml', brokenRouteYaml());
+    const r = run(['analyze', path.join(dir, 'dist'), path.join(dir, 'extra')]);
+    expect(r.code).toBe(1);
+    expect(r.out.match(/\[IST0101\]/g)).toHaveLength(1);
+    expect(r.err).toMatch(/in 3 groups analyzed separately/);
   });
 });

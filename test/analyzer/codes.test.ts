@@ -31,6 +31,20 @@ const reviewsApp = (...versions: string[]): K8sObject[] => [
 
 const routeTo = (spec: Record<string, unknown>) => virtualService('reviews', 'shop', { hosts: ['reviews'], ...spec });
 
+/** The ingress gateway (pods and Service), Gateway `web` and a VirtualService routing reviews.example.com to shop/reviews through it. */
+const gatewayRouteIntoShop = (): K8sObject[] => [
+  ...ingressWorkload(), gateway('web', 'istio-ingress', { istio: 'ingressgateway' }, [{ port: 80, hosts: ['*'] }]), ...reviewsApp('v1'),
+  virtualService('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-ingress/web'], http: [{ route: [dest('reviews')] }] }),
+];
+
+/** An allow-nothing AuthorizationPolicy (`spec: {}`): the namespace (or the mesh, in the root namespace) denies everything. */
+const denyAll = (name: string, ns: string): K8sObject => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec: {} });
+
+const allowFrom = (name: string, ns: string, source: Record<string, string[]>, matchLabels?: Record<string, string>): K8sObject => ({
+  apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns },
+  spec: { ...(matchLabels ? { selector: { matchLabels } } : {}), action: 'ALLOW', rules: [{ from: [{ source }] }] },
+});
+
 const CASES: Case[] = [
   // IST0101 ReferencedResourceNotFound
   {
@@ -320,6 +334,20 @@ const CASES: Case[] = [
     bad: [...reviewsApp('v1'), routeTo({ http: [{ route: [dest('reviews')] }] }), routeTo({ http: [{ route: [dest('reviews')] }] })],
     good: [...reviewsApp('v1'), routeTo({ http: [{ route: [dest('reviews')] }] })],
     expect: { kind: 'VirtualService', name: 'reviews', field: 'metadata.name', message: /VirtualService shop\/reviews is defined more than once/ },
+  },
+  // CIS0005 GatewayTrafficDenied
+  {
+    code: 'CIS0005', title: 'a gateway route into a default-deny namespace that allows only argocd',
+    bad: [...gatewayRouteIntoShop(), denyAll('default-deny', 'shop'), authorizationPolicy('allow-argocd', 'shop')],
+    good: [...gatewayRouteIntoShop(), denyAll('default-deny', 'shop'), authorizationPolicy('allow-argocd', 'shop'),
+      allowFrom('allow-gateway', 'shop', { namespaces: ['istio-ingress'] })],
+    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /gateway \(Deployment istio-ingress\/istio-ingressgateway, service account istio-ingress\/default\) to "reviews" are denied: namespace shop allows only what its AuthorizationPolicies list \(shop\/allow-argocd, shop\/default-deny\)/ },
+  },
+  {
+    code: 'CIS0005', title: 'mesh-wide deny-all in the root namespace; the allow names another service account',
+    bad: [...gatewayRouteIntoShop(), denyAll('deny-all', 'istio-system'), allowFrom('from-gw', 'shop', { principals: ['cluster.local/ns/istio-ingress/sa/other'] }, { app: 'reviews' })],
+    good: [...gatewayRouteIntoShop(), denyAll('deny-all', 'istio-system'), allowFrom('from-gw', 'shop', { principals: ['cluster.local/ns/istio-ingress/sa/default'] }, { app: 'reviews' })],
+    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /namespace shop allows only .*istio-system\/deny-all/ },
   },
   // CIS0004 UnknownInjectionTemplate
   {

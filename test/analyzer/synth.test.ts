@@ -7,7 +7,7 @@ import { Finding, MeshAnalyzer } from '../../src/analyzer';
 import { IstioValidationError } from '../../src/validation';
 import { K8sObject, validateAll } from '../support/schema';
 import { synthValid } from '../support/synth';
-import { IstioBase, Istiod } from '../../src';
+import { CanaryRoute, IngressGateway, IstioBase, Istiod, IstioVersion, ZeroTrustNamespace } from '../../src';
 import { deployment, dest, gateway, service, virtualService } from './fixtures';
 
 function add(chart: Chart, id: string, obj: K8sObject): ApiObject {
@@ -161,5 +161,47 @@ describe('CIS0004 against the injector Istiod renders', () => {
     app.synth();
     const text = fs.readFileSync(path.join(app.outdir, 'mesh.k8s.yaml'), 'utf8');
     expect(text).toContain('      grpc-agent: |\n');
+  });
+});
+
+describe('CIS0005 on constructs: a canary exposed through the ingress gateway into a zero-trust namespace', () => {
+  function meshApp(allowGateway: boolean, seen: Finding[]): App {
+    const app = tmpApp();
+    const chart = new Chart(app, 'mesh', { disableResourceNameHashes: true });
+    const base = new IstioBase(chart, 'base', { version: IstioVersion.V1_20_3 });
+    const istiod = new Istiod(chart, 'istiod', { base, analyzer: { reporter: (f) => seen.push(f) } });
+    const ingress = new IngressGateway(chart, 'ingress', { istiod });
+    const web = ingress.addGateway('web', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.local'] }] });
+    const trading = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading', ingressGatewayNamespaces: [ingress.namespace] });
+    trading.allow('agent', {
+      selector: { app: 'trading-agent' },
+      rules: [
+        { from: [{ namespaces: ['argocd'] }] },
+        ...(allowGateway ? [{ from: [{ serviceAccounts: [{ namespace: ingress.namespace, name: ingress.serviceAccountName }] }] }] : []),
+      ],
+    });
+    new CanaryRoute(chart, 'agent', {
+      namespace: trading, host: 'trading-agent-service', port: 80, stable: { version: 'v1' }, canary: { version: 'v2', weight: 10 },
+      gateways: [web], externalHosts: ['trading.local'],
+    });
+    return app;
+  }
+
+  test('without an allow for the gateway identity: a warning naming the gateway, its service account and the policies', () => {
+    const seen: Finding[] = [];
+    const app = meshApp(false, seen);
+    validateAll(objectsOf(app));
+    app.synth();
+    const hits = seen.filter((f) => f.code === 'CIS0005');
+    expect(hits.map((f) => [f.object.kind, f.object.name, f.field, f.constructPath])).toEqual([['VirtualService', 'agent', 'spec.http[0].route[0].destination.host', 'mesh/agent/VirtualService']]);
+    expect(hits[0].message).toContain('(Deployment istio-ingress/istio-ingressgateway, service account istio-ingress/istio-ingressgateway) to "trading-agent-service" are denied: namespace trading allows only what its AuthorizationPolicies list (trading/agent, trading/default-deny)');
+  });
+
+  test('with the allow: no warning', () => {
+    const seen: Finding[] = [];
+    const app = meshApp(true, seen);
+    validateAll(objectsOf(app));
+    app.synth();
+    expect(seen.filter((f) => f.code === 'CIS0005')).toEqual([]);
   });
 });
