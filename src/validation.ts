@@ -32,6 +32,7 @@ export class IstioValidationError extends Error {
 function describeValue(value: unknown): string {
   if (value === undefined) return '(undefined)';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, Infinity: JSON would say null
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

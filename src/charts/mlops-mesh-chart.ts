@@ -166,7 +166,10 @@ export class MlopsMeshChart extends Chart {
   public readonly modelAbTest?: CanaryRoute;
 
   public constructor(scope: Construct, id: string, props: MlopsMeshChartProps = {}) {
-    super(scope, id, { ...props, disableResourceNameHashes: props.disableResourceNameHashes ?? true });
+    const given: unknown = props;
+    const isObject = given !== null && typeof given === 'object' && !Array.isArray(given);
+    super(scope, id, { ...(isObject ? props : {}), disableResourceNameHashes: (isObject ? props.disableResourceNameHashes : undefined) ?? true });
+    if (!isObject) fail(this, 'props', given, 'must be an object of MlopsMeshChartProps, or omitted');
 
     // --- check the chart's own props first, so errors name them
     const version = props.version ?? IstioVersion.V1_30_3;

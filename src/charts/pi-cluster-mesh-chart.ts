@@ -181,7 +181,10 @@ export class PiClusterMeshChart extends Chart {
   public readonly telemetry?: MeshTelemetry;
 
   public constructor(scope: Construct, id: string, props: PiClusterMeshChartProps = {}) {
-    super(scope, id, { ...props, disableResourceNameHashes: props.disableResourceNameHashes ?? true });
+    const given: unknown = props;
+    const isObject = given !== null && typeof given === 'object' && !Array.isArray(given);
+    super(scope, id, { ...(isObject ? props : {}), disableResourceNameHashes: (isObject ? props.disableResourceNameHashes : undefined) ?? true });
+    if (!isObject) fail(this, 'props', given, 'must be an object of PiClusterMeshChartProps, or omitted');
 
     // --- the chart's own props
     const version = props.version ?? IstioVersion.V1_20_3;

@@ -157,7 +157,7 @@ export class MeshGateway extends Construct {
       if (portNames.has(name)) fail(this, `${f}.port.name`, name, 'must be unique among the Gateway\'s servers');
       portNames.add(name);
 
-      if (!Array.isArray(s.hosts) || s.hosts.length === 0) fail(this, `${f}.hosts`, s.hosts, 'must list at least one host');
+      if (!Array.isArray(s.hosts) || s.hosts.length === 0) fail(this, `${f}.hosts`, s.hosts, Array.isArray(s.hosts) ? 'must list at least one host' : 'must be a list of hosts, e.g. ["api.example.com"]');
       const seenOnPort = hostsOfPort.get(port.number) ?? new Set<string>();
       hostsOfPort.set(port.number, seenOnPort);
       s.hosts.forEach((h, j) => {

@@ -61,12 +61,12 @@ export interface ResolvedGatewayService {
 export class GatewayService {
   /** A LoadBalancer Service (the gateway chart's default), optionally pinned to a MetalLB address or pool. */
   public static loadBalancer(options: LoadBalancerServiceOptions = {}): GatewayService {
-    return new GatewayService('LoadBalancer', options, {});
+    return new GatewayService('LoadBalancer', options, {}, options);
   }
 
   /** A NodePort Service; node ports must lie in 30000-32767 and must not clash. */
   public static nodePort(options: NodePortServiceOptions = {}): GatewayService {
-    return new GatewayService('NodePort', {}, options);
+    return new GatewayService('NodePort', {}, options, options);
   }
 
   /** A ClusterIP Service (reachable from inside the cluster only; the egress gateway's default). */
@@ -87,7 +87,14 @@ export class GatewayService {
   /** Fixed node ports of the default ports (NodePort only). */
   public readonly nodePorts: { readonly http?: number; readonly https?: number; readonly status?: number };
 
-  private constructor(type: GatewayServiceType, lb: LoadBalancerServiceOptions, np: NodePortServiceOptions) {
+  /** Options that were not an object (from JavaScript or a parsed file): refused when the Service is resolved. */
+  private readonly badOptions?: { readonly value: unknown };
+
+  private constructor(type: GatewayServiceType, lbGiven: LoadBalancerServiceOptions, npGiven: NodePortServiceOptions, given?: unknown) {
+    const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (given !== undefined && !isObject(given)) this.badOptions = { value: given };
+    const lb = isObject(lbGiven) ? lbGiven : {};
+    const np = isObject(npGiven) ? npGiven : {};
     this.type = type;
     this.ip = lb.ip;
     this.pool = lb.pool;
@@ -106,6 +113,10 @@ export class GatewayService {
    * @internal
    */
   public _resolve(scope: IConstruct, field: string): ResolvedGatewayService {
+    if (this.badOptions) {
+      const call = this.type === 'LoadBalancer' ? 'GatewayService.loadBalancer' : 'GatewayService.nodePort';
+      fail(scope, field, this.badOptions.value, `must come from ${call}() with an options object, or no argument`);
+    }
     const annotations: Record<string, string> = {};
     if (this.ip !== undefined) annotations[METALLB_IPS_ANNOTATION] = checkIP(scope, `${field}.ip`, this.ip);
     if (this.pool !== undefined) annotations[METALLB_POOL_ANNOTATION] = checkDnsSubdomain(scope, `${field}.pool`, this.pool);

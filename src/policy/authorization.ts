@@ -102,6 +102,8 @@ export interface RuleReach {
   readonly cidrs: string[];
   /** Destination ports when every operation names ports; otherwise undefined (any port). */
   readonly ports?: number[];
+  /** True when the rule names no source (`from` left out): it admits requests from anywhere. */
+  readonly anySource: boolean;
 }
 
 function nonEmptyList<T>(scope: IConstruct, field: string, v: T[] | undefined): T[] | undefined {
@@ -171,7 +173,9 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       return m;
     });
     const paths = nonEmptyList(scope, `${f}.paths`, op.paths)?.map((p, j) => {
-      if (typeof p !== 'string' || !/^[/*]\S*$/.test(p)) fail(scope, `${f}.paths[${j}]`, p, 'must start with "/" (exact or "/prefix/*") or "*" (suffix match), without spaces');
+      if (typeof p !== 'string' || !/^[/*]\S*$/.test(p) || !/^(\*|\*?[^*]*|[^*]*\*)$/.test(p)) {
+        fail(scope, `${f}.paths[${j}]`, p, 'must start with "/" (exact, or "/prefix/*" with the "*" last) or "*" (suffix match "*/suffix", or "*" alone), without spaces; Istio matches a "*" anywhere else literally');
+      }
       return p;
     });
     const hosts = nonEmptyList(scope, `${f}.hosts`, op.hosts)?.map((h, j) => {
@@ -204,7 +208,7 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
 
   return {
     rule: { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(when ? { when } : {}) },
-    reach: { namespaces, cidrs, ports: allPorts ? ports : undefined },
+    reach: { namespaces, cidrs, ports: allPorts ? ports : undefined, anySource: from === undefined },
   };
 }
 

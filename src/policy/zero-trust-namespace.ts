@@ -68,6 +68,10 @@ export interface INamespaced {
   readonly namespace: string;
 }
 
+/** Names of the namespace's own policies. */
+const DEFAULT_DENY_NAME = 'default-deny';
+const BASELINE_NAME = 'allow-baseline';
+
 /** Namespaces Kubernetes runs its own components in: never made zero-trust. */
 const KUBERNETES_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -231,8 +235,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     });
 
     // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
-    this.authzNames.add('default-deny');
-    istioObject(this, 'DefaultDeny', this.version, 'AuthorizationPolicy', { name: 'default-deny', namespace: this.name }, {
+    this.authzNames.add(DEFAULT_DENY_NAME);
+    istioObject(this, 'DefaultDeny', this.version, 'AuthorizationPolicy', { name: DEFAULT_DENY_NAME, namespace: this.name }, {
       action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
     });
 
@@ -261,7 +265,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   /**
    * Adds an ALLOW AuthorizationPolicy. When NetworkPolicies are on, a NetworkPolicy of the same name
    * opens the network path from the namespaces and addresses the rules name (on the rule's ports when
-   * every operation names ports), so the two layers never disagree.
+   * every operation names ports), and from anywhere for a rule without `from`, so the two layers never
+   * disagree.
    */
   public allow(id: string, options: AllowOptions): ApiObject {
     const f = `allow(${id})`;
@@ -278,10 +283,16 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
     if (this.networkPolicyEnabled) {
       for (const { reach } of rendered) {
+        const ports = reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {};
+        if (reach.anySource) {
+          // no `from`: the policy admits any source, so the network path must be open from anywhere too
+          ingress.push(ports);
+          continue;
+        }
         const namespaces = uniq(reach.namespaces).filter((n) => n !== this.name);
         const from = [...namespaces.flatMap((n) => namespacePeers(n)), ...uniq(reach.cidrs).map((cidr) => ({ ipBlock: { cidr } }))];
         if (from.length === 0) continue;
-        ingress.push({ from, ...(reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {}) });
+        ingress.push({ from, ...ports });
       }
     }
     // Both names are checked before either object is emitted.
@@ -344,6 +355,12 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   /** Checks `name` is free among the AuthorizationPolicies and/or NetworkPolicies about to be emitted, then takes it. */
   private claimNames(field: string, name: string, authz: boolean, netpol: boolean): void {
+    if (authz && (name === DEFAULT_DENY_NAME) && this.authzNames.has(name)) {
+      fail(this, field, name, `is reserved: the namespace's own deny-all AuthorizationPolicy is called "${DEFAULT_DENY_NAME}"; choose another name`);
+    }
+    if (netpol && (name === DEFAULT_DENY_NAME || name === BASELINE_NAME) && this.netpolNames.has(name)) {
+      fail(this, field, name, `is reserved: the namespace's own NetworkPolicies are called "${DEFAULT_DENY_NAME}" and "${BASELINE_NAME}"; choose another name`);
+    }
     if (authz) checkUnique(this, field, name, new Set(this.authzNames), 'AuthorizationPolicy names');
     if (netpol) checkUnique(this, field, name, new Set(this.netpolNames), 'NetworkPolicy names');
     if (authz) this.authzNames.add(name);
@@ -396,9 +413,9 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   private renderNetworkPolicies(restrictEgress: boolean, gatewayNs: string[], allowed: string[], egressNs: string[], cidrs: string[]): void {
     const types = restrictEgress ? ['Ingress', 'Egress'] : ['Ingress'];
-    this.netpolNames.add('default-deny');
+    this.netpolNames.add(DEFAULT_DENY_NAME);
     kubeObject(this, 'NetworkPolicyDefaultDeny', 'NetworkPolicy', {
-      metadata: { name: 'default-deny', namespace: this.name },
+      metadata: { name: DEFAULT_DENY_NAME, namespace: this.name },
       spec: { podSelector: {}, policyTypes: types },
     });
 
@@ -422,9 +439,9 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (out.length > 0) egress.push({ to: out.flatMap((n) => namespacePeers(n)) });
       if (cidrs.length > 0) egress.push({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) });
     }
-    this.netpolNames.add('allow-baseline');
+    this.netpolNames.add(BASELINE_NAME);
     kubeObject(this, 'NetworkPolicyBaseline', 'NetworkPolicy', {
-      metadata: { name: 'allow-baseline', namespace: this.name },
+      metadata: { name: BASELINE_NAME, namespace: this.name },
       spec: { podSelector: {}, policyTypes: types, ingress, ...(restrictEgress ? { egress } : {}) },
     });
   }

@@ -143,6 +143,9 @@ export class CanaryRoute extends Construct {
     this.stableWeight = stableWeight;
     this.canaryWeight = canaryWeight;
     this.plan = this.checkSteps(props.steps);
+    if (this.plan.length > 0 && canaryWeight !== 0 && !this.plan.some((s) => s.canaryWeight === canaryWeight)) {
+      fail(this, 'canary.weight', canaryWeight, `must be 0 (rollout not started) or one of the steps [${this.plan.map((s) => s.canaryWeight).join(', ')}]: the route renders canary.weight, and it should stand at a step of its plan`);
+    }
     const subsetNames = [stable.name, canary.name];
     const knownSubset = (field: string, s: string) => {
       if (!subsetNames.includes(s)) fail(this, field, s, `must name a subset of this route: ${subsetNames.map((n) => `"${n}"`).join(' or ')}`);

@@ -85,7 +85,7 @@ export function resolveGateways(scope: IConstruct, field: string, gateways: Gate
  * @internal
  */
 export function checkRouteHosts(scope: IConstruct, field: string, hosts: string[], mesh: boolean): string[] {
-  if (!Array.isArray(hosts) || hosts.length === 0) fail(scope, field, hosts, 'must list at least one host');
+  if (!Array.isArray(hosts) || hosts.length === 0) fail(scope, field, hosts, Array.isArray(hosts) ? 'must list at least one host' : 'must be a list of hosts, e.g. ["api.example.com"]');
   const seen = new Set<string>();
   hosts.forEach((h, i) => {
     checkHost(scope, `${field}[${i}]`, h);

@@ -4,7 +4,9 @@
  * its apiVersion does not have.
  */
 import { join } from 'path';
+import { App } from 'cdk8s';
 import { IstioBase, IstioCrds } from '../../src/base';
+import { MlopsMeshChart, PiClusterMeshChart } from '../../src/charts';
 import { EgressGateway, IngressGateway } from '../../src/gateway';
 import { Istiod } from '../../src/istiod';
 import { ZeroTrustNamespace } from '../../src/policy';
@@ -106,12 +108,12 @@ describe('ZeroTrustNamespace: nothing is emitted for a rejected input', () => {
     const ns = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
     const before = apiObjectPaths(chart);
     rejected(() => ns.allow('x', { name: 'default-deny', rules: [{ from: [{ namespaces: ['argocd'] }] }] }),
-      /invalid allow\(x\)\.name "default-deny": AuthorizationPolicy names must be unique/);
+      /invalid allow\(x\)\.name "default-deny": is reserved: the namespace's own deny-all AuthorizationPolicy/);
     rejected(() => ns.allow('y', { name: 'allow-baseline', rules: [{ from: [{ namespaces: ['argocd'] }] }] }),
-      /invalid allow\(y\)\.name "allow-baseline": NetworkPolicy names must be unique/);
+      /invalid allow\(y\)\.name "allow-baseline": is reserved: the namespace's own NetworkPolicies/);
     expect(apiObjectPaths(chart)).toEqual(before);
     // The name is still free for a later, valid policy without a NetworkPolicy part.
-    ns.allow('z', { name: 'allow-baseline', rules: [{ to: [{ ports: [8080] }] }] });
+    ns.allow('z', { name: 'allow-baseline', rules: [{ from: [{ namespaces: ['trading'] }], to: [{ ports: [8080] }] }] });
     expect(ofKind(synthValid(chart), 'AuthorizationPolicy').map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-baseline']);
   });
 
@@ -120,7 +122,7 @@ describe('ZeroTrustNamespace: nothing is emitted for a rejected input', () => {
     const ns = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
     const before = apiObjectPaths(chart);
     rejected(() => ns.allowMonitoring({ name: 'allow-baseline', ports: [9090] }),
-      /invalid allowMonitoring\.name "allow-baseline": NetworkPolicy names must be unique/);
+      /invalid allowMonitoring\.name "allow-baseline": is reserved: the namespace's own NetworkPolicies/);
     expect(apiObjectPaths(chart)).toEqual(before);
     ns.allowMonitoring({ ports: [9090] });
     const objs = synthValid(chart);
@@ -237,5 +239,15 @@ describe('a Namespace is emitted once, whichever constructs name it (found by te
     new IngressGateway(chart, 'ingress', { istiod, namespace: 'trading', createNamespace: false });
     new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
     expect(namespaces(chart)).toEqual(['istio-system', 'trading']);
+  });
+});
+
+describe('preset charts: props that are not an object are refused, not a TypeError', () => {
+  test.each([
+    ['MlopsMeshChart', (app: App) => new MlopsMeshChart(app, 'mlops', null as unknown as {})],
+    ['PiClusterMeshChart', (app: App) => new PiClusterMeshChart(app, 'pi', 'small' as unknown as {})],
+  ])('%s', (name, build) => {
+    const app = new App();
+    rejected(() => build(app), new RegExp(`^(mlops|pi): invalid props (null|"small"): must be an object of ${name}Props, or omitted$`));
   });
 });

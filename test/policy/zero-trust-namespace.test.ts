@@ -170,13 +170,32 @@ describe('ZeroTrustNamespace: authorization rules', () => {
     ]);
   });
 
-  test('a rule that names no other namespace or address adds no NetworkPolicy', () => {
+  test('a rule with only its own namespace as source adds no NetworkPolicy (the baseline already admits it)', () => {
+    const { istiod, chart } = meshAndApps();
+    const ns = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
+    ns.allow('local', { selector: { app: 'web' }, rules: [{ from: [{ namespaces: ['trading'] }] }] });
+    const objs = synthValid(chart);
+    expect(ofKind(objs, 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['allow-baseline', 'default-deny']);
+  });
+
+  test('a rule without `from` admits any source, so its NetworkPolicy opens the pods to any source (on its ports when it names them)', () => {
     const { istiod, chart } = meshAndApps();
     const ns = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
     ns.allow('health', { selector: { app: 'web' }, rules: [{ to: [{ paths: ['/healthz'], methods: ['GET'] }] }] });
+    ns.allow('tenant', { selector: { app: 'api' }, rules: [{ to: [{ ports: [8080] }], when: [{ key: 'request.headers[x-tenant]', values: ['acme'] }] }] });
     const objs = synthValid(chart);
     expect(findOne(objs, 'AuthorizationPolicy', 'health').spec.rules).toEqual([{ to: [{ operation: { methods: ['GET'], paths: ['/healthz'] } }] }]);
-    expect(ofKind(objs, 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['allow-baseline', 'default-deny']);
+    expect(findOne(objs, 'NetworkPolicy', 'health').spec).toEqual({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] });
+    expect(findOne(objs, 'NetworkPolicy', 'tenant').spec.ingress).toEqual([{ ports: [{ port: 8080, protocol: 'TCP' }] }]);
+  });
+
+  test('paths take "*" only at the start or the end, as Istio matches them', () => {
+    const { istiod, chart } = meshAndApps();
+    const ns = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
+    expect(() => ns.allow('mid', { rules: [{ to: [{ paths: ['/a/*/b'] }] }] })).toThrow(/invalid allow\(mid\)\.rules\[0\]\.to\[0\]\.paths\[0\] "\/a\/\*\/b": must start with "\/".*matches a "\*" anywhere else literally/);
+    expect(() => ns.allow('both', { rules: [{ to: [{ paths: ['*/x*'] }] }] })).toThrow(/paths\[0\] "\*\/x\*"/);
+    ns.allow('ok', { rules: [{ from: [{ namespaces: ['a'] }], to: [{ paths: ['/api/*', '*.css', '*', '/exact'] }] }] });
+    expect(findOne(synthValid(chart), 'AuthorizationPolicy', 'ok').spec.rules[0].to[0].operation.paths).toEqual(['/api/*', '*.css', '*', '/exact']);
   });
 });
 
@@ -382,7 +401,10 @@ describe('ZeroTrustNamespace: bad input', () => {
     const { istiod, chart } = setup();
     const ns = new ZeroTrustNamespace(chart, 'x', { istiod, name: 'a' });
     expect(() => ns.allow('default-deny', { rules: [{ from: [{ namespaces: ['b'] }] }] }))
-      .toThrow(/apps\/x: invalid allow\(default-deny\).name "default-deny": AuthorizationPolicy names must be unique/);
+      .toThrow(/apps\/x: invalid allow\(default-deny\).name "default-deny": is reserved: the namespace's own deny-all AuthorizationPolicy is called "default-deny"/);
+    ns.allow('one', { name: 'shared', rules: [{ from: [{ namespaces: ['b'] }] }] });
+    expect(() => ns.allow('two', { name: 'shared', rules: [{ from: [{ namespaces: ['c'] }] }] }))
+      .toThrow(/apps\/x: invalid allow\(two\).name "shared": AuthorizationPolicy names must be unique; "shared" is given more than once/);
   });
 
   test('permissive without a selector (would weaken the whole namespace)', () => {

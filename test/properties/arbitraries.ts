@@ -648,7 +648,9 @@ export const canaryCfg = (name: string, namespace: string, refs: BindingRef[]): 
   const stableName = c.customNames ? `stable-${v1}`.slice(0, 63).replace(/-+$/, '') : undefined;
   const canaryName = c.customNames ? `canary-${v2}`.slice(0, 63).replace(/-+$/, '') : undefined;
   const subsets = [stableName ?? v1, canaryName ?? v2];
-  const w = c.canaryWeight;
+  // with a rollout plan, the rendered weight stands at 0 (not started) or at one of its steps
+  const w = c.steps && c.canaryWeight !== undefined && c.canaryWeight !== 0 && !c.steps.includes(c.canaryWeight)
+    ? c.steps[c.canaryWeight % c.steps.length] : c.canaryWeight;
   const hosts = (c.north?.hosts ?? []).filter((h) => h !== c.host);
   const north = c.north && hosts.length > 0 ? { gateways: c.north.gateways, externalHosts: hosts } : undefined;
   return compact({
