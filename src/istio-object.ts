@@ -14,6 +14,7 @@ import type * as net from '../imports/networking.istio.io';
 import type * as sec from '../imports/security.istio.io';
 import type * as tel from '../imports/telemetry.istio.io';
 import { markPatched, plainManifest } from './synth/fast-json';
+import { claimObject } from './validation';
 import { IstioVersion } from './version';
 
 /** Spec types (v1 L1 shapes) of the Istio kinds we emit. */
@@ -124,6 +125,8 @@ export function istioObject<K extends IstioKind>(
   metadata: ApiObjectMetadata & { name: string },
   spec: IstioSpecs[K],
 ): ApiObject {
-  const cls = l1Class(kind, version.apiVersion(GROUP[kind]));
+  const apiVersion = version.apiVersion(GROUP[kind]);
+  claimObject(scope, apiVersion, kind, metadata.namespace, metadata.name);
+  const cls = l1Class(kind, apiVersion);
   return new cls(scope, id, { metadata, spec });
 }

@@ -21,7 +21,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { PlainApiObject } from './synth/fast-json';
-import { registerNamespaceObject } from './validation';
+import { claimObject, registerNamespaceObject } from './validation';
 
 /**
  * Field names the generated bindings spell differently from Kubernetes, and the Kubernetes name.
@@ -129,7 +129,10 @@ export type KubeObjectProps<K extends KubeKind> = KubeJson<Omit<KubeKinds[K], 'm
 /** Adds a Kubernetes object of `kind`, written in its JSON form (see the top of this file). */
 export function kubeObject<K extends KubeKind>(scope: Construct, id: string, kind: K, props: KubeObjectProps<K>): ApiObject {
   const fields: { readonly metadata: ApiObjectMetadata; readonly apiVersion?: string } = props;
-  const obj = new PlainApiObject(scope, id, { ...fields, apiVersion: fields.apiVersion ?? API_VERSIONS[kind], kind });
+  const apiVersion = fields.apiVersion ?? API_VERSIONS[kind];
+  // Namespaces may be shared on purpose (findNamespaceObject); everything else is one construct's
+  if (kind !== 'Namespace' && fields.metadata.name) claimObject(scope, apiVersion, kind, fields.metadata.namespace, fields.metadata.name);
+  const obj = new PlainApiObject(scope, id, { ...fields, apiVersion, kind });
   if (kind === 'Namespace') registerNamespaceObject(obj);
   return obj;
 }

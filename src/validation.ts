@@ -278,3 +278,32 @@ export function registerNamespaceObject(obj: ApiObject): void {
 export function findNamespaceObject(scope: IConstruct, name: string): ApiObject | undefined {
   return namespaceObjects.get(Chart.of(scope))?.get(name);
 }
+
+/** Every object the library emitted, per chart, by identity (group, kind, namespace, name): see {@link claimObject}. */
+const emittedObjects = new WeakMap<Chart, Map<string, IConstruct>>();
+
+/**
+ * Claims the identity of an object `scope` is about to emit in its chart, and throws an
+ * {@link IstioValidationError} naming both constructs when another construct of this library already emitted
+ * an object with the same API group, kind, namespace and name there (applied together, one would silently
+ * replace the other). Called by the emitters before they create the object.
+ * @internal
+ */
+export function claimObject(scope: IConstruct, apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
+  const chart = Chart.of(scope);
+  let byId = emittedObjects.get(chart);
+  if (!byId) emittedObjects.set(chart, (byId = new Map()));
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const ns = namespace ?? chart.namespace ?? '';
+  const key = `${group}\u0000${kind}\u0000${CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns}\u0000${name}`;
+  const owner = byId.get(key);
+  if (owner) {
+    const what = `${kind} ${CLUSTER_SCOPED_KINDS.has(kind) || !ns ? '' : `${ns}/`}${name}`;
+    fail(scope, 'name', name, `must not repeat an object another construct emits: ${what} is already emitted by ${pathOf(owner)} in this chart (applied together, one would replace the other); give one of them another name or namespace`);
+  }
+  byId.set(key, scope);
+}
+
+/** Kinds without a namespace among those the library emits. */
+const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);

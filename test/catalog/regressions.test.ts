@@ -4,12 +4,12 @@
  * its apiVersion does not have.
  */
 import { join } from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { IstioBase, IstioCrds } from '../../src/base';
 import { MlopsMeshChart, PiClusterMeshChart } from '../../src/charts';
 import { EgressGateway, IngressGateway } from '../../src/gateway';
 import { Istiod } from '../../src/istiod';
-import { ZeroTrustNamespace } from '../../src/policy';
+import { MeshWideMtls, ZeroTrustNamespace } from '../../src/policy';
 import { CanaryRoute, MeshRoute } from '../../src/traffic';
 import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
@@ -249,5 +249,38 @@ describe('preset charts: props that are not an object are refused, not a TypeErr
   ])('%s', (name, build) => {
     const app = new App();
     rejected(() => build(app), new RegExp(`^(mlops|pi): invalid props (null|"small"): must be an object of ${name}Props, or omitted$`));
+  });
+});
+
+describe('two constructs emitting the same object are refused at construction, naming both', () => {
+  test('two ingress gateways with the default name', () => {
+    const chart = newChart('mesh');
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') });
+    new IngressGateway(chart, 'a', { istiod });
+    rejected(() => new IngressGateway(chart, 'b', { istiod }),
+      /^mesh\/b: invalid name "istio-ingressgateway": must not repeat an object another construct emits: ServiceAccount istio-ingress\/istio-ingressgateway is already emitted by mesh\/a in this chart/);
+  });
+
+  test('two mesh-wide mTLS policies', () => {
+    const chart = newChart('mesh');
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') });
+    new MeshWideMtls(chart, 'm1', { istiod });
+    rejected(() => new MeshWideMtls(chart, 'm2', { istiod }),
+      /^mesh\/m2: invalid name "default": must not repeat an object another construct emits: PeerAuthentication istio-system\/default is already emitted by mesh\/m1/);
+  });
+
+  test('two control planes in one chart (the second needs its own revision and no CRDs)', () => {
+    const chart = newChart('mesh');
+    new IstioBase(chart, 'base');
+    rejected(() => new IstioBase(chart, 'base2'), /^mesh\/base2: invalid name ".*": must not repeat an object another construct emits: CustomResourceDefinition .* is already emitted by mesh\/base in this chart/);
+  });
+
+  test('the same names in two charts are two deployment targets: allowed', () => {
+    const app = new App();
+    for (const id of ['one', 'two']) {
+      const chart = new Chart(app, id, { disableResourceNameHashes: true });
+      new IngressGateway(chart, 'ingress', { istiod: new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') }) });
+      expect(findOne(synthValid(chart), 'ServiceAccount', 'istio-ingressgateway', 'istio-ingress').metadata.name).toBe('istio-ingressgateway');
+    }
   });
 });

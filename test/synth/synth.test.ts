@@ -104,8 +104,8 @@ describe('validation', () => {
     const badChart = new Chart(bad, 'istio', { disableResourceNameHashes: true });
     controlPlane(badChart);
     // two objects with the same identity: the analyzer's CIS0003 error
-    kubeObject(badChart, 'dup1', 'ConfigMap', { metadata: { name: 'dup', namespace: 'istio-system' } });
-    kubeObject(badChart, 'dup2', 'ConfigMap', { metadata: { name: 'dup', namespace: 'istio-system' } });
+    new ApiObject(badChart, 'dup1', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dup', namespace: 'istio-system' } });
+    new ApiObject(badChart, 'dup2', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dup', namespace: 'istio-system' } });
     expect(() => synthYaml(bad)).toThrow(/CIS0003/);
   });
 
