@@ -65,6 +65,13 @@ export interface IstioBaseProps {
   readonly defaultValidator?: boolean;
 
   /**
+   * Emit the reader ServiceAccount `istio-reader-service-account`. Turn off for a second control plane in the
+   * same cluster and namespace (a canary upgrade to another Istio version): the first base owns it.
+   * @default true
+   */
+  readonly readerServiceAccount?: boolean;
+
+  /**
    * Istio 1.20 only: let `istiod-default-validator` also validate Kubernetes Gateway API objects
    * (`gateway.networking.k8s.io`). Istio 1.30's base chart has no such option; setting it there is an error.
    * @default false
@@ -105,8 +112,8 @@ export class IstioBase extends Construct {
   public readonly namespaceObject?: ApiObject;
   /** The emitted CRDs (empty with `IstioCrds.none()`). */
   public readonly crdObjects: ApiObject[];
-  /** The reader ServiceAccount `istio-reader-service-account`. */
-  public readonly readerServiceAccount: ApiObject;
+  /** The reader ServiceAccount `istio-reader-service-account` (unless `readerServiceAccount` is false). */
+  public readonly readerServiceAccount?: ApiObject;
   /** The `istiod-default-validator` webhook configuration, unless turned off. */
   public readonly defaultValidatorObject?: ApiObject;
 
@@ -149,6 +156,8 @@ export class IstioBase extends Construct {
     if (this.defaultRevision !== '') checkDnsLabel(this, 'defaultRevision', this.defaultRevision);
     const withValidator = props.defaultValidator ?? true;
     if (typeof withValidator !== 'boolean') fail(this, 'defaultValidator', props.defaultValidator, 'must be true or false');
+    const withReader = props.readerServiceAccount ?? true;
+    if (typeof withReader !== 'boolean') fail(this, 'readerServiceAccount', props.readerServiceAccount, 'must be true or false');
     if (props.validateGateway && !this.version.defaultValidatorGatewayApiOption) {
       fail(this, 'validateGateway', props.validateGateway, `must be unset on Istio ${this.version.tag}: only the 1.20 base chart validates gateway.networking.k8s.io`);
     }
@@ -172,13 +181,15 @@ export class IstioBase extends Construct {
     this.crdObjects = this.crds._render(this, this.version);
 
     // Reader ServiceAccount (used for remote secrets in multi-cluster set-ups)
-    this.readerServiceAccount = kubeObject(this, 'reader-service-account', 'ServiceAccount', {
-      metadata: {
-        name: 'istio-reader-service-account',
-        namespace: this.namespace,
-        labels: commonLabels(this.version, { app: 'istio-reader', release: BASE_RELEASE, chart: BASE_CHART }),
-      },
-    });
+    if (withReader) {
+      this.readerServiceAccount = kubeObject(this, 'reader-service-account', 'ServiceAccount', {
+        metadata: {
+          name: 'istio-reader-service-account',
+          namespace: this.namespace,
+          labels: commonLabels(this.version, { app: 'istio-reader', release: BASE_RELEASE, chart: BASE_CHART }),
+        },
+      });
+    }
 
     // Cluster-wide default validator
     if (withValidator) {

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { IstioBase, IstioBaseProps } from '../../src/base';
+import { IstioBase, IstioBaseProps, IstioCrds } from '../../src/base';
+import { Istiod } from '../../src/istiod';
 import { IstioVersion } from '../../src/version';
 import { K8sObject } from '../support/schema';
 import { findOne, ids, newChart, ofKind, synthValid } from '../support/synth';
@@ -52,7 +53,7 @@ describe('object set', () => {
     expect(base.crds.source).toBe('builtIn');
     expect(base.crdObjects).toHaveLength(15);
     expect(base.createsNamespace).toBe(true);
-    expect(base.readerServiceAccount.name).toBe('istio-reader-service-account');
+    expect(base.readerServiceAccount?.name).toBe('istio-reader-service-account');
     expect(base.defaultValidatorObject?.name).toBe('istiod-default-validator');
   });
 
@@ -235,5 +236,40 @@ describe('determinism', () => {
     const a = JSON.stringify(once());
     expect(JSON.stringify(once())).toBe(a);
     expect(a.length).toBeGreaterThan(1000);
+  });
+});
+
+describe('two Istio versions side by side (canary upgrade)', () => {
+  function sideBySide(oldBase: Partial<IstioBaseProps> = {}) {
+    const chart = newChart('mesh');
+    const base = new IstioBase(chart, 'base', { version: IstioVersion.V1_30_3, defaultRevision: '1-30-3' });
+    new Istiod(chart, 'istiod-1-30', { base, revision: '1-30-3' });
+    const old = new IstioBase(chart, 'base-1-20', {
+      version: IstioVersion.V1_20_3, crds: IstioCrds.none(), createNamespace: false, defaultValidator: false, readerServiceAccount: false, ...oldBase,
+    });
+    new Istiod(chart, 'istiod-1-20', { base: old, revision: '1-20-3' });
+    return chart;
+  }
+
+  test('both control planes, each object once; CRDs, reader account and validator from the newer base', () => {
+    const objs = synthValid(sideBySide());
+    const images = ofKind(objs, 'Deployment').map((d) => `${d.metadata.name} ${d.spec.template.spec.containers[0].image}`).sort();
+    expect(images).toEqual(['istiod-1-20-3 docker.io/istio/pilot:1.20.3', 'istiod-1-30-3 docker.io/istio/pilot:1.30.3']);
+    expect(ofKind(objs, 'ServiceAccount').map((o) => o.metadata.name).sort()).toEqual(['istio-reader-service-account', 'istiod-1-20-3', 'istiod-1-30-3']);
+    expect(ofKind(objs, 'CustomResourceDefinition')).toHaveLength(15);
+    expect(findOne(objs, 'ValidatingWebhookConfiguration', 'istiod-default-validator').webhooks[0].clientConfig.service.name).toBe('istiod-1-30-3');
+    expect(ofKind(objs, 'MutatingWebhookConfiguration').map((o) => o.metadata.name).sort()).toEqual(['istio-sidecar-injector-1-20-3', 'istio-sidecar-injector-1-30-3']);
+    const ids = objs.map((o) => `${o.apiVersion.split('/')[0]} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('a second base that still emits a shared object is refused, naming the first', () => {
+    expect(() => sideBySide({ readerServiceAccount: true }))
+      .toThrow(/^mesh\/base-1-20: invalid name "istio-reader-service-account": must not repeat an object another construct emits: ServiceAccount istio-system\/istio-reader-service-account is already emitted by mesh\/base/);
+  });
+
+  test('readerServiceAccount must be a boolean', () => {
+    expect(() => new IstioBase(newChart('mesh'), 'base', { readerServiceAccount: 'no' as unknown as boolean }))
+      .toThrow(/mesh\/base: invalid readerServiceAccount "no": must be true or false/);
   });
 });
