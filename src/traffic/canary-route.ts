@@ -205,6 +205,12 @@ export class CanaryRoute extends Construct {
   /**
    * A new chart holding this route at step `index` of its plan (weights `100 - steps[index]` and
    * `steps[index]`), so a GitOps pipeline can commit the rollout one step at a time.
+   *
+   * The chart holds the same DestinationRule and VirtualService (same names) with other weights: it
+   * replaces this route's chart for that step, it does not go next to it. By default it is created in a new
+   * App of its own (synthesize it with that App, e.g. `synthYaml(chart.node.root as App)`), so the app
+   * holding this route never writes both; given `scope`, both would land in `scope`'s app, and applying
+   * the two charts to one cluster would make them fight over the objects.
    * @param index index in `steps`
    * @param scope where to create the chart @default - a new App
    */
