@@ -299,7 +299,7 @@ export function claimObject(scope: IConstruct, apiVersion: string, kind: string,
   const owner = byId.get(key);
   if (owner) {
     const what = `${kind} ${CLUSTER_SCOPED_KINDS.has(kind) || !ns ? '' : `${ns}/`}${name}`;
-    fail(scope, 'name', name, `must not repeat an object another construct emits: ${what} is already emitted by ${pathOf(owner)} in this chart (applied together, one would replace the other); give one of them another name or namespace`);
+    fail(scope, `metadata.name of its ${kind}`, name, `must not repeat an object another construct emits: ${what} is already emitted by ${pathOf(owner)} in this chart (applied together, one would replace the other); give one of them another name or namespace`);
   }
   byId.set(key, scope);
 }

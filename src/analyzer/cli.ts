@@ -42,8 +42,8 @@ Options:
   --cluster-domain <domain>  Cluster DNS domain (default cluster.local)
   --root-namespace <ns>      Istio root namespace (default istio-system)
   --default-namespace <ns>   Namespace of objects that name none (default default)
-  --together                 Analyze all files as one cluster. By default every folder with a
-                             kustomization.yaml (such as dist/<chart>/ of cdk8s-istio's GitOps output,
+  --together                 Analyze all files as one cluster. By default every outermost folder with
+                             a kustomization.yaml (such as dist/<chart>/ of cdk8s-istio's GitOps output,
                              one cluster each) is analyzed on its own, and the other files together
   -h, --help                 Show this help
 
@@ -189,23 +189,26 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
 }
 
 /**
- * Splits the input by deployment folder: the nearest folder above each file that holds a
- * kustomization.yaml (one cluster's manifests, like dist/<chart>/); files without one form the last
- * group. Groups are in order of first appearance.
+ * Splits the input by deployment folder: the outermost folder above each file that holds a
+ * kustomization.yaml (one cluster's manifests, like dist/<chart>/, or a cluster folder whose kustomization
+ * pulls in sub-folders); files without one form the last group. Groups are in order of first appearance.
  */
 function byDeploymentFolder(input: readonly SourcedObject[]): SourcedObject[][] {
-  const folderOfDir = new Map<string, string>();
-  const folderOf = (dir: string): string => {
-    const known = folderOfDir.get(dir);
-    if (known !== undefined) return known;
-    let found = '';
-    if (['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => fs.existsSync(path.join(dir, k)))) found = dir;
-    else {
-      const up = path.dirname(dir);
-      if (up !== dir) found = folderOf(up);
+  const hasKustomization = new Map<string, boolean>();
+  const kustomized = (dir: string): boolean => {
+    let known = hasKustomization.get(dir);
+    if (known === undefined) {
+      known = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => fs.existsSync(path.join(dir, k)));
+      hasKustomization.set(dir, known);
     }
-    folderOfDir.set(dir, found);
-    return found;
+    return known;
+  };
+  const folderOf = (dir: string): string => {
+    let found = '';
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (kustomized(d)) found = d;
+      if (path.dirname(d) === d) return found;
+    }
   };
   const groups = new Map<string, SourcedObject[]>();
   const rest: SourcedObject[] = [];

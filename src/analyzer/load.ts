@@ -8,6 +8,8 @@ import { ManifestObject, SourcedObject } from './types';
 export function expandDocument(doc: unknown): ManifestObject[] {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [];
   const o = doc as ManifestObject;
+  // kustomize's own files (kustomization.yaml, components) are build instructions, not cluster objects
+  if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kustomize.config.k8s.io/')) return [];
   if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
     return (o.items as unknown[]).flatMap(expandDocument);
   }

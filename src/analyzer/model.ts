@@ -360,23 +360,26 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 /** Reads the CNI flag from an injector ConfigMap's `values` JSON (`pilot.cni.enabled` or `istio_cni.enabled`). */
 /**
- * The keys of the top-level `templates:` block map in an injector `config` text (each a line indented by
- * two spaces under it; the template texts are block scalars indented deeper), or undefined when the
- * text has no such block (a flow map, another layout): the check then stays silent.
+ * The keys of the top-level `templates:` block map in an injector `config` text (the lines indented like its
+ * first key; the template texts are block scalars indented deeper), or undefined when the text has no such
+ * block or no key can be read from it (a flow map, another layout): the check then stays silent.
  */
 function templateNames(config: string): ReadonlySet<string> | undefined {
   const lines = config.split('\n');
   const start = lines.findIndex((l) => /^templates:\s*$/.test(l));
   if (start < 0) return undefined;
   const names = new Set<string>();
+  let indent: string | undefined;
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i];
     if (line.trim() === '') continue;
     if (!line.startsWith(' ')) break; // the next top-level key
-    const m = /^ {2}(?:"([^"]+)"|'([^']+)'|([^\s'"#][^:]*)):(?:\s|$)/.exec(line);
+    indent ??= /^ +/.exec(line)![0];
+    if (!line.startsWith(indent) || line[indent.length] === ' ') continue; // deeper: template text
+    const m = /^(?:"([^"]+)"|'([^']+)'|([^\s'"#][^:]*)):(?:\s|$)/.exec(line.slice(indent.length));
     if (m) names.add(m[1] ?? m[2] ?? m[3]);
   }
-  return names;
+  return names.size > 0 ? names : undefined;
 }
 
 function injectorCni(data: Json | undefined): boolean | undefined {

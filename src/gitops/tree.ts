@@ -9,15 +9,16 @@ function isTreePath(p: string): boolean {
   return typeof p === 'string' && p.length > 0 && p.split('/').every((s) => SEGMENT.test(s) && s !== '.' && s !== '..');
 }
 
-/** Kinds of file a GitOps output folder holds: manifests, kustomizations, pictures and notes. */
-const OUTPUT_FILE = /\.(ya?ml|md|svg)$/;
+/** Files desktop systems drop into any folder they show. */
+const DESKTOP_DROPPINGS = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
 /**
- * Why replacing `target` would destroy something that is not a previous output, or undefined when it is
- * safe: the folder must not be the file system root, the home folder, the current folder or one above it,
- * must hold no `.git`, and every file in it must be of a kind an output folder holds.
+ * Why replacing `target` with a tree whose top-level entries are `topLevel` would destroy something that is not
+ * a previous output, or undefined when it is safe. The folder must not be the file system root, the home
+ * folder, the current folder or one above it, and must hold no `.git`; each of its top-level entries must be
+ * one the tree writes again, or a folder with a kustomization.yaml (a chart folder of an earlier output).
  */
-function notAnOutputFolder(target: string): string | undefined {
+function notAnOutputFolder(target: string, topLevel: ReadonlySet<string>): string | undefined {
   const cwd = process.cwd();
   if (target === path.parse(target).root) return 'it is the root of the file system';
   if (target === os.homedir()) return 'it is the home folder';
@@ -29,12 +30,14 @@ function notAnOutputFolder(target: string): string | undefined {
   while (stack.length > 0) {
     const dir = stack.pop()!;
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      const shown = path.relative(target, full).split(path.sep).join('/');
-      if (e.name === '.git') return `it holds ${shown} (a git repository)`;
-      if (e.isDirectory()) stack.push(full);
-      else if (!OUTPUT_FILE.test(e.name)) return `it holds ${shown}, which no output folder has (only .yaml, .yml, .md and .svg files)`;
+      if (e.name === '.git') return `it holds ${path.relative(target, path.join(dir, e.name)).split(path.sep).join('/')} (a git repository)`;
+      if (e.isDirectory()) stack.push(path.join(dir, e.name));
     }
+  }
+  for (const e of fs.readdirSync(target, { withFileTypes: true })) {
+    if (topLevel.has(e.name) || DESKTOP_DROPPINGS.has(e.name)) continue;
+    if (e.isDirectory() && ['kustomization.yaml', 'kustomization.yml'].some((k) => fs.existsSync(path.join(target, e.name, k)))) continue;
+    return `it holds ${e.name}${e.isDirectory() ? '/' : ''}, which is neither written by this tree nor an output folder with a kustomization.yaml`;
   }
   return undefined;
 }
@@ -82,9 +85,9 @@ export class GitOpsTree {
    * Writes the tree to `outdir`, replacing whatever the folder held (the folder belongs to this tree).
    *
    * As a guard against a mistyped path, an existing `outdir` is replaced only when it looks like an
-   * output folder: not the file system root, the home folder, the current folder or one above it, no
-   * `.git` in it, and nothing but `.yaml`, `.yml`, `.md` and `.svg` files. Otherwise nothing is written
-   * and an error says why.
+   * earlier output: not the file system root, the home folder, the current folder or one above it, no
+   * `.git` in it, and every top-level entry either one this tree writes again or a folder with a
+   * kustomization.yaml. Otherwise nothing is written and an error says why.
    *
    * The files are first written to a sibling folder `<outdir>.tmp-<pid>`; then the old folder is renamed
    * to `<outdir>.old-<pid>`, the new one renamed into place, and the old one deleted. If anything fails
@@ -93,7 +96,7 @@ export class GitOpsTree {
    */
   public write(outdir: string): void {
     const target = path.resolve(outdir);
-    const refused = notAnOutputFolder(target);
+    const refused = notAnOutputFolder(target, new Set(this.paths.map((p) => p.split('/')[0])));
     if (refused) {
       throw new Error(`GitOpsTree: refusing to replace ${JSON.stringify(outdir)} (${target}): ${refused}. `
         + 'The output folder is replaced as a whole; give it a folder of its own, e.g. "dist".');

@@ -116,7 +116,7 @@ function nonEmptyList<T>(scope: IConstruct, field: string, v: T[] | undefined): 
  * Renders one typed rule to the AuthorizationPolicy shape, validating as it goes.
  * @internal
  */
-export function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule, trustDomain: string): { rule: sec.AuthorizationPolicySpecRules; reach: RuleReach } {
+export function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule, trustDomain: string, pathTemplates = false): { rule: sec.AuthorizationPolicySpecRules; reach: RuleReach } {
   if (!rule || typeof rule !== 'object' || (rule.from === undefined && rule.to === undefined && rule.when === undefined)) {
     fail(scope, field, rule, 'must name at least one of from, to or when: an empty rule allows every request');
   }
@@ -173,8 +173,17 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       return m;
     });
     const paths = nonEmptyList(scope, `${f}.paths`, op.paths)?.map((p, j) => {
+      if (typeof p === 'string' && /\{\*\*?\}/.test(p)) {
+        // a URI template: {*} is one path segment, {**} the rest of the path (last operator only)
+        if (!pathTemplates) fail(scope, `${f}.paths[${j}]`, p, 'uses a path template ({*} or {**}), which Istio 1.20 does not have (it would match the braces literally); use the 1.30 line, or "/prefix/*"');
+        const ops = p.match(/\{\*\*?\}/g)!;
+        if (!/^(\/([^/*{}\s]+|\{\*\*?\}))+\/?$/.test(p) || ops.slice(0, -1).includes('{**}')) {
+          fail(scope, `${f}.paths[${j}]`, p, 'must be a path template of whole segments, e.g. "/api/{*}/info" or "/static/{**}", with {**} only as the last operator and no other "*"');
+        }
+        return p;
+      }
       if (typeof p !== 'string' || !/^[/*]\S*$/.test(p) || !/^(\*|\*?[^*]*|[^*]*\*)$/.test(p)) {
-        fail(scope, `${f}.paths[${j}]`, p, 'must start with "/" (exact, or "/prefix/*" with the "*" last) or "*" (suffix match "*/suffix", or "*" alone), without spaces; Istio matches a "*" anywhere else literally');
+        fail(scope, `${f}.paths[${j}]`, p, `must start with "/" (exact, or "/prefix/*" with the "*" last) or "*" (suffix match "*/suffix", or "*" alone), without spaces; Istio matches a "*" anywhere else literally${pathTemplates ? ' (for one segment use the template "{*}")' : ''}`);
       }
       return p;
     });

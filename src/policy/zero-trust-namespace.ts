@@ -187,6 +187,9 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     if (this.name === this.istiod.namespace) {
       fail(this, 'name', this.name, `must not be the control-plane namespace of ${this.istiod.node.path}`);
     }
+    if (this.name === this.istiod.rootNamespace) {
+      fail(this, 'name', this.name, `must not be the mesh root namespace of ${this.istiod.node.path} (meshConfig.rootNamespace): policies there apply to every namespace, so its default-deny would deny the whole mesh`);
+    }
     if (KUBERNETES_SYSTEM_NAMESPACES.includes(this.name)) {
       fail(this, 'name', this.name, `must not be one of Kubernetes' own namespaces (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}): default-deny NetworkPolicies there cut cluster DNS and the API server's add-ons off from every other namespace`);
     }
@@ -279,14 +282,14 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
       checkLabels(this, `${f}.selector`, selector);
     }
-    const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain));
+    const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain, this.version.minor >= 30));
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
     if (this.networkPolicyEnabled) {
       for (const { reach } of rendered) {
         const ports = reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {};
         if (reach.anySource) {
           // no `from`: the policy admits any source, so the network path must be open from anywhere too
-          ingress.push(ports);
+          if (!ingress.some((r) => JSON.stringify(r) === JSON.stringify(ports))) ingress.push(ports);
           continue;
         }
         const namespaces = uniq(reach.namespaces).filter((n) => n !== this.name);

@@ -197,3 +197,20 @@ describe('one cluster per kustomization folder', () => {
     expect(r.err).toMatch(/in 3 groups analyzed separately/);
   });
 });
+
+test('a cluster folder whose kustomization pulls in sub-folders is one group; kustomizations are not objects', () => {
+  const k = (resources: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+  write('cluster/kustomization.yaml', k(['istio', 'apps']));
+  write('cluster/istio/kustomization.yaml', k(['gateway.yaml']));
+  write('cluster/istio/gateway.yaml', gatewayYaml());
+  write('cluster/apps/kustomization.yaml', k(['route.yaml']));
+  write('cluster/apps/route.yaml', warningRouteYaml());
+  for (const extra of [[], ['--together']]) {
+    const r = run(['analyze', ...extra, '-o', 'json', path.join(dir, 'cluster')]);
+    const json = JSON.parse(r.out);
+    // the route finds its Gateway in the sibling folder; no Kustomization objects, so no duplicates
+    expect(json.findings.map((f: { code: string }) => f.code)).not.toContain('IST0101');
+    expect(json.findings.map((f: { code: string }) => f.code)).not.toContain('CIS0003');
+    expect(json.summary).toMatchObject({ groups: 1, objects: 2 });
+  }
+});

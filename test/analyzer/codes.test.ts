@@ -4,7 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import { ANALYZER_CODES, AnalyzeOptions, Finding, analyze } from '../../src/analyzer';
+import { EgressGateway, IstioBase, Istiod, ZeroTrustNamespace } from '../../src';
 import { K8sObject, validateAll } from '../support/schema';
 import {
   authorizationPolicy, deployment, dest, destinationRule, gateway, ingressWorkload, injectorConfigMap, namespace,
@@ -341,13 +343,13 @@ const CASES: Case[] = [
     bad: [...gatewayRouteIntoShop(), denyAll('default-deny', 'shop'), authorizationPolicy('allow-argocd', 'shop')],
     good: [...gatewayRouteIntoShop(), denyAll('default-deny', 'shop'), authorizationPolicy('allow-argocd', 'shop'),
       allowFrom('allow-gateway', 'shop', { namespaces: ['istio-ingress'] })],
-    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /gateway \(Deployment istio-ingress\/istio-ingressgateway, service account istio-ingress\/default\) to "reviews" are denied: namespace shop allows only what its AuthorizationPolicies list \(shop\/allow-argocd, shop\/default-deny\)/ },
+    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /gateway \(Deployment istio-ingress\/istio-ingressgateway, service account istio-ingress\/default\) to "reviews" are denied: namespace shop has sidecar injection and is in allow-list mode, and none of the ALLOW policies there or in the root namespace \(shop\/allow-argocd, shop\/default-deny\) admits namespace istio-ingress/ },
   },
   {
     code: 'CIS0005', title: 'mesh-wide deny-all in the root namespace; the allow names another service account',
     bad: [...gatewayRouteIntoShop(), denyAll('deny-all', 'istio-system'), allowFrom('from-gw', 'shop', { principals: ['cluster.local/ns/istio-ingress/sa/other'] }, { app: 'reviews' })],
     good: [...gatewayRouteIntoShop(), denyAll('deny-all', 'istio-system'), allowFrom('from-gw', 'shop', { principals: ['cluster.local/ns/istio-ingress/sa/default'] }, { app: 'reviews' })],
-    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /namespace shop allows only .*istio-system\/deny-all/ },
+    expect: { kind: 'VirtualService', name: 'reviews', field: 'spec.http[0].route[0].destination.host', message: /namespace shop has sidecar injection .*\(istio-system\/deny-all, shop\/from-gw\)/ },
   },
   // CIS0004 UnknownInjectionTemplate
   {
@@ -413,5 +415,96 @@ describe('analyzer codes', () => {
   test('docs/analyzer.md lists every code with its name and severity', () => {
     const doc = fs.readFileSync(path.join(__dirname, '../../docs/analyzer.md'), 'utf-8');
     for (const e of ANALYZER_CODES) expect(doc).toContain(`| ${e.code} | ${e.name} | ${e.severity} |`);
+  });
+});
+
+describe('CIS0005 stays silent where the gateway is not denied', () => {
+  const cis5 = (objs: K8sObject[]) => analyze(objs).filter((f) => f.code === 'CIS0005');
+  const base = () => [...gatewayRouteIntoShop(), denyAll('default-deny', 'shop')];
+
+  test('the deny applies, as the trigger case shows', () => {
+    expect(cis5(base())).toHaveLength(1);
+  });
+
+  test('a destination namespace without sidecar injection (its pods enforce no AuthorizationPolicy)', () => {
+    for (const labels of [{}, { 'istio-injection': 'disabled' }] as Array<Record<string, string>>) {
+      const objs = base().map((o) => (o.kind === 'Namespace' && o.metadata.name === 'shop' ? namespace('shop', labels) : o));
+      validateAll(objs);
+      expect(cis5(objs)).toEqual([]);
+    }
+  });
+
+  test('a rule whose match[].gateways leaves the gateway out carries no gateway traffic', () => {
+    const objs = [...base().filter((o) => o.kind !== 'VirtualService'),
+      virtualService('reviews', 'shop', { hosts: ['reviews.example.com'], gateways: ['istio-ingress/web', 'mesh'], http: [{ match: [{ gateways: ['mesh'] }], route: [dest('reviews')] }] })];
+    validateAll(objs);
+    expect(cis5(objs)).toEqual([]);
+  });
+
+  test('a principal pattern whose trust domain cannot be told (e.g. "example.org/*") counts as admitting', () => {
+    const objs = [...base(), allowFrom('td', 'shop', { principals: ['example.org/*'] })];
+    validateAll(objs);
+    expect(cis5(objs)).toEqual([]);
+  });
+
+  test('many gateway pods with one identity are judged once (no per-pod work)', () => {
+    const pods = Array.from({ length: 50 }, (_, i) => deployment(`gw-${i}`, 'istio-ingress', { istio: 'ingressgateway' }));
+    const objs = [...base(), ...pods];
+    validateAll(objs);
+    expect(cis5(objs)).toHaveLength(1);
+  });
+});
+
+test('CIS0005: the egress gateway route of EgressGateway.routeExternalHost is not reported against itself', () => {
+  const chart = new Chart(new App(), 'mesh', { disableResourceNameHashes: true });
+  const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base'), analyzer: { enabled: false } });
+  const ns = new ZeroTrustNamespace(chart, 'egress-ns', { istiod, name: 'istio-egress' });
+  ns.allow('from-apps', { rules: [{ from: [{ namespaces: ['shop'] }] }] });
+  new EgressGateway(chart, 'egress', { istiod, createNamespace: false }).routeExternalHost('github', { host: 'api.github.com' });
+  const objs = Object.values(chart.toJson()) as K8sObject[];
+  validateAll(objs);
+  expect(analyze(objs).filter((f) => f.code === 'CIS0005')).toEqual([]);
+});
+
+describe('CIS0004 follows the webhooks: which revision injects the pod, and whether anything does', () => {
+  const cis4 = (objs: K8sObject[]) => analyze(objs).filter((f) => f.code === 'CIS0004');
+  const injectors = () => [injectorConfigMap(true, '1.30', 'canary', ['sidecar', 'gateway', 'canary-only']),
+    injectorConfigMap(true, '1.30', 'stable', ['sidecar', 'gateway']), injectorConfigMap(true, '1.30', undefined, ['sidecar', 'gateway', 'default-only'])];
+  const pod = (labels: Record<string, string>, template: string) =>
+    deployment('api', 'shop', { app: 'api', ...labels }, { podAnnotations: { 'inject.istio.io/templates': template } });
+  const run = (nsLabels: Record<string, string>, podLabels: Record<string, string>, template: string) => {
+    const objs = [...injectors(), namespace('shop', nsLabels), pod(podLabels, template)];
+    validateAll(objs);
+    return cis4(objs).map((f) => f.message.match(/ConfigMap ([^)]+)\)/)![1]);
+  };
+
+  test('the namespace revision wins over the pod revision', () => {
+    expect(run({ 'istio.io/rev': 'canary' }, { 'istio.io/rev': 'stable' }, 'canary-only')).toEqual([]);
+    expect(run({ 'istio.io/rev': 'canary' }, { 'istio.io/rev': 'stable' }, 'default-only')).toEqual(['istio-sidecar-injector-canary']);
+  });
+
+  test('istio-injection=enabled means the default revision, whatever the pod says', () => {
+    expect(run({ 'istio-injection': 'enabled' }, { 'istio.io/rev': 'canary' }, 'default-only')).toEqual([]);
+  });
+
+  test('an unlabelled namespace: the pod revision decides', () => {
+    expect(run({}, { 'istio.io/rev': 'stable' }, 'canary-only')).toEqual(['istio-sidecar-injector-stable']);
+  });
+
+  test('pods nothing injects are not checked', () => {
+    expect(run({ 'istio-injection': 'disabled' }, {}, 'nope')).toEqual([]);
+    expect(run({}, {}, 'nope')).toEqual([]);
+    expect(run({ 'istio-injection': 'enabled' }, { 'sidecar.istio.io/inject': 'false' }, 'nope')).toEqual([]);
+  });
+
+  test('templates indented by four spaces are read; a config whose templates cannot be read keeps the check silent', () => {
+    const fourSpaces = { ...injectorConfigMap(true), data: { values: '{}', config: 'policy: enabled\ntemplates:\n    sidecar: |\n        spec: {}\n    gateway: |\n        spec: {}\n' } };
+    const flow = { ...injectorConfigMap(true), data: { values: '{}', config: 'policy: enabled\ntemplates: {sidecar: "spec: {}"}\n' } };
+    for (const [cm, expected] of [[fourSpaces, 1], [flow, 0]] as const) {
+      const objs = [cm as K8sObject, namespace('shop', { 'istio-injection': 'enabled' }), pod({}, 'grpc-agent'), pod({}, 'gateway')];
+      objs[3] = deployment('gw', 'shop', { app: 'gw' }, { podAnnotations: { 'inject.istio.io/templates': 'gateway' } });
+      validateAll(objs);
+      expect(cis4(objs)).toHaveLength(expected);
+    }
   });
 });

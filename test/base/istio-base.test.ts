@@ -265,7 +265,7 @@ describe('two Istio versions side by side (canary upgrade)', () => {
 
   test('a second base that still emits a shared object is refused, naming the first', () => {
     expect(() => sideBySide({ readerServiceAccount: true }))
-      .toThrow(/^mesh\/base-1-20: invalid name "istio-reader-service-account": must not repeat an object another construct emits: ServiceAccount istio-system\/istio-reader-service-account is already emitted by mesh\/base/);
+      .toThrow(/^mesh\/base-1-20: invalid metadata.name of its ServiceAccount "istio-reader-service-account": must not repeat an object another construct emits: ServiceAccount istio-system\/istio-reader-service-account is already emitted by mesh\/base/);
   });
 
   test('readerServiceAccount must be a boolean', () => {

@@ -258,7 +258,7 @@ describe('two constructs emitting the same object are refused at construction, n
     const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') });
     new IngressGateway(chart, 'a', { istiod });
     rejected(() => new IngressGateway(chart, 'b', { istiod }),
-      /^mesh\/b: invalid name "istio-ingressgateway": must not repeat an object another construct emits: ServiceAccount istio-ingress\/istio-ingressgateway is already emitted by mesh\/a in this chart/);
+      /^mesh\/b: invalid metadata.name of its ServiceAccount "istio-ingressgateway": must not repeat an object another construct emits: ServiceAccount istio-ingress\/istio-ingressgateway is already emitted by mesh\/a in this chart/);
   });
 
   test('two mesh-wide mTLS policies', () => {
@@ -266,13 +266,13 @@ describe('two constructs emitting the same object are refused at construction, n
     const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') });
     new MeshWideMtls(chart, 'm1', { istiod });
     rejected(() => new MeshWideMtls(chart, 'm2', { istiod }),
-      /^mesh\/m2: invalid name "default": must not repeat an object another construct emits: PeerAuthentication istio-system\/default is already emitted by mesh\/m1/);
+      /^mesh\/m2: invalid metadata.name of its PeerAuthentication "default": must not repeat an object another construct emits: PeerAuthentication istio-system\/default is already emitted by mesh\/m1/);
   });
 
   test('two control planes in one chart (the second needs its own revision and no CRDs)', () => {
     const chart = newChart('mesh');
     new IstioBase(chart, 'base');
-    rejected(() => new IstioBase(chart, 'base2'), /^mesh\/base2: invalid name ".*": must not repeat an object another construct emits: CustomResourceDefinition .* is already emitted by mesh\/base in this chart/);
+    rejected(() => new IstioBase(chart, 'base2'), /^mesh\/base2: invalid metadata.name of its CustomResourceDefinition ".*": must not repeat an object another construct emits: CustomResourceDefinition .* is already emitted by mesh\/base in this chart/);
   });
 
   test('the same names in two charts are two deployment targets: allowed', () => {

@@ -117,12 +117,26 @@ describe('a mistyped outdir is refused, never emptied', () => {
     expect(fs.existsSync(path.join(repo, '.git'))).toBe(true);
   });
 
-  test('a folder holding files no output folder has', () => {
-    const dir = tempDir('gitops-src-');
-    fs.mkdirSync(path.join(dir, 'src'));
-    fs.writeFileSync(path.join(dir, 'src', 'index.ts'), 'export {};\n');
-    refuse(dir, /it holds src\/index\.ts, which no output folder has \(only \.yaml, \.yml, \.md and \.svg files\)/);
-    expect(fs.readFileSync(path.join(dir, 'src', 'index.ts'), 'utf8')).toBe('export {};\n');
+  test('a folder of other files (docs, hand-written manifests)', () => {
+    const dir = tempDir('gitops-docs-');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# keep me\n');
+    fs.mkdirSync(path.join(dir, 'k8s'));
+    fs.writeFileSync(path.join(dir, 'k8s', 'app.yaml'), 'kind: ConfigMap\n');
+    const before = readTree(dir);
+    refuse(dir, /refusing to replace .*it holds (README\.md|k8s\/), which is neither written by this tree nor an output folder with a kustomization\.yaml/);
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  test('an earlier output with files of the tree itself, other generators\' files and desktop droppings is replaced', () => {
+    const { out } = previousOutput();
+    fs.writeFileSync(path.join(out, '.DS_Store'), '');
+    fs.writeFileSync(path.join(out, 'pi', 'notes.json'), '{}');
+    fs.mkdirSync(path.join(out, 'old-chart'));
+    fs.writeFileSync(path.join(out, 'old-chart', 'kustomization.yaml'), 'resources: []\n');
+    writeGitOps(platformApp(), { outdir: out, argo: ARGO });
+    expect(fs.existsSync(path.join(out, 'old-chart'))).toBe(false);
+    expect(fs.existsSync(path.join(out, '.DS_Store'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'pi', 'kustomization.yaml'))).toBe(true);
   });
 
   test('the current folder, a folder above it, the home folder', () => {

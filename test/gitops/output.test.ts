@@ -118,8 +118,10 @@ describe('writeGitOps without Argo CD', () => {
 
   test('charts without objects get no folder; the folder is replaced as a whole', () => {
     const out = path.join(tempDir(), 'dist');
+    // a chart folder of an earlier output (the chart is gone now)
     fs.mkdirSync(path.join(out, 'stale'), { recursive: true });
     fs.writeFileSync(path.join(out, 'stale', 'old.yaml'), 'x: 1\n');
+    fs.writeFileSync(path.join(out, 'stale', 'kustomization.yaml'), 'resources:\n  - old.yaml\n');
     const app = newApp();
     chartIn(app, 'empty');
     new ApiObject(chartIn(app, 'one'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' } });

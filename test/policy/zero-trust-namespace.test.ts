@@ -2,7 +2,9 @@ import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { MeshWideMtls, ZeroTrustNamespace } from '../../src/policy';
 import { IstioVersion } from '../../src/version';
-import { findOne, ids, ofKind, synthValid } from '../support/synth';
+import { findOne, ids, newChart, ofKind, synthValid } from '../support/synth';
+import { IstioBase } from '../../src/base';
+import { Istiod } from '../../src/istiod';
 import { meshAndApps, VERSIONS } from './fixtures';
 
 const byName = (ns: string) => [
@@ -438,5 +440,44 @@ describe('ZeroTrustNamespace: bad input', () => {
     const { chart } = setup();
     expect(() => new ZeroTrustNamespace(chart, 'x', { istiod: undefined as never, name: 'a' }))
       .toThrow(/apps\/x: invalid istiod \(undefined\): must be the Istiod construct/);
+  });
+});
+
+describe('ZeroTrustNamespace: the mesh root namespace and repeated open rules', () => {
+  test('the mesh root namespace is refused (its default-deny would deny the whole mesh)', () => {
+    const chart = newChart('mesh');
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base'), meshConfig: { rootNamespace: 'mesh-root' } });
+    expect(() => new ZeroTrustNamespace(chart, 'z', { istiod, name: 'mesh-root' }))
+      .toThrow(/^mesh\/z: invalid name "mesh-root": must not be the mesh root namespace of mesh\/istiod/);
+  });
+
+  test('several rules without `from` give one open ingress entry', () => {
+    const chart = newChart('mesh');
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base') });
+    const ns = new ZeroTrustNamespace(chart, 'z', { istiod, name: 'shop' });
+    ns.allow('open', { selector: { app: 'web' }, rules: [{ to: [{ paths: ['/a'] }] }, { to: [{ paths: ['/b'] }] }, { to: [{ ports: [8080] }] }] });
+    expect(findOne(synthValid(chart), 'NetworkPolicy', 'open').spec.ingress).toEqual([{}, { ports: [{ port: 8080, protocol: 'TCP' }] }]);
+  });
+});
+
+describe('ZeroTrustNamespace: path templates in allow rules', () => {
+  function ns(version: IstioVersion) {
+    const chart = newChart('mesh');
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }) });
+    return { chart, z: new ZeroTrustNamespace(chart, 'z', { istiod, name: 'shop' }) };
+  }
+
+  test('1.30: {*} and {**} templates are accepted as whole segments', () => {
+    const { chart, z } = ns(IstioVersion.V1_30_3);
+    z.allow('t', { rules: [{ from: [{ namespaces: ['a'] }], to: [{ paths: ['/api/{*}/info', '/static/{**}', '/a/{*}/b/{**}'] }] }] });
+    expect(findOne(synthValid(chart), 'AuthorizationPolicy', 't').spec.rules[0].to[0].operation.paths).toEqual(['/api/{*}/info', '/static/{**}', '/a/{*}/b/{**}']);
+    expect(() => z.allow('bad', { rules: [{ to: [{ paths: ['/a/{**}/b/{*}'] }] }] })).toThrow(/paths\[0\] "\/a\/\{\*\*\}\/b\/\{\*\}": must be a path template of whole segments/);
+    expect(() => z.allow('bad2', { rules: [{ to: [{ paths: ['/a/x{*}'] }] }] })).toThrow(/must be a path template of whole segments/);
+    expect(() => z.allow('mid', { rules: [{ to: [{ paths: ['/a/*/b'] }] }] })).toThrow(/matches a "\*" anywhere else literally \(for one segment use the template "\{\*\}"\)/);
+  });
+
+  test('1.20: templates are refused (it would match the braces literally)', () => {
+    const { z } = ns(IstioVersion.V1_20_3);
+    expect(() => z.allow('t', { rules: [{ to: [{ paths: ['/api/{*}/info'] }] }] })).toThrow(/uses a path template \(\{\*\} or \{\*\*\}\), which Istio 1\.20 does not have/);
   });
 });

@@ -3,12 +3,16 @@
  * gateway's pods in nowhere: every request through the gateway gets 403.
  *
  * Conservative by design (a warning only when it is certain enough):
- * - the gateway's pods (and so their identity) must be in the input;
+ * - the gateway's pods (and so their identity) must be in the input, and only the rules that carry the
+ *   gateway's traffic count (a rule whose `match[].gateways` leaves the gateway out does not);
+ * - the destination namespace must be in the input with sidecar injection on (`istio-injection=enabled` or
+ *   `istio.io/rev`): pods without a sidecar enforce no AuthorizationPolicy;
  * - the destination namespace must be in allow-list mode for every workload: an ALLOW policy without a
  *   selector there or in the root namespace (`spec: {}`, the zero-trust default-deny, is one);
  * - any ALLOW policy of that namespace or the root namespace, whatever its selector, with a rule that could
  *   admit the gateway (no `from`, or a source whose namespaces and principals match the gateway's, or a
- *   source this check cannot judge, such as ipBlocks or negations) silences the warning.
+ *   source this check cannot judge, such as ipBlocks, negations or a principal pattern without `/ns/`)
+ *   silences the warning.
  */
 import { Entry, MeshModel, Reporter, Workload, arr, rec, str, strMap } from '../model';
 import { parseGatewayRef } from './routing';
@@ -39,6 +43,7 @@ function sourceAdmits(source: Record<string, unknown>, id: Identity): boolean {
   // `<trust domain>/ns/<ns>/sa/<sa>`, in the trust domain the pattern names (the mesh's may differ from cluster.local)
   const suffix = `/ns/${id.ns}/sa/${id.sa}`;
   const principalMatches = (p: string): boolean => {
+    if (p.includes('*') && !p.includes('/ns/')) return true; // e.g. "example.org/*": the trust domain is unknown here
     const at = p.indexOf('/ns/');
     const td = at > 0 && !p.slice(0, at).includes('*') ? p.slice(0, at) : 'cluster.local';
     return matches(p, `${td}${suffix}`);
@@ -84,12 +89,19 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
     return locking.length > 0 ? locking : undefined;
   };
 
+  /** Whether the namespace is in the input with sidecar injection on (else its pods may enforce nothing). */
+  const injected = (ns: string): boolean => {
+    const labels = strMap(rec(m.namespaces.get(ns)?.obj.metadata)?.labels);
+    const inj = labels['istio-injection'];
+    return inj === 'enabled' || (inj !== 'disabled' && labels['istio.io/rev'] !== undefined);
+  };
+
   /** The policies denying `id` into `ns` (for the message), or undefined when it is let in or unknown. */
   const denied = (ns: string, id: Identity): Entry[] | undefined => {
     const key = `${ns}\u0000${id.ns}\u0000${id.sa}`;
     if (verdicts.has(key)) return verdicts.get(key);
     let verdict: Entry[] | undefined;
-    const locking = lockingPolicies(ns);
+    const locking = injected(ns) ? lockingPolicies(ns) : undefined;
     if (locking) {
       const scoped = [...(byNs.get(ns) ?? []), ...(ns === m.rootNamespace ? [] : byNs.get(m.rootNamespace) ?? [])];
       if (!scoped.some((p) => policyAdmits(p, id))) verdict = scoped;
@@ -102,11 +114,14 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
     let ids = identitiesOf.get(gw);
     if (!ids) {
       const selector = strMap(gw.spec.selector);
-      ids = Object.keys(selector).length === 0 ? [] : m.select(selector, undefined).map((w) => ({
-        ns: w.ns,
-        sa: str(w.podSpec.serviceAccountName) ?? str(w.podSpec.serviceAccount) ?? 'default',
-        workload: w,
-      }));
+      const unique = new Map<string, Identity>();
+      if (Object.keys(selector).length > 0) {
+        for (const w of m.select(selector, undefined)) {
+          const sa = str(w.podSpec.serviceAccountName) ?? str(w.podSpec.serviceAccount) ?? 'default';
+          if (!unique.has(`${w.ns}/${sa}`)) unique.set(`${w.ns}/${sa}`, { ns: w.ns, sa, workload: w });
+        }
+      }
+      ids = [...unique.values()];
       identitiesOf.set(gw, ids);
     }
     return ids;
@@ -114,15 +129,23 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
 
   for (const vs of m.istio('VirtualService')) {
     const vsNs = vs.ns!;
-    const gateways = arr(vs.spec.gateways).filter((g): g is string => typeof g === 'string' && g !== 'mesh')
-      .map((g) => m.gateways.get((({ ns, name }) => `${ns}/${name}`)(parseGatewayRef(g, vsNs))))
-      .filter((g): g is Entry => g !== undefined);
-    if (gateways.length === 0) continue;
-    const ids = gateways.flatMap(gatewayIdentities);
-    if (ids.length === 0) continue;
+    const gatewayOf = (ref: string): Entry | undefined => {
+      const { ns, name } = parseGatewayRef(ref, vsNs);
+      return m.gateways.get(`${ns}/${name}`);
+    };
+    const vsGateways = arr(vs.spec.gateways).filter((g): g is string => typeof g === 'string' && g !== 'mesh');
+    if (vsGateways.length === 0) continue;
     const reported = new Set<string>();
     for (const kind of ROUTE_KINDS) {
       arr(vs.spec[kind]).forEach((rule, i) => {
+        // the gateways whose traffic this rule carries: match[].gateways narrows the VirtualService's list
+        const matches = arr(rec(rule)?.match);
+        const narrowed = matches.length > 0 && matches.every((mt) => Array.isArray(rec(mt)?.gateways));
+        const refs = narrowed
+          ? [...new Set(matches.flatMap((mt) => arr(rec(mt)?.gateways)).filter((g): g is string => typeof g === 'string' && g !== 'mesh'))]
+          : vsGateways;
+        const ids = refs.map(gatewayOf).filter((g): g is Entry => g !== undefined).flatMap(gatewayIdentities);
+        if (ids.length === 0) return;
         arr(rec(rule)?.route).forEach((route, j) => {
           const host = str(rec(rec(route)?.destination)?.host);
           if (!host) return;
@@ -137,7 +160,7 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
             reported.add(key);
             const w = id.workload.entry;
             r.report('CIS0005', vs, `spec.${kind}[${i}].route[${j}].destination.host`,
-              `Requests through the gateway (${w.kind} ${w.ns}/${w.name}, service account ${id.ns}/${id.sa}) to "${host}" are denied: namespace ${ns} allows only what its AuthorizationPolicies list (${deniedBy.map((p) => `${p.ns}/${p.name}`).sort().join(', ')}), and no rule admits namespace ${id.ns} or that service account.`,
+              `Requests through the gateway (${w.kind} ${w.ns}/${w.name}, service account ${id.ns}/${id.sa}) to "${host}" are denied: namespace ${ns} has sidecar injection and is in allow-list mode, and none of the ALLOW policies there or in the root namespace (${deniedBy.map((p) => `${p.ns}/${p.name}`).sort().join(', ')}) admits namespace ${id.ns} or that service account.`,
               `Add an ALLOW rule for the gateway's identity in namespace ${ns}, e.g. ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace: '${id.ns}', name: '${id.sa}' }] }] }] }).`);
           }
         });

@@ -50,23 +50,38 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
 const TEMPLATES = 'inject.istio.io/templates';
 
 /**
- * CIS0004: a pod names an injection template its injector lacks. The revision is the pod's
- * `istio.io/rev` label, else its namespace's (unless the namespace uses `istio-injection=enabled`),
- * else the default.
+ * The revision whose injector handles a pod, as the injection webhooks select it: the namespace's
+ * `istio-injection=enabled` (default revision) or `istio.io/rev` first, then the pod's `istio.io/rev`, then
+ * the pod's `sidecar.istio.io/inject=true` (default revision). Undefined when nothing injects the pod (or the
+ * input cannot tell: the namespace is not in it and the pod does not decide).
  */
+function injectingRevision(m: MeshModel, w: Workload): string | undefined {
+  if (w.labels[INJECT] === 'false' || w.annotations[INJECT] === 'false') return undefined;
+  const nsEntry = m.namespaces.get(w.ns);
+  const nsLabels = strMap(rec(nsEntry?.obj.metadata)?.labels);
+  const injection = nsLabels['istio-injection'];
+  if (injection === 'disabled') return undefined;
+  if (injection === 'enabled') return '';
+  if (nsLabels['istio.io/rev'] !== undefined) return nsLabels['istio.io/rev'];
+  if (w.labels['istio.io/rev'] !== undefined) return w.labels['istio.io/rev'];
+  if (w.labels[INJECT] === 'true') return '';
+  return undefined;
+}
+
+/** CIS0004: a pod names an injection template the injector of its revision lacks. */
 export function checkInjectionTemplates(m: MeshModel, r: Reporter): void {
   for (const w of m.workloads) {
     const asked = w.annotations[TEMPLATES];
-    if (asked === undefined || w.labels[INJECT] === 'false' || w.annotations[INJECT] === 'false') continue;
-    const nsLabels = strMap(rec(m.namespaces.get(w.ns)?.obj.metadata)?.labels);
-    const revision = w.labels['istio.io/rev'] ?? (nsLabels['istio-injection'] === 'enabled' ? undefined : nsLabels['istio.io/rev']) ?? '';
+    if (asked === undefined) continue;
+    const revision = injectingRevision(m, w);
+    if (revision === undefined) continue;
     const have = m.injectionTemplates(revision);
     if (!have) continue;
     const missing = asked.split(',').map((t) => t.trim()).filter((t) => t !== '' && !have.has(t));
     if (missing.length === 0) continue;
     const injector = revision && revision !== 'default' ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector';
     r.report('CIS0004', w.entry, `${w.podMetaPath}.annotations["${TEMPLATES}"]`,
-      `The pod asks for injection template(s) ${missing.map((t) => `"${t}"`).join(', ')}, which the injector (ConfigMap ${injector}) does not have; it has ${[...have].sort().map((t) => `"${t}"`).join(', ') || 'none'}. istiod will refuse to inject the pod.`);
+      `The pod asks for injection template(s) ${missing.map((t) => `"${t}"`).join(', ')}, which the injector (ConfigMap ${injector}) does not have; it has ${[...have].sort().map((t) => `"${t}"`).join(', ')}. istiod will refuse to inject the pod.`);
   }
 }
 
