@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as net from 'net';
 import { IConstruct } from 'constructs';
+import { CLUSTER_SCOPED_KINDS, apiGroupOf, objectIdentity } from './kinds';
 
 /**
  * The error every construct in this library throws for bad input.
@@ -293,9 +294,8 @@ export function claimObject(scope: IConstruct, apiVersion: string, kind: string,
   const chart = Chart.of(scope);
   let byId = emittedObjects.get(chart);
   if (!byId) emittedObjects.set(chart, (byId = new Map()));
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const ns = namespace ?? chart.namespace ?? '';
-  const key = `${group}\u0000${kind}\u0000${CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns}\u0000${name}`;
+  const key = objectIdentity(apiGroupOf(apiVersion), kind, ns, name);
   const owner = byId.get(key);
   if (owner) {
     const what = `${kind} ${CLUSTER_SCOPED_KINDS.has(kind) || !ns ? '' : `${ns}/`}${name}`;
@@ -303,7 +303,3 @@ export function claimObject(scope: IConstruct, apiVersion: string, kind: string,
   }
   byId.set(key, scope);
 }
-
-/** Kinds without a namespace among those the library emits. */
-const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);

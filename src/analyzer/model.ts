@@ -3,6 +3,7 @@
  * objects; checks then use map look-ups (by kind, namespace/name, host, label), never a scan of all
  * objects per object.
  */
+import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../kinds';
 import { codeInfo } from './codes';
 import { HostIndex, clusterLocalNamespace, serviceCandidates } from './hosts';
 import { AnalyzeOptions, Finding, ManifestObject, SourcedObject } from './types';
@@ -36,14 +37,6 @@ export function strMap(v: unknown): Record<string, string> {
   }
   return out;
 }
-
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'StorageClass', 'PriorityClass', 'IngressClass', 'APIService',
-  'CSIDriver', 'CSINode', 'RuntimeClass', 'PodSecurityPolicy', 'VolumeAttachment', 'ClusterIssuer',
-  'GatewayClass', 'FlowSchema', 'PriorityLevelConfiguration',
-]);
 
 /** Kubernetes namespaces that are never part of the mesh. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -88,9 +81,16 @@ const WORKLOAD_TEMPLATES: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
-function groupOf(apiVersion: string): string {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? '' : apiVersion.slice(0, i);
+/**
+ * The injection revision a namespace's labels select, as the injection webhooks read them: `''` (the default
+ * revision) for `istio-injection=enabled`, the `istio.io/rev` value otherwise, and undefined when they inject
+ * nothing (`istio-injection=disabled`, or neither label).
+ */
+export function namespaceRevision(labels: Record<string, string>): string | undefined {
+  const injection = labels['istio-injection'];
+  if (injection === 'enabled') return '';
+  if (injection === 'disabled') return undefined;
+  return labels['istio.io/rev'];
 }
 
 /** True for an object of an Istio API group (`*.istio.io`). */
@@ -158,10 +158,10 @@ export class MeshModel {
         index: this.entries.length,
         obj,
         apiVersion: obj.apiVersion,
-        group: groupOf(obj.apiVersion),
+        group: apiGroupOf(obj.apiVersion),
         kind,
         name: str(meta.name) ?? '',
-        ns: CLUSTER_SCOPED.has(kind) ? undefined : nsGiven || defaultNs,
+        ns: CLUSTER_SCOPED_KINDS.has(kind) ? undefined : nsGiven || defaultNs,
         spec: rec(obj.spec) ?? {},
         constructPath: src.constructPath,
         file: src.file,

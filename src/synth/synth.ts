@@ -92,12 +92,21 @@ function linkChartDependencies(all: IConstruct[]): void {
     const targetChart = Chart.of(target);
     if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
   }
-  const objectsUnder = (c: IConstruct, chart: Chart): ApiObject[] =>
-    c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+  // each construct's subtree is walked once, however many dependencies name it (cdk8s caches this too)
+  const under = new Map<IConstruct, ApiObject[]>();
+  const objectsUnder = (c: IConstruct): ApiObject[] => {
+    let objs = under.get(c);
+    if (!objs) {
+      const chart = Chart.of(c);
+      objs = c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+      under.set(c, objs);
+    }
+    return objs;
+  };
   // read again: the list now has the chart dependencies added above
   for (const { source, target } of dependencies()) {
-    const targets = objectsUnder(target, Chart.of(target));
-    const sources = objectsUnder(source, Chart.of(source));
+    const targets = objectsUnder(target);
+    const sources = objectsUnder(source);
     for (const t of targets) for (const s of sources) if (t !== s) s.node.addDependency(t);
   }
 }

@@ -14,7 +14,8 @@
  *   source this check cannot judge, such as ipBlocks, negations or a principal pattern without `/ns/`)
  *   silences the warning.
  */
-import { Entry, MeshModel, Reporter, Workload, arr, rec, str, strMap } from '../model';
+import { clusterLocalNamespace } from '../hosts';
+import { Entry, MeshModel, Reporter, Workload, arr, namespaceRevision, rec, str, strMap } from '../model';
 import { parseGatewayRef } from './routing';
 
 const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
@@ -78,34 +79,33 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
     else byNs.set(p.ns!, [p]);
   }
   const identitiesOf = new Map<Entry, Identity[]>();
+  const scopes = new Map<string, Entry[] | undefined>();
   const verdicts = new Map<string, Entry[] | undefined>();
 
-  /** The namespace-wide ALLOW policies that put `ns` in allow-list mode, or undefined when none do. */
-  const lockingPolicies = (ns: string): Entry[] | undefined => {
-    const scoped = [...(byNs.get(ns) ?? []), ...(ns === m.rootNamespace ? [] : byNs.get(m.rootNamespace) ?? [])];
-    // no selector (or an empty one) and no targetRef (those attach to gateways, not to the namespace's pods)
-    const locking = scoped.filter((p) => Object.keys(strMap(rec(p.spec.selector)?.matchLabels)).length === 0
-      && p.spec.targetRef === undefined && p.spec.targetRefs === undefined);
-    return locking.length > 0 ? locking : undefined;
-  };
-
-  /** Whether the namespace is in the input with sidecar injection on (else its pods may enforce nothing). */
-  const injected = (ns: string): boolean => {
-    const labels = strMap(rec(m.namespaces.get(ns)?.obj.metadata)?.labels);
-    const inj = labels['istio-injection'];
-    return inj === 'enabled' || (inj !== 'disabled' && labels['istio.io/rev'] !== undefined);
+  /**
+   * The ALLOW policies that apply in `ns` (its own and the root namespace's) when `ns` has sidecar injection
+   * (else its pods may enforce nothing) and one of them, namespace-wide, puts it in allow-list mode; else
+   * undefined. Namespace-wide: no selector (or an empty one) and no targetRef (those attach to gateways).
+   */
+  const allowListScope = (ns: string): Entry[] | undefined => {
+    if (scopes.has(ns)) return scopes.get(ns);
+    let scope: Entry[] | undefined;
+    if (namespaceRevision(strMap(rec(m.namespaces.get(ns)?.obj.metadata)?.labels)) !== undefined) {
+      const scoped = [...(byNs.get(ns) ?? []), ...(ns === m.rootNamespace ? [] : byNs.get(m.rootNamespace) ?? [])];
+      const locked = scoped.some((p) => Object.keys(strMap(rec(p.spec.selector)?.matchLabels)).length === 0
+        && p.spec.targetRef === undefined && p.spec.targetRefs === undefined);
+      if (locked) scope = scoped;
+    }
+    scopes.set(ns, scope);
+    return scope;
   };
 
   /** The policies denying `id` into `ns` (for the message), or undefined when it is let in or unknown. */
   const denied = (ns: string, id: Identity): Entry[] | undefined => {
     const key = `${ns}\u0000${id.ns}\u0000${id.sa}`;
     if (verdicts.has(key)) return verdicts.get(key);
-    let verdict: Entry[] | undefined;
-    const locking = injected(ns) ? lockingPolicies(ns) : undefined;
-    if (locking) {
-      const scoped = [...(byNs.get(ns) ?? []), ...(ns === m.rootNamespace ? [] : byNs.get(m.rootNamespace) ?? [])];
-      if (!scoped.some((p) => policyAdmits(p, id))) verdict = scoped;
-    }
+    const scope = allowListScope(ns);
+    const verdict = scope && !scope.some((p) => policyAdmits(p, id)) ? scope : undefined;
     verdicts.set(key, verdict);
     return verdict;
   };
@@ -149,10 +149,8 @@ export function checkGatewayAccess(m: MeshModel, r: Reporter): void {
         arr(rec(rule)?.route).forEach((route, j) => {
           const host = str(rec(rec(route)?.destination)?.host);
           if (!host) return;
-          const fqdn = m.resolve(host, vsNs);
-          const parts = fqdn.split('.');
-          if (parts.length < 3 || parts[2] !== 'svc') return; // not a cluster Service host
-          const ns = parts[1];
+          const ns = clusterLocalNamespace(m.resolve(host, vsNs), m.domain);
+          if (ns === undefined) return; // not a cluster Service host
           for (const id of ids) {
             const deniedBy = denied(ns, id);
             const key = `${ns}\u0000${id.ns}\u0000${id.sa}`;

@@ -1,5 +1,6 @@
 /** Namespace checks: injection labels, and Pod Security levels that block injected pods. */
-import { Entry, MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, rec, strMap } from '../model';
+import { objectIdentity } from '../../kinds';
+import { Entry, MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, namespaceRevision, rec, strMap } from '../model';
 
 const INJECT = 'sidecar.istio.io/inject';
 
@@ -23,7 +24,8 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
           : `Remove istio-injection=${injection} and keep istio.io/rev=${rev}, or remove istio.io/rev to leave the namespace out of the mesh.`);
     }
 
-    const injected = injection === 'enabled' || (rev !== undefined && injection !== 'disabled');
+    const revision = namespaceRevision(labels);
+    const injected = revision !== undefined;
     if (!injected && injection !== 'disabled' && !ambient && !SYSTEM_NAMESPACES.has(ns.name) && !m.controlPlaneNamespaces.has(ns.name)) {
       const workloads = (m.workloadsByNs.get(ns.name) ?? []).filter((w) => !podChoosesInjection(w));
       if (workloads.length > 0) {
@@ -37,7 +39,7 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
     // CIS0002: Pod Security enforce level that rejects the istio-init container.
     const enforce = labels['pod-security.kubernetes.io/enforce'];
     if (injected && !ambient && (enforce === 'baseline' || enforce === 'restricted')) {
-      const cni = m.injectsWithCni(rev !== undefined && injection !== 'enabled' ? rev : '');
+      const cni = m.injectsWithCni(revision!);
       if (cni === false) {
         r.report('CIS0002', ns, 'metadata.labels["pod-security.kubernetes.io/enforce"]',
           `The namespace enforces Pod Security "${enforce}" and has sidecar injection, but the mesh injects the istio-init container (CNI off), which needs NET_ADMIN and NET_RAW: its pods will be rejected.`,
@@ -57,12 +59,10 @@ const TEMPLATES = 'inject.istio.io/templates';
  */
 function injectingRevision(m: MeshModel, w: Workload): string | undefined {
   if (w.labels[INJECT] === 'false' || w.annotations[INJECT] === 'false') return undefined;
-  const nsEntry = m.namespaces.get(w.ns);
-  const nsLabels = strMap(rec(nsEntry?.obj.metadata)?.labels);
-  const injection = nsLabels['istio-injection'];
-  if (injection === 'disabled') return undefined;
-  if (injection === 'enabled') return '';
-  if (nsLabels['istio.io/rev'] !== undefined) return nsLabels['istio.io/rev'];
+  const nsLabels = strMap(rec(m.namespaces.get(w.ns)?.obj.metadata)?.labels);
+  if (nsLabels['istio-injection'] === 'disabled') return undefined;
+  const nsRevision = namespaceRevision(nsLabels);
+  if (nsRevision !== undefined) return nsRevision;
   if (w.labels['istio.io/rev'] !== undefined) return w.labels['istio.io/rev'];
   if (w.labels[INJECT] === 'true') return '';
   return undefined;
@@ -89,7 +89,7 @@ export function checkInjectionTemplates(m: MeshModel, r: Reporter): void {
 export function checkDuplicates(m: MeshModel, r: Reporter): void {
   const first = new Map<string, Entry>();
   for (const e of m.entries) {
-    const key = `${e.group}\u0000${e.kind}\u0000${e.ns ?? ''}\u0000${e.name}`;
+    const key = objectIdentity(e.group, e.kind, e.ns, e.name);
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, e);
