@@ -8,6 +8,7 @@
  */
 import { GatewayService, IstioValidationError, IstioVersion, ResourcePreset } from '../../src';
 import { PiClusterMeshChart } from '../../src/charts';
+import { PI_TRADING_CANARY_SPEC } from '../support/pi-document';
 import { K8sObject } from '../support/schema';
 import { findOne, ofKind } from '../support/synth';
 import { build, container, injectorValues, istioApiVersions, meshConfig, pi } from './helpers';
@@ -49,19 +50,6 @@ const DOC_CIRCUIT_BREAKER = {
   },
 };
 
-/** `trading-canary` spec exactly as the document writes it. */
-const DOC_TRADING_CANARY = {
-  hosts: ['trading-agent-service'],
-  http: [
-    { match: [{ uri: { prefix: '/api/v2' } }], route: [{ destination: { host: 'trading-agent-service', subset: 'v2' } }] },
-    {
-      route: [
-        { destination: { host: 'trading-agent-service', subset: 'v1' }, weight: 90 },
-        { destination: { host: 'trading-agent-service', subset: 'v2' }, weight: 10 },
-      ],
-    },
-  ],
-};
 
 type Row = [string, (objs: K8sObject[]) => unknown, unknown];
 
@@ -116,7 +104,7 @@ const DOC_VALUES: Row[] = [
   ['DestinationRule circuit-breaker in trading', (o) => findOne(o, 'DestinationRule', 'circuit-breaker', 'trading').spec, expect.objectContaining(DOC_CIRCUIT_BREAKER)],
   ['circuit-breaker carries the canary subsets v1 and v2', (o) => findOne(o, 'DestinationRule', 'circuit-breaker', 'trading').spec.subsets,
     [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }]],
-  ['VirtualService trading-canary in trading (90/10, /api/v2 to v2)', (o) => findOne(o, 'VirtualService', 'trading-canary', 'trading').spec, DOC_TRADING_CANARY],
+  ['VirtualService trading-canary in trading (90/10, /api/v2 to v2)', (o) => findOne(o, 'VirtualService', 'trading-canary', 'trading').spec, PI_TRADING_CANARY_SPEC],
   // vault_integration_enabled: false (default)
   ['vault_integration_enabled false: no cert-manager objects', (o) => o.filter((x) => x.apiVersion.startsWith('cert-manager.io/')).length, 0],
   // Observability is a "next step": off by default, Istio's defaults otherwise

@@ -9,7 +9,7 @@ import { Istiod } from '../../src/istiod/istiod';
 import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
 import { K8sObject, validateAll } from '../support/schema';
-import { addControlPlane, addHandMadeMesh, chartIn, newApp } from './fixtures';
+import { addControlPlane, addHandMadeMesh, chartIn, newApp, synthMesh } from './fixtures';
 
 const BASE: ArgoCdApplicationProps = { name: 'mlops', repoURL: 'https://github.com/example/platform.git', path: 'dist/mlops' };
 
@@ -17,14 +17,6 @@ function app(props: Partial<ArgoCdApplicationProps> = {}): K8sObject {
   const a = argoCdApplication({ ...BASE, ...props }, 'mlops') as K8sObject;
   validateAll([a]);
   return a;
-}
-
-function synth(build: (chart: ReturnType<typeof chartIn>) => void): K8sObject[] {
-  const chart = chartIn(newApp(), 'mesh');
-  build(chart);
-  const objs = Testing.synth(chart) as K8sObject[];
-  validateAll(objs);
-  return objs;
 }
 
 describe('argoCdApplication', () => {
@@ -83,7 +75,7 @@ describe('argoCdApplication', () => {
 
 describe('istiodWebhookIgnoreDifferences', () => {
   test.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('covers exactly the webhook configurations istiod patches (%s)', (version) => {
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       addControlPlane(chart, version);
     });
     const entries = istiodWebhookIgnoreDifferences(objs);
@@ -101,7 +93,7 @@ describe('istiodWebhookIgnoreDifferences', () => {
   });
 
   test('the default 1.30.3 install: injector, revision validator and default validator', () => {
-    const entries = istiodWebhookIgnoreDifferences(synth((chart) => {
+    const entries = istiodWebhookIgnoreDifferences(synthMesh((chart) => {
       addControlPlane(chart);
     }));
     expect(entries.map((e) => `${e.kind}/${e.name}`)).toEqual([
@@ -112,7 +104,7 @@ describe('istiodWebhookIgnoreDifferences', () => {
   });
 
   test('follows revision names', () => {
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       const base = new IstioBase(chart, 'base');
       new Istiod(chart, 'canary', { base, revision: 'canary' });
     });
@@ -134,7 +126,7 @@ describe('istiodWebhookIgnoreDifferences', () => {
     } catch {
       throw new Error('jq is required for this test (Argo CD evaluates ignoreDifferences with jq): install it, e.g. `apt-get install -y jq`');
     }
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       addControlPlane(chart);
     });
     const entries = istiodWebhookIgnoreDifferences(objs);

@@ -13,6 +13,7 @@ import { IstioBase } from '../../src/base/istio-base';
 import { istioObject } from '../../src/istio-object';
 import { Istiod } from '../../src/istiod/istiod';
 import { IstioVersion } from '../../src/version';
+import { K8sObject, validateAll } from '../support/schema';
 
 /** A fresh app whose charts have no name hashes. */
 export function newApp(): App {
@@ -175,4 +176,13 @@ export function addHandMadeMesh(chart: Chart, version: IstioVersion = IstioVersi
     saName: 'istio-egressgateway-service-account', roleName: 'istio-egressgateway-sds', serviceName: 'egress', pdbName: 'egress-pdb', hpaName: 'egress-hpa',
   });
   addMeshPolicy(chart, version);
+}
+
+/** A chart `mesh` in a fresh app, built by `build`, synthesized and schema-validated. */
+export function synthMesh(build: (chart: Chart) => void): K8sObject[] {
+  const chart = chartIn(newApp(), 'mesh');
+  build(chart);
+  const objs = Testing.synth(chart) as K8sObject[];
+  validateAll(objs);
+  return objs;
 }

@@ -1,21 +1,13 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressGateway, IngressGateway } from '../../src/gateway';
 import { SynthesizedObject } from '../../src/gitops';
 import { compareObjects, GITOPS_STAGES, stageObjects, StageClassifier } from '../../src/gitops/stages';
 import { ZeroTrustNamespace } from '../../src/policy';
 import { IstioVersion } from '../../src/version';
-import { K8sObject, validateAll } from '../support/schema';
+import { K8sObject } from '../support/schema';
 import { ids } from '../support/synth';
-import { addControlPlane, addGateway, addHandMadeMesh, chartIn, newApp } from './fixtures';
-
-function synth(build: (chart: ReturnType<typeof chartIn>) => void): K8sObject[] {
-  const chart = chartIn(newApp(), 'mesh');
-  build(chart);
-  const objs = Testing.synth(chart) as K8sObject[];
-  validateAll(objs);
-  return objs;
-}
+import { addControlPlane, addGateway, addHandMadeMesh, synthMesh } from './fixtures';
 
 /** `Kind ns/name` → stage id. */
 function stageMap(objs: K8sObject[]): Map<string, string> {
@@ -35,7 +27,7 @@ describe('stages', () => {
 });
 
 describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('classification of a realistic mesh (Istio %s)', (version) => {
-  const objs = synth((chart) => {
+  const objs = synthMesh((chart) => {
     addHandMadeMesh(chart, version);
   });
   const stages = stageMap(objs);
@@ -95,7 +87,7 @@ describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('classification of a
 
 describe('classification of the real constructs', () => {
   test.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('IstioBase + Istiod (%s): CRDs first, all the rest control plane', (version) => {
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       addControlPlane(chart, version);
     });
     const staged = stageObjects(objs);
@@ -110,7 +102,7 @@ describe('classification of the real constructs', () => {
 
   test.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('IngressGateway, EgressGateway (in istio-system) and ZeroTrustNamespace (%s)', (version) => {
     const parts: Record<string, Construct> = {};
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       const istiod = addControlPlane(chart, version);
       parts.ingress = new IngressGateway(chart, 'ingress', { istiod });
       parts.egress = new EgressGateway(chart, 'egress', { istiod, namespace: 'istio-system', podDisruptionBudget: true });
@@ -133,7 +125,7 @@ describe('classification of the real constructs', () => {
   });
 
   test('a gateway workload without the gateway template annotation is not a gateway', () => {
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       addGateway(chart, 'gw', { name: 'plain', namespace: 'apps', istio: 'x' });
     });
     const raw = objs.map((o) => (o.kind === 'Deployment'
@@ -145,7 +137,7 @@ describe('classification of the real constructs', () => {
   });
 
   test('the gateway template may be one of several listed templates', () => {
-    const objs = synth((chart) => {
+    const objs = synthMesh((chart) => {
       addGateway(chart, 'gw', { name: 'edge', namespace: 'edge', istio: 'edge' });
     });
     const raw = objs.map((o) => (o.kind === 'Deployment'
@@ -156,7 +148,7 @@ describe('classification of the real constructs', () => {
 });
 
 describe('ordering', () => {
-  const objs = synth((chart) => {
+  const objs = synthMesh((chart) => {
     addHandMadeMesh(chart);
   });
 

@@ -4,6 +4,7 @@
  * DestinationRule (with v1/v2 subsets added so the canary's subsets resolve), the trading-agent
  * AuthorizationPolicy, the permissive exception for legacy workloads and the mesh-wide STRICT mTLS policy.
  */
+import { PI_TRADING_CANARY_SPEC } from '../support/pi-document';
 import { K8sObject } from '../support/schema';
 
 /** Which Istio API versions to write the objects in. */
@@ -36,18 +37,7 @@ export function piMeshObjects(api: IstioApi = 'v1beta1'): K8sObject[] {
       apiVersion: net,
       kind: 'VirtualService',
       metadata: { name: 'trading-canary', namespace: 'trading' },
-      spec: {
-        hosts: ['trading-agent-service'],
-        http: [
-          { match: [{ uri: { prefix: '/api/v2' } }], route: [{ destination: { host: 'trading-agent-service', subset: 'v2' } }] },
-          {
-            route: [
-              { destination: { host: 'trading-agent-service', subset: 'v1' }, weight: 90 },
-              { destination: { host: 'trading-agent-service', subset: 'v2' }, weight: 10 },
-            ],
-          },
-        ],
-      },
+      spec: structuredClone(PI_TRADING_CANARY_SPEC),
     },
     {
       apiVersion: net,
