@@ -1,0 +1,113 @@
+/**
+ * Writes what the Go conformance suites judge: every object our constructs synthesize for a set of cases, per
+ * Istio release, plus the injector and mesh ConfigMaps of a default install (the input of Istio's injector).
+ *
+ *   npx tsx test/conformance/fixtures.ts [outdir]      (default .tmp/conformance)
+ *
+ * Layout: <outdir>/<tag>/cases/<case>.yaml (multi-document YAML, one case per file: `dist-*` from the committed
+ * dist/, `default`, `revision-canary`, `property-NNN` from the property tests' generator at a fixed seed) and
+ * <outdir>/<tag>/injector/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`).
+ * Deterministic: the same commit writes the same bytes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { IngressGateway, IstioBase, Istiod, IstioVersion } from '../../src';
+import { meshCfg } from '../properties/arbitraries';
+import { build } from '../properties/model';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> };
+
+const VERSIONS = [IstioVersion.V1_30_3, IstioVersion.V1_20_3];
+/** Random valid configurations per release (the suites apply every object of each). */
+const PROPERTY_CASES = Number(process.env.CONFORMANCE_PROPERTY_CASES ?? '120');
+const SEED = 20261202;
+
+const outdir = path.resolve(process.argv[2] ?? '.tmp/conformance');
+const repo = path.resolve(__dirname, '..', '..');
+
+function toYaml(objs: object[]): string {
+  return objs.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
+}
+
+function writeCase(tag: string, name: string, objs: object[]): void {
+  const dir = path.join(outdir, tag, 'cases');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.yaml`), toYaml(objs));
+}
+
+function defaultInstall(version: IstioVersion, revision?: string): Obj[] {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  const base = new IstioBase(chart, 'base', { version });
+  const istiod = new Istiod(chart, 'istiod', { base, revision });
+  new IngressGateway(chart, 'ingress', { istiod });
+  return Testing.synth(chart) as Obj[];
+}
+
+/** The committed dist/ folders, grouped by the Istio release their istiod image names. */
+function distCases(): Map<string, Array<{ name: string; text: string }>> {
+  const out = new Map<string, Array<{ name: string; text: string }>>();
+  const dist = path.join(repo, 'dist');
+  for (const folder of fs.readdirSync(dist).sort()) {
+    const dir = path.join(dist, folder);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const files = fs.readdirSync(dir).filter((f) => /^[0-9]{2}-.*\.yaml$/.test(f)).sort();
+    if (files.length === 0) continue;
+    const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n---\n');
+    const tag = /\/pilot:([0-9.]+)/.exec(text)?.[1];
+    if (!tag) continue;
+    const list = out.get(tag) ?? [];
+    list.push({ name: `dist-${folder}`, text });
+    out.set(tag, list);
+  }
+  return out;
+}
+
+function main(): void {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const dist = distCases();
+  for (const version of VERSIONS) {
+    const tag = version.tag;
+    for (const c of dist.get(tag) ?? []) {
+      fs.mkdirSync(path.join(outdir, tag, 'cases'), { recursive: true });
+      fs.writeFileSync(path.join(outdir, tag, 'cases', `${c.name}.yaml`), c.text);
+    }
+    const objs = defaultInstall(version);
+    writeCase(tag, 'default', objs);
+    writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
+
+    const injectorDir = path.join(outdir, tag, 'injector');
+    fs.mkdirSync(injectorDir, { recursive: true });
+    const cm = (name: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data!;
+    const injector = cm('istio-sidecar-injector');
+    const mesh = cm('istio');
+    fs.writeFileSync(path.join(injectorDir, 'config'), injector.config);
+    fs.writeFileSync(path.join(injectorDir, 'values'), injector.values);
+    fs.writeFileSync(path.join(injectorDir, 'mesh'), mesh.mesh);
+    fs.writeFileSync(path.join(injectorDir, 'meshNetworks'), mesh.meshNetworks ?? '');
+  }
+
+  // Random valid configurations, as the property tests generate them, at a fixed seed; each goes to the
+  // release it chose until both releases have PROPERTY_CASES.
+  const counts = new Map<string, number>(VERSIONS.map((v) => [v.tag, 0]));
+  const arb = meshCfg({ maxGateways: 2, maxZeroTrust: 2, maxCanaries: 2, maxMeshRoutes: 2 });
+  let seed = SEED;
+  while ([...counts.values()].some((n) => n < PROPERTY_CASES)) {
+    for (const cfg of fc.sample(arb, { numRuns: 50, seed: seed++ })) {
+      // Other patch releases of a line are judged by that line's suite.
+      const tag = VERSIONS.find((v) => v.line === IstioVersion.of(cfg.controlPlane.version).line)!.tag;
+      const n = counts.get(tag)!;
+      if (n >= PROPERTY_CASES) continue;
+      const objs = Testing.synth(build(cfg, undefined, undefined, false).chart) as Obj[];
+      writeCase(tag, `property-${String(n).padStart(3, '0')}`, objs);
+      counts.set(tag, n + 1);
+    }
+  }
+  const summary = VERSIONS.map((v) => `${v.tag}: ${fs.readdirSync(path.join(outdir, v.tag, 'cases')).length} cases`).join(', ');
+  // eslint-disable-next-line no-console
+  console.log(`conformance fixtures in ${path.relative(process.cwd(), outdir) || '.'}: ${summary}`);
+}
+
+main();
