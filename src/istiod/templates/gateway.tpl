@@ -59,6 +59,12 @@
     {{- range .Ports }}{{ $podPorts = append $podPorts (structToJSON .) }}{{ end }}
   {{- end }}
 {{- end }}
+{{- /* ISTIO_META_POD_PORTS: one port a line, as in "sidecar". */}}
+{{- $podPortsText := "[" }}
+{{- range $i, $p := $podPorts }}
+  {{- $podPortsText = printf "%s\n    %s%s" $podPortsText (ternary "" "," (eq $i 0)) $p }}
+{{- end }}
+{{- $podPortsText = printf "%s\n]" $podPortsText }}
 
 {{- $canonicalName := index $labels "service.istio.io/canonical-name" | default (index $labels "app.kubernetes.io/name") | default (index $labels "app") | default .DeploymentMeta.Name | trunc 63 | trimSuffix "-" }}
 {{- $canonicalRevision := index $labels "service.istio.io/canonical-revision" | default (index $labels "app.kubernetes.io/version") | default (index $labels "version") | default "latest" }}
@@ -89,6 +95,18 @@ metadata:
   annotations:
     istio.io/rev: {{ .Revision | default "default" | quote }}
 spec:
+  {{- /* Pod security context: the values' gateways.securityContext where the release has it (1.30) and it is set,
+         else the sysctl that lets the proxy bind ports below 1024 without root. */}}
+  securityContext:
+  {{- $podSecurity := dict }}
+  {{- with .Values.gateways }}{{ $podSecurity = .securityContext | default dict }}{{ end }}
+  {{- if $podSecurity }}
+    {{- toYaml $podSecurity | nindent 4 }}
+  {{- else }}
+    sysctls:
+    - name: net.ipv4.ip_unprivileged_port_start
+      value: "0"
+  {{- end }}
   containers:
   - name: istio-proxy
     image: {{ $image | quote }}
@@ -145,9 +163,9 @@ spec:
           resource: limits.cpu
           divisor: {{ $divisor | quote }}
     - name: PROXY_CONFIG
-      value: {{ protoToJSON .ProxyConfig | quote }}
+      value: {{ printf "%s\n" (protoToJSON .ProxyConfig) | quote }}
     - name: ISTIO_META_POD_PORTS
-      value: {{ printf "[%s]" (join "," $podPorts) | quote }}
+      value: {{ $podPortsText | quote }}
     - name: ISTIO_META_APP_CONTAINERS
       value: {{ join "," $appContainers | quote }}
     - name: GOMEMLIMIT
@@ -206,19 +224,11 @@ spec:
     resources:
       {{ toYaml $resources | indent 6 | trim }}
     {{- end }}
-    {{- /* Compatible with the Pod Security Standard "restricted" (the pod
-           or chart adds seccompProfile RuntimeDefault). Low ports need the
-           pod sysctl net.ipv4.ip_unprivileged_port_start=0, not root. */}}
+    {{- /* Only the proxy's user and group: the rest of the container's security context is the chart's own
+           (our IngressGateway and EgressGateway set it to Pod Security "restricted"). */}}
     securityContext:
-      allowPrivilegeEscalation: false
-      privileged: false
-      capabilities:
-        drop:
-        - ALL
-      readOnlyRootFilesystem: true
-      runAsGroup: {{ .ProxyGID }}
-      runAsNonRoot: true
-      runAsUser: {{ .ProxyUID }}
+      runAsUser: {{ .ProxyUID | default 1337 }}
+      runAsGroup: {{ .ProxyGID | default 1337 }}
     volumeMounts:
     - name: workload-socket
       mountPath: /var/run/secrets/workload-spiffe-uds
@@ -238,7 +248,7 @@ spec:
       mountPath: /var/run/secrets/istio
   volumes:
   - name: workload-socket
-    emptyDir: {}
+    emptyDir: null
   - name: credential-socket
     emptyDir: {}
   - name: workload-certs

@@ -53,12 +53,17 @@
 {{- $cni := or (dig "istio_cni" "enabled" false .Values) (dig "pilot" "cni" "enabled" false .Values) }}
 {{- $cniProvider := dig "istio_cni" "provider" (dig "pilot" "cni" "provider" "default" .Values) .Values }}
 
-{{- /* Native sidecar: istiod's decision, which a pod may force on or off
-       with sidecar.istio.io/nativeSidecar where the release reads it. */}}
-{{- $native := .NativeSidecars }}
+{{- /* Native sidecar. 1.30: istiod's decision (.NativeSidecars, a field of the 1.30 template data only), which a
+       pod may force on or off with sidecar.istio.io/nativeSidecar. 1.20: its template data has no such field;
+       the decision is istiod's ENABLE_NATIVE_SIDECARS environment variable ("false" unless set). The guard keeps
+       1.20 from evaluating the field: Go templates resolve fields only when the branch runs. */}}
+{{- $native := false }}
 {{- if $features.nativeSidecarAnnotation }}
+  {{- $native = .NativeSidecars }}
   {{- $choice := annotation .ObjectMeta "sidecar.istio.io/nativeSidecar" "" | toLower }}
   {{- if eq $choice "true" }}{{ $native = true }}{{ else if eq $choice "false" }}{{ $native = false }}{{ end }}
+{{- else }}
+  {{- $native = eq (env "ENABLE_NATIVE_SIDECARS" "false") "true" }}
 {{- end }}
 
 {{- /* Core dumps (1.20 only: the values carry global.proxy.enableCoreDump
@@ -97,6 +102,12 @@
 {{- $excludeInbound = excludeInboundPort "15090" $excludeInbound }}
 {{- $excludeInbound = excludeInboundPort "15021" $excludeInbound }}
 {{- $excludeInbound = excludeInboundPort $statusPort $excludeInbound }}
+{{- /* The iptables argument lists 15090 and 15021 first, then the pod's (or values') own exclusions and the
+       status port, as istiod writes it. */}}
+{{- $excludeInboundArg := "15090,15021" }}
+{{- with excludeInboundPort $statusPort (annotation .ObjectMeta "traffic.sidecar.istio.io/excludeInboundPorts" $proxy.excludeInboundPorts) }}
+  {{- $excludeInboundArg = printf "15090,15021,%s" . }}
+{{- end }}
 
 {{- /* Log levels. */}}
 {{- $proxyLogLevel := annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel }}
@@ -132,6 +143,13 @@
     {{- range .Ports }}{{ $podPorts = append $podPorts (structToJSON .) }}{{ end }}
   {{- end }}
 {{- end }}
+{{- /* istiod's agent reads ISTIO_META_POD_PORTS as a JSON list written one port a line:
+       "[", then "\n    <port>" (later ones with a leading comma), then "\n]". */}}
+{{- $podPortsText := "[" }}
+{{- range $i, $p := $podPorts }}
+  {{- $podPortsText = printf "%s\n    %s%s" $podPortsText (ternary "" "," (eq $i 0)) $p }}
+{{- end }}
+{{- $podPortsText = printf "%s\n]" $podPortsText }}
 
 {{- /* Canonical service name and revision, with their label fallbacks. */}}
 {{- $canonicalName := index $labels "service.istio.io/canonical-name" | default (index $labels "app.kubernetes.io/name") | default (index $labels "app") | default .DeploymentMeta.Name | trunc 63 | trimSuffix "-" }}
@@ -262,7 +280,7 @@ spec:
     - "-b"
     - {{ $includeInbound | quote }}
     - "-d"
-    - {{ $excludeInbound | quote }}
+    - {{ $excludeInboundArg | quote }}
     {{- if $includeOutboundPorts }}
     - "-q"
     - {{ $includeOutboundPorts | quote }}
@@ -286,6 +304,14 @@ spec:
     {{- end }}
     {{- if .Values.global.nativeNftables }}
     - --native-nftables
+    {{- end }}
+    {{- /* Proxy metadata reaches istio-iptables too (e.g. IPTABLES_TRACE_LOGGING). */}}
+    {{- with .ProxyConfig.ProxyMetadata }}
+    env:
+    {{- range $name, $value := . }}
+    - name: {{ $name | quote }}
+      value: {{ $value | quote }}
+    {{- end }}
     {{- end }}
     {{- if $resources }}
     resources:
@@ -380,9 +406,9 @@ spec:
           resource: limits.cpu
           divisor: {{ $divisor | quote }}
     - name: PROXY_CONFIG
-      value: {{ protoToJSON .ProxyConfig | quote }}
+      value: {{ printf "%s\n" (protoToJSON .ProxyConfig) | quote }}
     - name: ISTIO_META_POD_PORTS
-      value: {{ printf "[%s]" (join "," $podPorts) | quote }}
+      value: {{ $podPortsText | quote }}
     - name: ISTIO_META_APP_CONTAINERS
       value: {{ join "," $appContainers | quote }}
     - name: GOMEMLIMIT
@@ -472,7 +498,6 @@ spec:
     {{- end }}
     {{- end }}
     {{- if $native }}
-    {{- if ne $statusPort "0" }}
     {{- /* A native sidecar stops after the app; drain Envoy first. */}}
     lifecycle:
       preStop:
@@ -483,7 +508,6 @@ spec:
           - {{ printf "--debug-port=%s" $statusPort | quote }}
           - POST
           - drain
-    {{- end }}
     {{- else if $hold }}
     {{- /* istiod puts the proxy first; kubelet starts the next container
            only once this hook returns, i.e. once the proxy is ready. */}}
@@ -553,11 +577,11 @@ spec:
     {{- end }}
   volumes:
   - name: workload-socket
-    emptyDir: {}
+    emptyDir: null
   - name: credential-socket
-    emptyDir: {}
+    emptyDir: null
   - name: workload-certs
-    emptyDir: {}
+    emptyDir: null
   - name: istio-envoy
     emptyDir:
       medium: Memory
