@@ -42,7 +42,56 @@ interface LineFacts {
   readonly minKubernetesMinor: number;
   readonly injectionTemplates: string[];
   readonly injectionNewInputs: boolean;
+  readonly templateData: TemplateDataContract;
+  readonly proxyTracerDefault: 'zipkin' | 'none';
+  readonly injectorGlobalDefaults: Record<string, unknown>;
 }
+
+/**
+ * What istiod hands an injection template at one release: the fields of its template data (`.X`) and the
+ * functions it can call (sprig's text functions plus istio's own). A template that names anything else fails at
+ * execution, and istiod then refuses every pod it injects; the conformance suite parses our templates and checks
+ * every field and function against this contract.
+ */
+export interface TemplateDataContract {
+  /** Fields of the template data struct. */
+  readonly fields: readonly string[];
+  /** Fields of `.DeploymentMeta` (an ObjectMeta on 1.20, a namespaced name on 1.30). */
+  readonly deploymentMetaFields: readonly string[];
+  /** istio's own template functions (sprig's and Go's built-ins come on top). */
+  readonly functions: readonly string[];
+  /** The sprig release istiod links (its function set). */
+  readonly sprig: string;
+}
+
+/** Fields both releases' template data have. */
+const TEMPLATE_FIELDS = [
+  'TypeMeta', 'DeploymentMeta', 'ObjectMeta', 'Spec', 'ProxyConfig', 'MeshConfig', 'Values', 'Revision', 'ProxyImage', 'ProxyUID', 'ProxyGID',
+];
+/** istio's template functions at both releases. */
+const TEMPLATE_FUNCTIONS = [
+  'formatDuration', 'isset', 'excludeInboundPort', 'includeInboundPorts', 'kubevirtInterfaces', 'excludeInterfaces', 'applicationPorts',
+  'annotation', 'valueOrDefault', 'toJSON', 'fromJSON', 'structToJSON', 'protoToJSON', 'toYaml', 'indent', 'directory', 'contains',
+  'toLower', 'appendMultusNetwork', 'env', 'omit', 'strdict', 'toJsonMap',
+];
+
+/** `global` keys of the injector values that both releases' istiod chart carries with these defaults. */
+const INJECTOR_GLOBAL_DEFAULTS = {
+  caName: '',
+  certSigners: [],
+  configCluster: false,
+  defaultPodDisruptionBudget: { enabled: true },
+  defaultResources: { requests: { cpu: '10m' } },
+  externalIstiod: false,
+  istiod: { enableAnalysis: false },
+  meshNetworks: {},
+  mountMtlsCerts: false,
+  omitSidecarInjectorConfigMap: false,
+  operatorManageWebhooks: false,
+  priorityClassName: '',
+  remotePilotAddress: '',
+  sts: { servicePort: 0 },
+};
 
 const FACTS: Record<IstioLine, LineFacts> = {
   '1.20': {
@@ -86,6 +135,18 @@ const FACTS: Record<IstioLine, LineFacts> = {
     minKubernetesMinor: 16,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'],
     injectionNewInputs: false,
+    templateData: {
+      fields: TEMPLATE_FIELDS,
+      // metav1.ObjectMeta
+      deploymentMetaFields: [
+        'Name', 'GenerateName', 'Namespace', 'SelfLink', 'UID', 'ResourceVersion', 'Generation', 'CreationTimestamp', 'DeletionTimestamp',
+        'DeletionGracePeriodSeconds', 'Labels', 'Annotations', 'OwnerReferences', 'Finalizers', 'ManagedFields',
+      ],
+      functions: TEMPLATE_FUNCTIONS,
+      sprig: '3.2.3',
+    },
+    proxyTracerDefault: 'zipkin',
+    injectorGlobalDefaults: { ...INJECTOR_GLOBAL_DEFAULTS, autoscalingv2API: true, oneNamespace: false },
   },
   '1.30': {
     apiVersions: {
@@ -128,6 +189,29 @@ const FACTS: Record<IstioLine, LineFacts> = {
     minKubernetesMinor: 23,
     injectionTemplates: ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway'],
     injectionNewInputs: true,
+    templateData: {
+      fields: [...TEMPLATE_FIELDS, 'NativeSidecars', 'InboundTrafficPolicyMode', 'CompliancePolicy'],
+      // types.NamespacedName
+      deploymentMetaFields: ['Name', 'Namespace'],
+      functions: [...TEMPLATE_FUNCTIONS, 'mergeMaps', 'omitNil', 'otelResourceAttributes'],
+      sprig: '3.3.0',
+    },
+    proxyTracerDefault: 'none',
+    injectorGlobalDefaults: {
+      ...INJECTOR_GLOBAL_DEFAULTS,
+      configValidation: true,
+      networkPolicy: { enabled: false },
+      proxy: { outlierLogPath: '', seccompProfile: {} },
+      proxy_init: { forceApplyIptables: false },
+      resourceScope: 'all',
+      waypoint: {
+        affinity: {},
+        nodeSelector: {},
+        resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
+        tolerations: [],
+        topologySpreadConstraints: [],
+      },
+    },
   },
 };
 
@@ -266,6 +350,16 @@ export class IstioVersion {
    * `CompliancePolicy` template field (COMPLIANCE_POLICY) and `--native-nftables`.
    */
   public get injectionNewInputs(): boolean { return this.facts.injectionNewInputs; }
+
+  /** Fields and functions istiod gives an injection template at this release. */
+  public get templateData(): TemplateDataContract { return this.facts.templateData; }
+  /** `global.proxy.tracer` of the istiod chart (zipkin on 1.20, none on 1.30). */
+  public get proxyTracerDefault(): 'zipkin' | 'none' { return this.facts.proxyTracerDefault; }
+  /**
+   * `global` keys of the injector values that no option of ours sets, with the istiod chart's defaults: carried
+   * so that any template (ours or a user's) finds every key upstream's values have.
+   */
+  public get injectorGlobalDefaults(): Record<string, unknown> { return structuredClone(this.facts.injectorGlobalDefaults); }
 
   /** The oldest Kubernetes minor whose APIs the objects of this line need. */
   public get minKubernetesMinor(): number { return this.facts.minKubernetesMinor; }

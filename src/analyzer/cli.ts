@@ -3,6 +3,8 @@
  *
  * Exit codes: 0 = no finding reached the threshold, 1 = at least one did, 2 = usage error or a file
  * that cannot be read or parsed.
+ *
+ * {@link main} is also the command dispatch of bin/cdk8s-istio.js: `install` lives in src/cli/install.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -54,6 +56,7 @@ const TOP_USAGE = `Usage: cdk8s-istio <command>
 
 Commands:
   analyze <files|dirs>   Check Istio mesh configuration in YAML manifests (see: cdk8s-istio analyze --help)
+  install -o <dir> ...   Write an Istio install as GitOps YAML folders (see: cdk8s-istio install --help)
 `;
 
 class UsageError extends Error {}
@@ -115,13 +118,19 @@ function parseArgs(args: readonly string[]): Parsed {
 
 /**
  * Runs the command line `argv` (the arguments after the program name, e.g.
- * `['analyze', 'dist/']`) and returns the exit code.
+ * `['analyze', 'dist/']` or `['install', '--version', '1.30.3', '-o', 'out']`) and returns the exit code.
  */
 export function main(argv: readonly string[], io: CliIO = PROCESS_IO): number {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout)(TOP_USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'install') {
+    // Loaded on demand: it pulls in cdk8s and every construct, which `analyze` does not need.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { installCommand } = require('../cli/install') as typeof import('../cli/install');
+    return installCommand(rest, io);
   }
   if (command !== 'analyze') {
     io.stderr(`cdk8s-istio: unknown command ${JSON.stringify(command)}\n${TOP_USAGE}`);

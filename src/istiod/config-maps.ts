@@ -13,7 +13,7 @@ import { ResolvedMeshConfig } from './mesh-config';
 /** Adds `istio[-rev]` with the keys `mesh` and `meshNetworks`. */
 export function addMeshConfigMap(scope: Construct, ctx: IstiodContext, name: string, mesh: ResolvedMeshConfig): ApiObject {
   return kubeObject(scope, 'mesh-config', 'ConfigMap', {
-    metadata: ctx.meta(name),
+    metadata: ctx.meta(name, 'config'),
     data: { mesh: mesh.meshText, meshNetworks: mesh.meshNetworksText },
   });
 }
@@ -21,7 +21,7 @@ export function addMeshConfigMap(scope: Construct, ctx: IstiodContext, name: str
 /** Adds `istio-sidecar-injector[-rev]` with the keys `config` (YAML) and `values` (JSON) of the injector. */
 export function addInjectorConfigMap(scope: Construct, ctx: IstiodContext, name: string, data: { config: string; values: string }): ApiObject {
   return kubeObject(scope, 'injector-config', 'ConfigMap', {
-    metadata: ctx.meta(name),
+    metadata: ctx.meta(name, 'config'),
     data: { config: data.config, values: data.values },
   });
 }
@@ -39,7 +39,7 @@ export interface HelmValues {
 export function addValuesConfigMap(scope: Construct, ctx: IstiodContext, values: HelmValues): ApiObject {
   return kubeObject(scope, 'values', 'ConfigMap', {
     metadata: {
-      ...ctx.meta(ctx.revisionedName('values')),
+      ...ctx.meta(ctx.revisionedName('values'), 'config'),
       annotations: {
         'kubernetes.io/description': 'Helm values equivalent to this istiod install, kept for debugging and tools. Changing them has no effect.',
       },

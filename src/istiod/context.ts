@@ -11,10 +11,21 @@ import { IstioVersion } from '../version';
 const RELEASE = 'istiod';
 const CHART = 'istiod';
 
-/** Which label set an object of the istiod chart carries. */
+/**
+ * Which label set an object of the istiod chart carries. Upstream's chart gives each kind of object its own set;
+ * the conformance suite compares ours with its render object by object.
+ */
 export type IstiodLabelKind =
-  /** Most objects: the static istiod set (`app: istiod`, `istio: pilot`, rev, component, owner, release). */
+  /** Deployment, Service and PDB: `app: istiod`, `istio: pilot`, rev, component, owner, release. */
   | 'istiod'
+  /** The HorizontalPodAutoscaler: as `istiod` without the `istio` label. */
+  | 'autoscaler'
+  /** The ConfigMaps (mesh config, injector, values): rev, component, owner and release; no `app` or `istio`. */
+  | 'config'
+  /** istiod's ServiceAccount, ClusterRoles, Role and their bindings: `app: istiod` and release only. */
+  | 'rbac'
+  /** The reader ClusterRole and its binding: `app: istio-reader` and release only. */
+  | 'reader'
   /** The sidecar-injector MutatingWebhookConfiguration: `app: sidecar-injector`, no `istio` label. */
   | 'injector'
   /** The revision validator: `app: istiod`, `istio: istiod`, rev and release only. */
@@ -73,6 +84,20 @@ export class IstiodContext {
           release: RELEASE, chart: CHART, app: 'sidecar-injector', name: 'istiod', component: 'Pilot',
           extra: { ...rev, 'install.operator.istio.io/owning-resource': 'unknown' },
         });
+      case 'rbac':
+        return commonLabels(this.version, { release: RELEASE, chart: CHART, app: 'istiod', name: 'istiod' });
+      case 'reader':
+        return commonLabels(this.version, { release: RELEASE, chart: CHART, app: 'istio-reader', name: 'istio-reader' });
+      case 'config':
+        return commonLabels(this.version, {
+          release: RELEASE, chart: CHART, name: 'istiod', component: 'Pilot',
+          extra: { ...rev, 'install.operator.istio.io/owning-resource': 'unknown' },
+        });
+      case 'autoscaler':
+        return commonLabels(this.version, {
+          release: RELEASE, chart: CHART, app: 'istiod', name: 'istiod', component: 'Pilot',
+          extra: { ...rev, 'install.operator.istio.io/owning-resource': 'unknown' },
+        });
       default:
         return commonLabels(this.version, {
           release: RELEASE, chart: CHART, app: 'istiod', name: 'istiod', component: 'Pilot',
@@ -90,7 +115,9 @@ export class IstiodContext {
     const extra: Record<string, string> = { 'sidecar.istio.io/inject': 'false' };
     if (this.revision) extra.istio = 'istiod';
     if (this.version.dataplaneModeNoneLabel) extra['istio.io/dataplane-mode'] = 'none';
-    return sortLabels({ ...this.labels('istiod'), ...extra });
+    // The chart's pod template carries the object labels but `release`.
+    const { release: _release, ...labels } = this.labels('istiod');
+    return sortLabels({ ...labels, ...extra });
   }
 
   /** `metadata` of a namespaced object. */

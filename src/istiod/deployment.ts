@@ -33,6 +33,8 @@ export interface DeploymentInput {
   /** Validated user env (see {@link checkIstiodEnv}). */
   readonly env: Record<string, string>;
   readonly clusterName: string;
+  /** The cluster's DNS domain (`--domain`): the same value the sidecars get (`proxy.clusterDomain`). */
+  readonly clusterDomain: string;
   /** undefined while the HPA owns the count. */
   readonly replicas?: number;
   readonly scheduling: SchedulingOptions;
@@ -148,7 +150,7 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
     metadata: ctx.meta(ctx.name),
     spec: {
       replicas: input.replicas,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
+      strategy: { rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } },
       selector: { matchLabels: ctx.deploymentSelector },
       template: {
         metadata: { labels: ctx.podLabels(), annotations: sortLabels(annotations) },
@@ -165,7 +167,7 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
               'discovery',
               '--monitoringAddr=:15014',
               `--log_output_level=default:${input.logLevel}`,
-              '--domain', 'cluster.local',
+              '--domain', input.clusterDomain,
               '--keepaliveMaxServerConnectionAge', '30m',
             ],
             ports: containerPorts(ctx),

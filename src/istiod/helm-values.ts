@@ -6,7 +6,6 @@
  */
 import type { IstiodProps } from './istiod';
 import { deepMerge, HelmValues } from './config-maps';
-import { IstiodContext } from './context';
 import { ScalingPlan } from '../workload';
 
 /** Resolved settings the values are described from. */
@@ -20,10 +19,72 @@ export interface ResolvedIstiodSettings {
   /** The container's user env (including `ENABLE_NATIVE_SIDECARS` from `nativeSidecars`). */
   readonly env: Record<string, string>;
   readonly mesh: Record<string, unknown>;
+  /** The injector ConfigMap's `values` (parsed): its `global` and `sidecarInjectorWebhook` are the chart's. */
+  readonly injectorValues: Record<string, unknown>;
 }
 
+/**
+ * The istiod chart's own defaults (1.30) for the keys outside `global` and `sidecarInjectorWebhook`, which the
+ * injector values already carry.
+ */
+const CHART_DEFAULTS: Record<string, unknown> = {
+  affinity: {},
+  autoscaleBehavior: {},
+  autoscaleEnabled: true,
+  autoscaleMax: 5,
+  autoscaleMin: 1,
+  base: { enableIstioConfigCRDs: true },
+  cni: { enabled: false, provider: 'default' },
+  configMap: true,
+  cpu: { targetAverageUtilization: 80 },
+  deploymentAnnotations: {},
+  deploymentLabels: {},
+  env: {},
+  envVarFrom: [],
+  experimental: { stableValidationPolicy: false },
+  extraContainerArgs: [],
+  gatewayClasses: {},
+  gateways: { seccompProfile: {}, securityContext: {} },
+  hub: '',
+  image: 'pilot',
+  initContainers: [],
+  ipFamilies: [],
+  ipFamilyPolicy: '',
+  istiodRemote: { enabled: false, enabledLocalInjectorIstiod: false, injectionCABundle: '', injectionPath: '/inject', injectionURL: '' },
+  jwksResolverExtraRootCA: '',
+  keepaliveMaxServerConnectionAge: '30m',
+  memory: {},
+  meshConfig: { enablePrometheusMerge: true },
+  nodeSelector: {},
+  ownerName: '',
+  pdb: { minAvailable: 1, unhealthyPodEvictionPolicy: '' },
+  podAnnotations: {},
+  podLabels: {},
+  replicaCount: 1,
+  resources: { requests: { cpu: '500m', memory: '2048Mi' } },
+  revision: '',
+  revisionTags: [],
+  rollingMaxSurge: '100%',
+  rollingMaxUnavailable: '25%',
+  seccompProfile: {},
+  serviceAccountAnnotations: {},
+  serviceAnnotations: {},
+  sidecarInjectorWebhookAnnotations: {},
+  tag: '',
+  taint: { enabled: false, name: 'cni.istio.io/not-ready', namespace: '' },
+  telemetry: { enabled: true, v2: { enabled: true, prometheus: { enabled: true }, stackdriver: { enabled: false } } },
+  tolerations: [],
+  topologySpreadConstraints: [],
+  traceSampling: 1,
+  trustedZtunnelName: '',
+  trustedZtunnelNamespace: '',
+  variant: '',
+  volumeMounts: [],
+  volumes: [],
+};
+
 /** Builds `original` (only what `props` set) and `merged` (chart defaults overlaid with it). */
-export function helmValues(ctx: IstiodContext, props: IstiodProps, s: ResolvedIstiodSettings): HelmValues {
+export function helmValues(props: IstiodProps, s: ResolvedIstiodSettings): HelmValues {
   const original: Record<string, unknown> = {};
   const set = (path: string, value: unknown) => {
     if (value === undefined) return;
@@ -59,39 +120,11 @@ export function helmValues(ctx: IstiodContext, props: IstiodProps, s: ResolvedIs
   set('global.network', props.network);
   if (props.cni !== undefined) set('pilot.cni.enabled', props.cni);
 
-  const defaults: Record<string, unknown> = {
-    affinity: {},
-    autoscaleEnabled: true,
-    autoscaleMax: 5,
-    autoscaleMin: 1,
-    cpu: { targetAverageUtilization: 80 },
-    env: {},
-    global: {
-      defaultPodDisruptionBudget: { enabled: true },
-      hub: s.hub,
-      istioNamespace: ctx.namespace,
-      logging: { level: 'default:info' },
-      meshID: '',
-      multiCluster: { clusterName: s.clusterName },
-      network: '',
-      pilotCertProvider: 'istiod',
-      tag: s.tag,
-    },
-    hub: '',
-    image: 'pilot',
-    keepaliveMaxServerConnectionAge: '30m',
-    meshConfig: s.mesh,
-    nodeSelector: {},
-    pdb: { minAvailable: 1 },
-    pilot: { cni: { enabled: false } },
-    replicaCount: 1,
-    resources: { requests: { cpu: '500m', memory: '2048Mi' } },
-    revision: '',
-    tag: '',
-    tolerations: [],
-    topologySpreadConstraints: [],
-    traceSampling: 1,
-    variant: '',
-  };
+  // The injector's values are the chart's `global` and `sidecarInjectorWebhook` (less our template switches).
+  const { templateFeatures: _features, ...webhook } = s.injectorValues.sidecarInjectorWebhook as Record<string, unknown>;
+  const defaults = deepMerge(CHART_DEFAULTS, {
+    global: s.injectorValues.global,
+    sidecarInjectorWebhook: webhook,
+  });
   return { original, merged: deepMerge(defaults, original) };
 }

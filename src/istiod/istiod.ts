@@ -169,7 +169,9 @@ export class Istiod extends Construct {
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
 
     // --- validate and resolve every input before emitting anything
-    const clusterName = this.checkName('clusterName', props.clusterName) ?? 'Kubernetes';
+    // Upstream's values keep the cluster name empty unless set; istiod's CLUSTER_ID falls back to "Kubernetes".
+    const clusterNameSet = this.checkName('clusterName', props.clusterName) ?? '';
+    const clusterName = clusterNameSet || 'Kubernetes';
     const meshId = this.checkName('meshId', props.meshId);
     const network = this.checkName('network', props.network);
     const mesh = resolveMeshConfig(this, 'meshConfig', props.meshConfig, {
@@ -207,18 +209,20 @@ export class Istiod extends Construct {
       cni: this.cni,
       nativeSidecars: props.nativeSidecars,
       policy: props.injection ?? {},
-      clusterName,
+      clusterName: clusterNameSet,
       meshId,
       network,
       caAddress: this.discoveryAddress,
     });
 
     // --- objects
-    kubeObject(this, 'service-account', 'ServiceAccount', { metadata: ctx.meta(this.serviceAccountName) });
+    kubeObject(this, 'service-account', 'ServiceAccount', { metadata: ctx.meta(this.serviceAccountName, 'rbac') });
     addMeshConfigMap(this, ctx, this.meshConfigName, mesh);
     addInjectorConfigMap(this, ctx, this.injectorConfigMapName, injectorData);
     if (this.version.valuesConfigMap) {
-      addValuesConfigMap(this, ctx, helmValues(ctx, props, { hub, tag, logLevel, plan, resources, clusterName, env, mesh: mesh.mesh }));
+      addValuesConfigMap(this, ctx, helmValues(props, {
+        hub, tag, logLevel, plan, resources, clusterName: clusterNameSet, env, mesh: mesh.mesh, injectorValues: JSON.parse(injectorData.values),
+      }));
     }
     addRbac(this, ctx, this.serviceAccountName);
     addService(this, ctx);
@@ -228,6 +232,8 @@ export class Istiod extends Construct {
       resources,
       env,
       clusterName,
+      // validated with the injector's values above
+      clusterDomain: props.proxy?.clusterDomain ?? 'cluster.local',
       replicas: plan.replicas,
       scheduling: props,
       serviceAccountName: this.serviceAccountName,

@@ -6,7 +6,7 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { KubeJson, kubeObject } from '../kube';
-import { IstiodContext } from './context';
+import { IstiodContext, IstiodLabelKind } from './context';
 
 type PolicyRule = KubeJson<k8s.PolicyRule>;
 
@@ -89,18 +89,16 @@ export function istiodClusterRules(ctx: IstiodContext): PolicyRule[] {
 
 /** Grants of `istiod-gateway-controller[-rev]-<ns>`: what deploying gateways for Gateway API resources needs. */
 export function gatewayControllerRules(ctx: IstiodContext): PolicyRule[] {
-  const rules = [
+  // Upstream's order: deployments, then (1.30) the autoscaling grants, then services and service accounts.
+  const scaling = ctx.version.gatewayControllerScalingGrants
+    ? [rule(['autoscaling'], ['horizontalpodautoscalers'], ALL7), rule(['policy'], ['poddisruptionbudgets'], ALL7)]
+    : [];
+  return [
     rule(['apps'], ['deployments'], ALL7),
+    ...scaling,
     rule([''], ['services'], ALL7),
     rule([''], ['serviceaccounts'], ALL7),
   ];
-  if (ctx.version.gatewayControllerScalingGrants) {
-    rules.push(
-      rule(['autoscaling'], ['horizontalpodautoscalers'], ALL7),
-      rule(['policy'], ['poddisruptionbudgets'], ALL7),
-    );
-  }
-  return rules;
 }
 
 /** Grants of `istio-reader-clusterrole[-rev]-<ns>` (read-only access for remote clusters and tools). */
@@ -137,23 +135,23 @@ export function istiodRoleRules(): PolicyRule[] {
 /** Adds the three ClusterRoles with their bindings, and the Role with its binding. */
 export function addRbac(scope: Construct, ctx: IstiodContext, serviceAccountName: string): void {
   const sa = { kind: 'ServiceAccount', name: serviceAccountName, namespace: ctx.namespace };
-  const clusterRoles: Array<[string, string, PolicyRule[], typeof sa]> = [
-    ['clusterrole', ctx.clusterScopedName('istiod-clusterrole'), istiodClusterRules(ctx), sa],
-    ['gateway-controller', ctx.clusterScopedName('istiod-gateway-controller'), gatewayControllerRules(ctx), sa],
+  const clusterRoles: Array<[string, string, PolicyRule[], typeof sa, IstiodLabelKind]> = [
+    ['clusterrole', ctx.clusterScopedName('istiod-clusterrole'), istiodClusterRules(ctx), sa, 'rbac'],
+    ['gateway-controller', ctx.clusterScopedName('istiod-gateway-controller'), gatewayControllerRules(ctx), sa, 'rbac'],
     ['reader-clusterrole', ctx.clusterScopedName('istio-reader-clusterrole'), readerRules(ctx),
-      { kind: 'ServiceAccount', name: READER_SERVICE_ACCOUNT, namespace: ctx.namespace }],
+      { kind: 'ServiceAccount', name: READER_SERVICE_ACCOUNT, namespace: ctx.namespace }, 'reader'],
   ];
-  for (const [id, name, rules, subject] of clusterRoles) {
-    kubeObject(scope, id, 'ClusterRole', { metadata: ctx.clusterMeta(name), rules });
+  for (const [id, name, rules, subject, labels] of clusterRoles) {
+    kubeObject(scope, id, 'ClusterRole', { metadata: ctx.clusterMeta(name, labels), rules });
     kubeObject(scope, `${id}-binding`, 'ClusterRoleBinding', {
-      metadata: ctx.clusterMeta(name),
+      metadata: ctx.clusterMeta(name, labels),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [subject],
     });
   }
-  kubeObject(scope, 'role', 'Role', { metadata: ctx.meta(ctx.name), rules: istiodRoleRules() });
+  kubeObject(scope, 'role', 'Role', { metadata: ctx.meta(ctx.name, 'rbac'), rules: istiodRoleRules() });
   kubeObject(scope, 'role-binding', 'RoleBinding', {
-    metadata: ctx.meta(ctx.name),
+    metadata: ctx.meta(ctx.name, 'rbac'),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ctx.name },
     subjects: [sa],
   });

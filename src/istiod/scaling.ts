@@ -19,6 +19,6 @@ export function planScaling(scope: Construct, ctx: IstiodContext, input: Scaling
 
 /** Adds the HPA and PDB `istiod[-rev]` the plan asks for. */
 export function addScaling(scope: Construct, ctx: IstiodContext, plan: ScalingPlan): void {
-  addWorkloadHpa(scope, 'hpa', plan, ctx.meta(ctx.name));
+  addWorkloadHpa(scope, 'hpa', plan, ctx.meta(ctx.name, 'autoscaler'));
   addWorkloadPdb(scope, 'pdb', plan, ctx.meta(ctx.name), ctx.selectorLabels);
 }

@@ -6,7 +6,8 @@
  *
  * Layout: <outdir>/<tag>/cases/<case>.yaml (multi-document YAML, one case per file: `dist-*` from the committed
  * dist/, `default`, `revision-canary`, `property-NNN` from the property tests' generator at a fixed seed) and
- * <outdir>/<tag>/injector/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`).
+ * <outdir>/<tag>/injector/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`) and
+ * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts).
  * Deterministic: the same commit writes the same bytes.
  */
 import * as fs from 'fs';
@@ -87,6 +88,9 @@ function main(): void {
     fs.writeFileSync(path.join(injectorDir, 'values'), injector.values);
     fs.writeFileSync(path.join(injectorDir, 'mesh'), mesh.mesh);
     fs.writeFileSync(path.join(injectorDir, 'meshNetworks'), mesh.meshNetworks ?? '');
+    // What istiod gives a template at this release, as the library knows it (src/version.ts); the Go suites
+    // check it against Istio's code and check every template against it.
+    fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);
   }
 
   // Random valid configurations, as the property tests generate them, at a fixed seed; each goes to the

@@ -147,9 +147,14 @@ describe('values ConfigMap (1.30)', () => {
     expect(merged).toMatchObject({
       autoscaleEnabled: true, autoscaleMin: 1, autoscaleMax: 5, replicaCount: 1,
       resources: { requests: { cpu: '500m', memory: '2048Mi' } },
-      global: { istioNamespace: 'istio-system', hub: 'docker.io/istio', tag: '1.30.3', multiCluster: { clusterName: 'Kubernetes' } },
-      meshConfig: { trustDomain: 'cluster.local', rootNamespace: 'istio-system' },
+      // as the istiod chart's values: the cluster name stays empty unless set (istiod falls back to "Kubernetes"), and
+      // meshConfig holds the chart default plus what the user set (the resolved mesh config is the `istio` ConfigMap)
+      global: { istioNamespace: 'istio-system', hub: 'docker.io/istio', tag: '1.30.3', multiCluster: { clusterName: '' } },
+      meshConfig: { enablePrometheusMerge: true },
     });
+    expect(merged.meshConfig.trustDomain).toBeUndefined();
+    // the chart's keys beyond what the library configures are there too (istio-control/istio-discovery defaults)
+    expect(merged).toMatchObject({ rollingMaxSurge: '100%', taint: { name: 'cni.istio.io/not-ready' }, global: { resourceScope: 'all' } });
     expect(cm.metadata.annotations?.['kubernetes.io/description']).toMatch(/no effect/);
     expect(ofKind(render(V20).objs, 'ConfigMap').map((c) => c.metadata.name)).not.toContain('values');
   });

@@ -10,7 +10,8 @@ describe('istiod Deployment', () => {
   test.each(VERSIONS)('%s: strategy, no replicas under the HPA, container and image', (tag, version) => {
     const { objs } = render(version);
     const dep = deployment(objs);
-    expect(dep.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } });
+    // as upstream's chart: no explicit type (the API server defaults RollingUpdate)
+    expect(dep.spec.strategy).toEqual({ rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' } });
     expect(dep.spec.replicas).toBeUndefined();
     const c = container(objs);
     expect(c.name).toBe('discovery');

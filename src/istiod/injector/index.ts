@@ -6,10 +6,10 @@ import {
 import { IstioVersion } from '../../version';
 import { ResourcePreset } from '../../workload';
 import { InjectionLabelSelector, InjectionPolicyOptions, ProxyOptions, ProxyLogLevel, ProxyTracer } from './options';
-import { BUILTIN_TEMPLATES, loadTemplate } from './templates';
+import { builtinTemplates } from './templates';
 
 export * from './options';
-export { BUILTIN_TEMPLATES, injectionTemplatesDir, loadTemplate } from './templates';
+export { BUILTIN_TEMPLATES, builtinTemplateNames, builtinTemplates, injectionTemplatesDir, loadTemplate, templateFile } from './templates';
 
 /** Everything the injector ConfigMap is built from, resolved by `Istiod`. */
 export interface InjectorInput {
@@ -67,7 +67,7 @@ const NO_SCOPE = { node: { path: 'injector' } } as unknown as IConstruct;
 export function renderInjectorData(input: InjectorInput): { config: string; values: string } {
   const scope = input.scope ?? NO_SCOPE;
   const values = buildValues(scope, input);
-  const config = buildConfig(scope, input.policy ?? {});
+  const config = buildConfig(scope, input.version, input.policy ?? {});
   return { config, values: JSON.stringify(values, null, 2) };
 }
 
@@ -88,6 +88,7 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
   (input.imagePullSecrets ?? []).forEach((s, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, s));
 
   const global: Record<string, unknown> = {
+    ...v.injectorGlobalDefaults,
     caAddress: input.caAddress === defaultCaAddress(input) ? '' : input.caAddress,
     hub: input.hub,
     imagePullPolicy: input.imagePullPolicy ?? '',
@@ -96,11 +97,15 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
     logAsJson: false,
     logging: { level: checkAgentLogLevel(scope, proxy.agentLogLevel ?? 'default:info') },
     meshID: input.meshId ?? '',
-    multiCluster: { clusterName: input.clusterName, enabled: false },
+    // Upstream's values leave the cluster name empty unless set; istiod and the templates fall back to "Kubernetes".
+    multiCluster: v.atLeast('1.30') ? { clusterName: input.clusterName } : { clusterName: input.clusterName, enabled: false },
     network: input.network ?? '',
     pilotCertProvider: input.pilotCertProvider ?? 'istiod',
     proxy: proxyValues(scope, input, proxy, policy),
-    proxy_init: { image: checkImage(scope, 'proxy.initImage', proxy.initImage ?? 'proxyv2') },
+    proxy_init: {
+      ...(v.injectorGlobalDefaults.proxy_init as Record<string, unknown> | undefined),
+      image: checkImage(scope, 'proxy.initImage', proxy.initImage ?? 'proxyv2'),
+    },
     sds: { token: { aud: input.tokenAudience ?? 'istio-ca' } },
     tag: input.tag,
     variant: input.variant ?? '',
@@ -155,6 +160,7 @@ function templateFeatures(input: InjectorInput): Record<string, unknown> {
   return {
     caCrlVolume: v.caCrlVolume,
     compliancePolicy: v.injectionNewInputs,
+    inboundTrafficPolicyMode: v.injectionNewInputs,
     nativeSidecarAnnotation: v.injectionNewInputs,
     otelResourceAttributes: input.proxy?.otelResourceAttributes ?? false,
     rerouteVirtualInterfaces: v.injectionNewInputs,
@@ -176,7 +182,7 @@ function proxyValues(scope: IConstruct, input: InjectorInput, proxy: ProxyOption
   if (!COMPONENT_LOG_LEVELS.test(componentLogLevel)) {
     fail(scope, 'proxy.componentLogLevel', componentLogLevel, 'must be a comma list of <component>:<level> such as "misc:error,upstream:debug" (levels trace, debug, info, warning, error, critical, off)');
   }
-  const tracer = proxy.tracer ?? 'none';
+  const tracer = proxy.tracer ?? input.version.proxyTracerDefault;
   if (!TRACERS.includes(tracer)) fail(scope, 'proxy.tracer', tracer, `must be one of ${TRACERS.map((t) => `"${t}"`).join(', ')}`);
   const statusPort = checkPort(scope, 'proxy.statusPort', proxy.statusPort ?? 15020);
   if (RESERVED_PROXY_PORTS.includes(statusPort)) {
@@ -184,13 +190,15 @@ function proxyValues(scope: IConstruct, input: InjectorInput, proxy: ProxyOption
   }
   const startup = proxy.startupProbe ?? {};
   const out: Record<string, unknown> = {
+    ...(input.version.injectorGlobalDefaults.proxy as Record<string, unknown> | undefined),
     autoInject: policy.enabled === false ? 'disabled' : 'enabled',
     clusterDomain: checkDnsSubdomain(scope, 'proxy.clusterDomain', proxy.clusterDomain ?? 'cluster.local'),
     componentLogLevel,
     excludeIPRanges: cidrList(scope, 'proxy.excludeIPRanges', proxy.excludeIPRanges ?? [], false),
     excludeInboundPorts: portList(scope, 'proxy.excludeInboundPorts', proxy.excludeInboundPorts ?? []),
     excludeOutboundPorts: portList(scope, 'proxy.excludeOutboundPorts', proxy.excludeOutboundPorts ?? []),
-    holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts ?? false,
+    // Only when set, as upstream's values (the templates read a missing key as false).
+    holdApplicationUntilProxyStarts: proxy.holdApplicationUntilProxyStarts,
     image: checkImage(scope, 'proxy.image', proxy.image ?? 'proxyv2'),
     includeIPRanges: cidrList(scope, 'proxy.includeIPRanges', proxy.includeIPRanges ?? ['*'], true),
     includeInboundPorts: proxy.includeInboundPorts === undefined || proxy.includeInboundPorts === '*'
@@ -293,9 +301,9 @@ function checkAnnotations(scope: IConstruct, field: string, annotations: Record<
 
 // ---------------------------------------------------------------- config
 
-function buildConfig(scope: IConstruct, policy: InjectionPolicyOptions): string {
-  const templates: Record<string, string> = {};
-  for (const name of BUILTIN_TEMPLATES) templates[name] = loadTemplate(name);
+function buildConfig(scope: IConstruct, version: IstioVersion, policy: InjectionPolicyOptions): string {
+  // Every template istiod of this release asks for by name (facts §10), then the user's, which may replace them.
+  const templates: Record<string, string> = Object.fromEntries(builtinTemplates(version));
   for (const [name, text] of Object.entries(policy.templates ?? {})) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
       fail(scope, 'injection.templates key', name, 'must be a template name: lower-case letters, digits and "-"');

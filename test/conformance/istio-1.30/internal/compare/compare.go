@@ -132,3 +132,34 @@ func Documents(prefix string, ours, upstream any) Result {
 	}
 	return r
 }
+
+// PruneEmpty drops nulls, empty maps and empty lists, recursively (where a Kubernetes API server treats
+// them as absent: the control-plane comparison; never for pod volumes, where `emptyDir: {}` is a source).
+func PruneEmpty(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, val := range x {
+			if p := PruneEmpty(val); p != nil {
+				out[k] = p
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case []any:
+		var out []any
+		for _, val := range x {
+			if p := PruneEmpty(val); p != nil {
+				out = append(out, p)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	default:
+		return v
+	}
+}

@@ -6,12 +6,19 @@ package upstream
 import (
 	"fmt"
 	"os/exec"
+	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	meshconfig "istio.io/api/mesh/v1alpha1"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"istio.io/istio/operator/pkg/manifest"
 	"istio.io/istio/operator/pkg/render"
 	"istio.io/istio/pkg/config/mesh"
 	"istio.io/istio/pkg/kube/inject"
@@ -118,4 +125,68 @@ func InjectionSettingsOf(objs []*unstructured.Unstructured, revision string) (*I
 		return nil, err
 	}
 	return ParseInjectionSettings(inj["config"], inj["values"], m["mesh"])
+}
+
+// RenderChart renders one chart of the release (a folder under manifests/charts, e.g. "gateway" or
+// "istio-control/istio-discovery") the way `helm template <release> <chart> -n <namespace>` does with the
+// released chart package: the chart's version and appVersion are the release tag (the repository's
+// Chart.yaml says 1.0.0; the published charts carry the Istio version).
+func RenderChart(release, namespace, chartDir string, vals map[string]any) ([]*unstructured.Unstructured, error) {
+	dir, err := SourceDir()
+	if err != nil {
+		return nil, err
+	}
+	chrt, err := loader.Load(filepath.Join(dir, "manifests", "charts", chartDir))
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %v", chartDir, err)
+	}
+	chrt.Metadata.Version = Tag
+	chrt.Metadata.AppVersion = Tag
+	releaseDefaults(chrt.Values)
+	options := chartutil.ReleaseOptions{Name: release, Namespace: namespace, IsInstall: true, Revision: 1}
+	top, err := chartutil.ToRenderValues(chrt, vals, options, chartutil.DefaultCapabilities)
+	if err != nil {
+		return nil, err
+	}
+	files, err := engine.Render(chrt, top)
+	if err != nil {
+		return nil, fmt.Errorf("render chart %s: %v", chartDir, err)
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []*unstructured.Unstructured
+	for _, name := range names {
+		mfs, err := manifest.ParseMultiple(files[name])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		for _, m := range mfs {
+			out = append(out, m.Unstructured)
+		}
+	}
+	return out, nil
+}
+
+// releaseDefaults sets the image hub and tag in a chart's default values as the published chart package has
+// them (the repository's charts carry test placeholders). 1.30 charts keep defaults under
+// `_internal_defaults_do_not_set`.
+func releaseDefaults(vals map[string]any) {
+	if internal, ok := vals["_internal_defaults_do_not_set"].(map[string]any); ok {
+		vals = internal
+	}
+	global, ok := vals["global"].(map[string]any)
+	if !ok {
+		return
+	}
+	if _, ok := global["hub"]; ok {
+		global["hub"] = "docker.io/istio"
+	}
+	if _, ok := global["tag"]; ok {
+		global["tag"] = Tag
+	}
 }
