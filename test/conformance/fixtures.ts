@@ -7,7 +7,8 @@
  * Layout: <outdir>/<tag>/cases/<case>.yaml (multi-document YAML, one case per file: `dist-*` from the committed
  * dist/, `default`, `revision-canary`, `property-NNN` from the property tests' generator at a fixed seed) and
  * <outdir>/<tag>/injector/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`) and
- * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts).
+ * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts) and
+ * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects).
  * Deterministic: the same commit writes the same bytes.
  */
 import * as fs from 'fs';
@@ -15,7 +16,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { IngressGateway, IstioBase, Istiod, IstioVersion } from '../../src';
+import { CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, ZeroTrustNamespace } from '../../src';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
 
@@ -45,6 +46,60 @@ function defaultInstall(version: IstioVersion, revision?: string): Obj[] {
   const istiod = new Istiod(chart, 'istiod', { base, revision });
   new IngressGateway(chart, 'ingress', { istiod });
   return Testing.synth(chart) as Obj[];
+}
+
+/** A mesh with one object of each Istio kind our constructs emit, for the catalog's bad inputs to start from. */
+function catalogBase(version: IstioVersion): Obj[] {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  const base = new IstioBase(chart, 'base', { version });
+  const istiod = new Istiod(chart, 'istiod', { base });
+  const ingress = new IngressGateway(chart, 'ingress', { istiod });
+  const egress = new EgressGateway(chart, 'egress', { istiod });
+  const web = ingress.addGateway('web', { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.local'] }] });
+  egress.routeExternalHost('api', { host: 'api.example.com' });
+  const trading = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading', ingressGatewayNamespaces: [ingress.namespace] });
+  trading.allow('agent', { name: 'agent', selector: { app: 'agent' }, rules: [
+    { from: [{ namespaces: ['argocd'] }], to: [{ ports: [8080], methods: ['GET'] }] },
+    { from: [{ serviceAccounts: [{ namespace: ingress.namespace, name: ingress.serviceAccountName }] }] },
+  ] });
+  new CanaryRoute(chart, 'agent', {
+    namespace: trading, host: 'agent', port: 80, stable: { version: 'v1' }, canary: { version: 'v2', weight: 10 },
+    gateways: [web], externalHosts: ['agent.local'], trafficPolicy: { outlierDetection: { interval: '10s' } },
+  });
+  return Testing.synth(chart) as Obj[];
+}
+
+type Json = Record<string, any>;
+
+/**
+ * Rows of the bad-input catalog (docs/bad-input-catalog.md) whose bad value Istio itself refuses too: each
+ * applies the row's value to the field of a valid object where the library would have written it. The Go suite
+ * expects istiod's validating webhook to refuse every one (the library refuses them at construction).
+ * Not listed: rows where the library is stricter than Istio. istiod admits route weights above 100 and weights that
+ * do not add up to 100 (canary-weight-range, canary-weights-not-100: Envoy scales them), as this suite showed.
+ */
+const CATALOG: Array<{ id: string; kind: string; name?: string; apply: (spec: Json) => void }> = [
+  { id: 'gateway-host-pattern', kind: 'Gateway', name: 'web', apply: (s) => { s.servers[0].hosts = ['web/*.local/x']; } },
+  { id: 'gateway-port-range', kind: 'Gateway', name: 'web', apply: (s) => { s.servers[0].port.number = 70000; } },
+  { id: 'gateway-tls-simple-without-credential', kind: 'Gateway', name: 'web', apply: (s) => { s.servers[0].port = { number: 443, name: 'https', protocol: 'HTTPS' }; s.servers[0].tls = { mode: 'SIMPLE' }; } },
+  { id: 'egress-host-wildcard', kind: 'ServiceEntry', apply: (s) => { s.hosts = ['*']; } },
+  { id: 'zero-trust-rule-port', kind: 'AuthorizationPolicy', name: 'agent', apply: (s) => { s.rules[0].to[0].operation.ports = ['70000']; } },
+  { id: 'mesh-wide-mtls-mode', kind: 'PeerAuthentication', apply: (s) => { s.mtls = { mode: 'STRICTEST' }; } },
+  { id: 'canary-port', kind: 'VirtualService', name: 'agent', apply: (s) => { s.http[s.http.length - 1].route[0].destination.port = { number: 70000 }; } },
+  { id: 'canary-duration', kind: 'DestinationRule', name: 'agent', apply: (s) => { s.trafficPolicy.outlierDetection.interval = '10 seconds'; } },
+  { id: 'canary-regex-lookahead', kind: 'VirtualService', name: 'agent', apply: (s) => { s.http.unshift({ match: [{ headers: { 'x-canary': { regex: '(?=v2).*' } } }], route: s.http[s.http.length - 1].route }); } },
+  { id: 'route-host', kind: 'VirtualService', name: 'agent', apply: (s) => { s.hosts = ['bad_host!']; } },
+];
+
+function catalogCases(version: IstioVersion): Array<{ id: string; object: Json }> {
+  const objs = catalogBase(version);
+  return CATALOG.map((row) => {
+    const found = objs.find((o) => o.kind === row.kind && o.apiVersion.includes('.istio.io/') && (!row.name || o.metadata.name === row.name));
+    if (!found) throw new Error(`catalog row ${row.id}: no ${row.kind} in the base mesh`);
+    const object = JSON.parse(JSON.stringify(found)) as Json;
+    row.apply(object.spec);
+    return { id: row.id, object };
+  });
 }
 
 /** The committed dist/ folders, grouped by the Istio release their istiod image names. */
@@ -91,6 +146,7 @@ function main(): void {
     // What istiod gives a template at this release, as the library knows it (src/version.ts); the Go suites
     // check it against Istio's code and check every template against it.
     fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);
+    fs.writeFileSync(path.join(outdir, tag, 'catalog.json'), `${JSON.stringify(catalogCases(version), null, 2)}\n`);
   }
 
   // Random valid configurations, as the property tests generate them, at a fixed seed; each goes to the
