@@ -119,10 +119,11 @@ new JsonFile(project, 'jest.config.json', {
   },
 });
 
-// Regenerate the L1 Istio bindings from a CRD file:
-//   npx projen import-crds -- ../shared/istio/1.30.3/crds.yaml
+// Regenerate the built-in CRD specs (src/base/schemas/v<line>.generated.ts, one per file) and, from the
+// 1.30 file, the L1 Istio bindings (imports/); `--schemas-only` leaves imports/ alone:
+//   npx projen import-crds -- ../shared/istio/1.30.3/crds.yaml ../shared/istio/1.20.3/crds.yaml
 const importTask = project.addTask('import-crds', {
-  description: 'Regenerate imports/ (L1 Istio bindings) from an Istio CRD YAML file given as argument',
+  description: 'Regenerate src/base/schemas (built-in CRD specs) from Istio CRD YAML files, and imports/ (L1 bindings) from the 1.30 one',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
   receiveArgs: true,
 });

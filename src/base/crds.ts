@@ -1,12 +1,13 @@
 import { readFileSync } from 'fs';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { kubeObject } from '../kube';
+import { kubeObject, KubeObjectProps } from '../kube';
 import { PlainApiObject } from '../synth/fast-json';
 import { yaml } from '../yaml';
 import { fail } from '../validation';
 import { IstioApiGroup, IstioVersion } from '../version';
 import { compareCrds, CrdFacts, istioCrdCatalog } from './crd-catalog';
+import { JsonObject, upstreamCrd, upstreamCrdSpec } from './schemas';
 
 /** Where the Istio CRDs of an {@link IstioBase} come from. */
 export type IstioCrdSource = 'builtIn' | 'file' | 'none';
@@ -14,15 +15,22 @@ export type IstioCrdSource = 'builtIn' | 'file' | 'none';
 /**
  * How {@link IstioBase} emits Istio's CustomResourceDefinitions.
  *
- * - {@link IstioCrds.builtIn} (default): every CRD of the chosen version with its real names, versions and
- *   printer columns, and a small structural schema that keeps `spec` and `status` as free-form objects. The API
- *   server accepts any content; istiod's validating webhook checks it.
- * - {@link IstioCrds.fromFile}: an upstream `crd-all.gen.yaml` you downloaded, emitted as it is, for the exact
- *   server-side schemas.
+ * - {@link IstioCrds.builtIn} (default): every CRD of the chosen version as Istio defines it (names, versions,
+ *   printer columns, subresources and the full OpenAPI schemas with their enums, formats, bounds, required
+ *   fields, `oneOf`/`anyOf` and CEL rules), without descriptions, and with the labels and annotations of an
+ *   upstream Helm render. The API server validates Istio objects against these schemas; istiod's validating
+ *   webhook checks what a schema cannot.
+ * - {@link IstioCrds.fromFile}: an upstream `crd-all.gen.yaml` you downloaded, emitted as it is (descriptions
+ *   included).
  * - {@link IstioCrds.none}: no CRDs (they are installed some other way).
  */
 export abstract class IstioCrds {
-  /** Our own CRDs: upstream names, versions and printer columns; a structural schema preserving unknown fields. */
+  /**
+   * Istio's CRDs of the chosen release line, generated from its `crd-all.gen.yaml` (1.30.3 and 1.20.3) by
+   * `npx projen import-crds`: upstream's whole `spec` (schemas, printer columns, subresources, names,
+   * versions) without descriptions. Every patch release of a line gets the CRDs of that line's file. On 1.20,
+   * IstioOperator is upstream's `crd-operator.yaml` CRD, whose schema is free-form.
+   */
   public static builtIn(): IstioCrds {
     return new BuiltInCrds();
   }
@@ -61,50 +69,30 @@ export abstract class IstioCrds {
   public abstract _render(scope: Construct, version: IstioVersion): ApiObject[];
 }
 
-const PRESERVE = { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true };
-
 class BuiltInCrds extends IstioCrds {
   public readonly source: IstioCrdSource = 'builtIn';
 
   public _render(scope: Construct, version: IstioVersion): ApiObject[] {
-    return istioCrdCatalog(version).map((crd) => builtInCrd(scope, crd));
+    return istioCrdCatalog(version).map((crd) => builtInCrd(scope, crd, builtInSpec(version, crd)));
   }
 }
 
-function builtInCrd(scope: Construct, crd: CrdFacts): ApiObject {
-  const columns = crd.printerColumns.length ? crd.printerColumns.map((c) => ({ ...c })) : undefined;
+/** Istio's `spec` of a catalog CRD. */
+function builtInSpec(version: IstioVersion, crd: CrdFacts): JsonObject {
+  const upstream = upstreamCrd(version.line, crd.name);
+  if (!upstream) throw new Error(`cdk8s-istio: no built-in spec for CRD ${crd.name} of Istio ${version.line} (src/base/schemas)`);
+  return upstreamCrdSpec(upstream);
+}
+
+function builtInCrd(scope: Construct, crd: CrdFacts, spec: JsonObject): ApiObject {
   return kubeObject(scope, `crd-${crd.name}`, 'CustomResourceDefinition', {
     metadata: {
       name: crd.name,
       labels: { ...crd.labels },
       annotations: Object.keys(crd.annotations).length ? { ...crd.annotations } : undefined,
     },
-    spec: {
-      group: crd.group,
-      names: {
-        kind: crd.kind,
-        listKind: crd.listKind,
-        plural: crd.plural,
-        singular: crd.singular,
-        shortNames: crd.shortNames.length ? [...crd.shortNames] : undefined,
-        categories: crd.categories.length ? [...crd.categories] : undefined,
-      },
-      scope: crd.scope,
-      versions: crd.versions.map((v) => ({
-        name: v.name,
-        served: v.served,
-        storage: v.storage,
-        deprecated: v.deprecated ? true : undefined,
-        additionalPrinterColumns: columns,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { ...PRESERVE }, status: { ...PRESERVE } },
-          },
-        },
-      })),
-    },
+    // plain JSON from Istio's own CRD file, not typed field by field
+    spec: spec as unknown as KubeObjectProps<'CustomResourceDefinition'>['spec'],
   });
 }
 
