@@ -103,7 +103,7 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
     'Give one of them another name (for constructs: another `name` prop), or remove the duplicate.'),
   c('CIS0004', 'UnknownInjectionTemplate', 'Error',
     'A pod asks (annotation `inject.istio.io/templates`) for an injection template that the injector of its revision does not have (checked when that injector ConfigMap is in the input); istiod rejects the pod at admission.',
-    'Use a template the injector has (cdk8s-istio ships `sidecar` and `gateway`), or add it with `Istiod` `injection.templates`.'),
+    'Use a template the injector has (cdk8s-istio ships every one istiod asks for: `sidecar`, `gateway`, `grpc-simple`, `grpc-agent`, `waypoint`, `kube-gateway`, and `agentgateway` on 1.30), or add your own with `Istiod` `injection.templates`.'),
   c('CIS0005', 'GatewayTrafficDenied', 'Warning',
     'A VirtualService bound to a Gateway routes to a namespace in allow-list mode (an ALLOW AuthorizationPolicy without selector there or in the root namespace, such as a zero-trust default-deny) where no rule admits the gateway pods\' namespace or service account: every request through the gateway gets 403 (checked when the gateway pods are in the input).',
     'Add an ALLOW rule for the gateway\'s identity in the destination namespace, e.g. `ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace, name }] }] }] })`.'),

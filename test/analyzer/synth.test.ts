@@ -139,28 +139,45 @@ describe('MeshAnalyzer.attach', () => {
 });
 
 describe('CIS0004 against the injector Istiod renders', () => {
-  /** The control plane plus a grpc client asking for `grpc-agent`; `templates` go to Istiod's injection option. */
-  function grpcApp(templates?: Record<string, string>): App {
+  /**
+   * The control plane of `version` plus a client pod asking for `template`; `templates` go to Istiod's injection
+   * option.
+   */
+  function podApp(version: IstioVersion, template: string, templates?: Record<string, string>): App {
     const app = tmpApp();
     const chart = new Chart(app, 'mesh', { disableResourceNameHashes: true });
-    new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base'), injection: templates ? { templates } : undefined, analyzer: { reporter: () => undefined } });
+    new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }), injection: templates ? { templates } : undefined, analyzer: { reporter: () => undefined } });
     add(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
-    add(chart, 'client', deployment('grpc-client', 'shop', { app: 'grpc-client' }, { podAnnotations: { 'inject.istio.io/templates': 'grpc-agent' } }));
+    add(chart, 'client', deployment('grpc-client', 'shop', { app: 'grpc-client' }, { podAnnotations: { 'inject.istio.io/templates': template } }));
     return app;
   }
 
-  test('a pod asking for a template the library does not ship fails synthesis, naming the templates the injector has', () => {
-    const app = grpcApp();
+  test.each([
+    [IstioVersion.V1_30_3, 'grpc-agent'], [IstioVersion.V1_30_3, 'grpc-simple'], [IstioVersion.V1_30_3, 'gateway'],
+    [IstioVersion.V1_20_3, 'grpc-agent'], [IstioVersion.V1_20_3, 'grpc-simple'], [IstioVersion.V1_20_3, 'sidecar,grpc-agent'],
+  ])('on %s a pod asking for %s passes: the injector ships every template istiod has', (version, template) => {
+    const app = podApp(version, template);
     validateAll(objectsOf(app));
-    expect(() => app.synth()).toThrow(/Error \[CIS0004\] Deployment shop\/grpc-client spec\.template\.metadata\.annotations\["inject\.istio\.io\/templates"\]: The pod asks for injection template\(s\) "grpc-agent", which the injector \(ConfigMap istio-sidecar-injector\) does not have; it has "gateway", "sidecar"/);
+    app.synth();
+  });
+
+  // `spire`: the custom template of Istio's SPIRE integration, which no release ships.
+  test.each([
+    [IstioVersion.V1_20_3, '"gateway", "grpc-agent", "grpc-simple", "kube-gateway", "sidecar", "waypoint"'],
+    [IstioVersion.V1_30_3, '"agentgateway", "gateway", "grpc-agent", "grpc-simple", "kube-gateway", "sidecar", "waypoint"'],
+  ])('on %s a pod asking for a template the injector lacks fails synthesis, naming the templates it has', (version, have) => {
+    const app = podApp(version, 'spire');
+    validateAll(objectsOf(app));
+    expect(() => app.synth()).toThrow('Error [CIS0004] Deployment shop/grpc-client spec.template.metadata.annotations["inject.istio.io/templates"]: '
+      + `The pod asks for injection template(s) "spire", which the injector (ConfigMap istio-sidecar-injector) does not have; it has ${have}.`);
   });
 
   test('the same pod passes once the template is added with injection.templates', () => {
-    const app = grpcApp({ 'grpc-agent': '{{/* a pod fragment */}}\nspec: {}\n' });
+    const app = podApp(IstioVersion.V1_30_3, 'spire', { spire: '{{/* a pod fragment */}}\nspec: {}\n' });
     validateAll(objectsOf(app));
     app.synth();
     const text = fs.readFileSync(path.join(app.outdir, 'mesh.k8s.yaml'), 'utf8');
-    expect(text).toContain('      grpc-agent: |\n');
+    expect(text).toContain('      spire: |\n');
   });
 });
 

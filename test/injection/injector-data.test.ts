@@ -4,7 +4,7 @@ import { KubeConfigMap } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import {
-  InjectorInput, injectionTemplatesDir, LEGACY_TEMPLATE_SENTINEL, renderInjectorData,
+  InjectorInput, injectionTemplatesDir, LEGACY_TEMPLATE_SENTINEL, renderInjectorData, templateFile,
 } from '../../src/istiod/injector';
 import { IstioVersion } from '../../src/version';
 import { ResourcePreset } from '../../src/workload';
@@ -89,11 +89,11 @@ describe('values key', () => {
 
   test('template features follow the version', () => {
     expect(data(V130).values.sidecarInjectorWebhook.templateFeatures).toEqual({
-      caCrlVolume: true, compliancePolicy: true, nativeSidecarAnnotation: true, otelResourceAttributes: false,
+      caCrlVolume: true, compliancePolicy: true, inboundTrafficPolicyMode: true, nativeSidecarAnnotation: true, otelResourceAttributes: false,
       rerouteVirtualInterfaces: true, resourceFieldRefDivisor: '1', workloadNameLabel: true,
     });
     expect(data(V120).values.sidecarInjectorWebhook.templateFeatures).toEqual({
-      caCrlVolume: false, compliancePolicy: false, nativeSidecarAnnotation: false, otelResourceAttributes: false,
+      caCrlVolume: false, compliancePolicy: false, inboundTrafficPolicyMode: false, nativeSidecarAnnotation: false, otelResourceAttributes: false,
       rerouteVirtualInterfaces: false, resourceFieldRefDivisor: '0', workloadNameLabel: false,
     });
   });
@@ -172,10 +172,32 @@ describe('config key', () => {
     expect(config.alwaysInjectSelector).toEqual([]);
     expect(config.neverInjectSelector).toEqual([]);
     expect(config.injectedAnnotations).toEqual({});
-    expect(Object.keys(config.templates)).toEqual(['sidecar', 'gateway']);
-    for (const name of ['sidecar', 'gateway']) {
-      expect(config.templates[name]).toBe(fs.readFileSync(path.join(injectionTemplatesDir(), `${name}.tpl`), 'utf8'));
+    // Every template istiod of the release asks for by name, in Istio's order, each exactly as in its file.
+    expect(Object.keys(config.templates)).toEqual(version.injectionTemplates);
+    for (const name of version.injectionTemplates) {
+      expect(config.templates[name]).toBe(fs.readFileSync(templateFile(name, version.line), 'utf8'));
     }
+  });
+
+  test('templates per release: agentgateway on 1.30 only; 1.20 has its own Gateway-controller templates', () => {
+    expect(Object.keys(data(V130).config.templates)).toEqual(['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway', 'agentgateway']);
+    expect(Object.keys(data(V120).config.templates)).toEqual(['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway']);
+    const dir = injectionTemplatesDir();
+    for (const name of ['kube-gateway', 'waypoint']) {
+      expect(templateFile(name, '1.20')).toBe(path.join(dir, '1.20', `${name}.tpl`));
+      expect(templateFile(name, '1.30')).toBe(path.join(dir, `${name}.tpl`));
+      expect(data(V120).config.templates[name]).not.toBe(data(V130).config.templates[name]);
+    }
+    for (const name of ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent']) {
+      expect(templateFile(name, '1.20')).toBe(path.join(dir, `${name}.tpl`));
+      expect(data(V120).config.templates[name]).toBe(data(V130).config.templates[name]);
+    }
+  });
+
+  test('a user template replaces a built-in one by name', () => {
+    const { config } = data(V130, { policy: { templates: { 'grpc-agent': '{{/* mine */}}\nspec: {}\n' } } });
+    expect(config.templates['grpc-agent']).toBe('{{/* mine */}}\nspec: {}\n');
+    expect(Object.keys(config.templates)).toEqual(V130.injectionTemplates);
   });
 
   test('the legacy template sentinel calls a function no istiod has', () => {
