@@ -3,6 +3,8 @@ module github.com/cdk8s-istio/conformance/istio-1.30
 go 1.26
 
 require (
+	// The kube-apiserver suites' shared apply/report logic (test/conformance/kubeapply, replaced below).
+	github.com/cdk8s-istio/conformance/kubeapply v0.0.0
 	go.etcd.io/etcd/server/v3 v3.6.5
 	helm.sh/helm/v3 v3.21.0
 	// Istio's release-1.30 branch, 2026-08-26: the nearest commit to 1.30.3 that the module proxy serves.
@@ -279,3 +281,6 @@ replace k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.35.4
 replace k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.35.4
 
 replace k8s.io/sample-controller => k8s.io/sample-controller v0.35.4
+
+// The shared half of the kube-apiserver suites, from this checkout.
+replace github.com/cdk8s-istio/conformance/kubeapply => ../kubeapply
