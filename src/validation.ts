@@ -148,11 +148,11 @@ export function isIP(v: string): boolean {
   return isIPv4(v) || isIPv6(v);
 }
 
-/** True for a CIDR block such as `10.0.0.0/8` or `fd00::/8`. */
+/** True for a CIDR block such as `10.0.0.0/8` or `fd00::/8` (prefix length in decimal without leading zeros, as Go's parser wants). */
 export function isCidr(v: string): boolean {
   if (typeof v !== 'string') return false;
   const [ip, bits, extra] = v.split('/');
-  if (extra !== undefined || bits === undefined || !/^[0-9]{1,3}$/.test(bits)) return false;
+  if (extra !== undefined || bits === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(bits)) return false;
   const n = Number(bits);
   if (isIPv4(ip)) return n <= 32;
   if (isIPv6(ip)) return n <= 128;

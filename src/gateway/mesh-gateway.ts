@@ -118,7 +118,11 @@ export class MeshGateway extends Construct {
     super(scope, id);
     const gw = props.gateway;
     this.gateway = gw;
-    this.name = checkDnsSubdomain(this, 'name', props.name ?? id);
+    this.name = props.name ?? id;
+    if (!isDnsLabel(this.name)) {
+      // Istio refuses a Gateway whose name is not a label, and reads "<a>.<b>" in a route's gateways as name a in namespace b.
+      fail(this, 'name', this.name, 'must be a DNS-1123 label (no dots): at most 63 characters, lower-case letters, digits and "-", starting and ending with a letter or digit; Istio refuses a Gateway whose name has a dot');
+    }
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? gw.namespace);
     this.gatewayRef = `${this.namespace}/${this.name}`;
     checkLabels(this, 'labels', props.labels);

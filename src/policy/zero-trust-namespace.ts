@@ -282,7 +282,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
       checkLabels(this, `${f}.selector`, selector);
     }
-    const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain, this.version.minor >= 30));
+    const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain, this.version));
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
     if (this.networkPolicyEnabled) {
       for (const { reach } of rendered) {
@@ -332,7 +332,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       fail(this, `${f}.ports`, options.ports, 'must be a non-empty list of ports when given');
     }
     const rendered = options.ports
-      ? renderRule(this, `${f}`, { from: [{ serviceAccounts: [sa] }], to: [{ ports: options.ports }] }, this.istiod.trustDomain)
+      ? renderRule(this, `${f}`, { from: [{ serviceAccounts: [sa] }], to: [{ ports: options.ports }] }, this.istiod.trustDomain, this.version)
       : undefined;
     const ports = rendered?.reach.ports;
     // Both names are checked before either object is emitted.

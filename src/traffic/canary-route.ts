@@ -157,8 +157,8 @@ export class CanaryRoute extends Construct {
     const external = checkList(this, 'externalHosts', props.externalHosts, 'must be a list of host names') ?? [];
     if (props.externalHosts !== undefined && !props.gateways) fail(this, 'externalHosts', props.externalHosts, 'needs gateways: external hosts are only reachable through an ingress gateway');
     if (!mesh && !props.gateways) fail(this, 'meshTraffic', false, 'must be true when no gateways are given: the route would apply nowhere');
-    if (external.length > 0) checkRouteHosts(this, 'externalHosts', external, mesh);
-    if (external.some((h) => h === host)) fail(this, 'externalHosts', host, 'must not repeat host (it is always routed in the mesh)');
+    // In-mesh, the VirtualService lists host first, then the external hosts: none may repeat or overlap it.
+    if (external.length > 0) checkRouteHosts(this, 'externalHosts', external, mesh, mesh ? { field: 'host', host } : undefined);
     const hosts = mesh ? [host, ...external] : external;
     const gateways = props.gateways === undefined ? undefined : resolveGateways(this, 'gateways', props.gateways, ns.name, 'externalHosts', external);
     if (gateways && external.length === 0) fail(this, 'externalHosts', props.externalHosts, 'must list the external hosts served through the gateways');

@@ -83,10 +83,17 @@ export function checkDuration(scope: IConstruct, field: string, v: string): stri
   return v;
 }
 
-/** @internal */
+/** Smallest non-zero share Istio accepts in a `Percent` (fault injection, mirroring). */
+const MIN_PERCENT = 0.0001;
+
+/**
+ * Checks an Istio `Percent` value: 0, or a share from 0.0001 to 100 (fractions allowed). Istio refuses a share
+ * between 0 and 0.0001 ("percentage ... is neither 0.0, nor in range [0.0001, 100.0]").
+ * @internal
+ */
 export function checkPercent(scope: IConstruct, field: string, v: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
-    fail(scope, field, v, 'must be a percentage from 0 to 100 (fractions allowed)');
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100 || (v > 0 && v < MIN_PERCENT)) {
+    fail(scope, field, v, `must be a percentage from 0 to 100: 0, or a share from ${MIN_PERCENT} to 100 (fractions allowed; Istio refuses a share between 0 and ${MIN_PERCENT})`);
   }
   return v;
 }
@@ -162,6 +169,14 @@ export function renderRouteOptions(scope: IConstruct, o: RouteOptions, prefix = 
   if (o.retries !== undefined) {
     const r = o.retries;
     checkInt(scope, `${prefix}retries.attempts`, r?.attempts, 0);
+    if (r.attempts === 0) {
+      // Istio refuses a retry policy with attempts 0 (retries off) that sets anything else.
+      for (const key of ['perTryTimeout', 'retryOn'] as const) {
+        if (r[key] !== undefined) {
+          fail(scope, `${prefix}retries.${key}`, r[key], 'must be left out when retries.attempts is 0: attempts 0 turns retries off, and Istio refuses a retry policy that is off but sets perTryTimeout or retryOn');
+        }
+      }
+    }
     if (r.perTryTimeout !== undefined) checkDuration(scope, `${prefix}retries.perTryTimeout`, r.perTryTimeout);
     if (r.retryOn !== undefined) {
       if (!Array.isArray(r.retryOn) || r.retryOn.length === 0) fail(scope, `${prefix}retries.retryOn`, r.retryOn, 'must be a non-empty list when given');

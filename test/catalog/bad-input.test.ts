@@ -12,7 +12,7 @@ import { Chart } from 'cdk8s';
 import { IstioBase, IstioBaseProps, IstioCrds } from '../../src/base';
 import { EgressGateway, GatewayService, IngressGateway, IngressGatewayProps, MeshGatewayOptions } from '../../src/gateway';
 import { Istiod, IstiodProps } from '../../src/istiod';
-import { MeshWideMtls, ZeroTrustNamespace, ZeroTrustNamespaceProps } from '../../src/policy';
+import { AuthorizationCondition, MeshWideMtls, ZeroTrustNamespace, ZeroTrustNamespaceProps } from '../../src/policy';
 import { CanaryRoute, CanaryRouteProps, MeshRoute, MeshRouteProps } from '../../src/traffic';
 import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
@@ -24,7 +24,7 @@ import { newChart, synthValid } from '../support/synth';
 type Family = 'version' | 'base' | 'istiod' | 'gateways' | 'zero-trust' | 'routes';
 
 /** What a row builds before the rejected step (so the test can tell what the step itself emitted). */
-type Arrange = 'nothing' | 'base' | 'base-1.20-k8s-1.20' | 'istiod' | 'ingress' | 'egress' | 'trading';
+type Arrange = 'nothing' | 'base' | 'base-1.20-k8s-1.20' | 'istiod' | 'ingress' | 'egress' | 'trading' | 'trading-1.20';
 
 /** The constructs an arrangement made (only those of the chosen arrangement are set). */
 interface Ctx {
@@ -63,14 +63,14 @@ function arrange(chart: Chart, what: Arrange): Ctx {
   if (what === 'nothing') return ctx as Ctx;
   const base = new IstioBase(chart, 'base', what === 'base-1.20-k8s-1.20'
     ? { ...noCrds, version: IstioVersion.V1_20_3, kubernetesVersion: '1.20' }
-    : noCrds);
+    : what === 'trading-1.20' ? { ...noCrds, version: IstioVersion.V1_20_3 } : noCrds);
   ctx.base = base;
   if (what === 'base' || what === 'base-1.20-k8s-1.20') return ctx as Ctx;
   const istiod = new Istiod(chart, 'istiod', { base });
   ctx.istiod = istiod;
   if (what === 'ingress') ctx.ingress = new IngressGateway(chart, 'ingress', { istiod });
   if (what === 'egress') ctx.egress = new EgressGateway(chart, 'egress', { istiod });
-  if (what === 'trading') ctx.trading = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
+  if (what === 'trading' || what === 'trading-1.20') ctx.trading = new ZeroTrustNamespace(chart, 'trading', { istiod, name: 'trading' });
   return ctx as Ctx;
 }
 
@@ -95,6 +95,9 @@ const route = (c: Chart, x: Ctx, props: Partial<MeshRouteProps>) => new MeshRout
 });
 
 const DNS_LABEL = 'must be a DNS-1123 label: at most 63 characters, lower-case letters, digits and "-"';
+/** An allow call of the `trading` arrangement with one rule of one condition. */
+const when = (x: Ctx, condition: AuthorizationCondition) => x.trading.allow('agent', { rules: [{ when: [condition] }] });
+const WHEN = 'allow(agent).rules[0].when[0]';
 const VERSION_RANGE = 'must be an Istio release of a supported line: "1.30.x" (default 1.30.3) or "1.20.x" (e.g. 1.20.3), without a suffix';
 const CONFLICT = 'conflicts with autoscaling: give replicas for a fixed count (no HPA), or autoscaling for an HPA that owns the count, not both';
 
@@ -216,6 +219,9 @@ const CATALOG: BadInput[] = [
   { id: 'gateway-server-port-not-exposed', family: 'gateways', construct: 'IngressGateway.addGateway', path: 'mesh/ingress/public', field: 'servers[0].port.number',
     value: '8080', valid: 'must be a port the Service of gateway istio-ingress/istio-ingressgateway exposes: 80, 443',
     arrange: 'ingress', act: (_c, x) => bind(x, [{ port: { number: 8080, protocol: 'HTTP' }, hosts: ['shop.example.com'] }]) },
+  { id: 'gateway-name-dot', family: 'gateways', construct: 'IngressGateway.addGateway', path: 'mesh/ingress/public', field: 'name', value: '"public.b0"',
+    valid: 'must be a DNS-1123 label (no dots)',
+    arrange: 'ingress', act: (_c, x) => x.ingress.addGateway('public', { name: 'public.b0', servers: [{ port: { number: 80, protocol: 'HTTP' }, hosts: ['shop.example.com'] }] }) },
   { id: 'egress-host-wildcard', family: 'gateways', construct: 'EgressGateway.routeExternalHost', path: 'mesh/egress/github', field: 'host', value: '"*.github.com"',
     valid: '(no wildcard here)',
     arrange: 'egress', act: (_c, x) => x.egress.routeExternalHost('github', { host: '*.github.com' }) },
@@ -256,6 +262,36 @@ const CATALOG: BadInput[] = [
   { id: 'zero-trust-empty-rule', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: 'allow(agent).rules[0]', value: '{}',
     valid: 'must name at least one of from, to or when: an empty rule allows every request',
     arrange: 'trading', act: (_c, x) => x.trading.allow('agent', { rules: [{}] }) },
+  { id: 'zero-trust-condition-ip', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.values[0]`, value: '"office-lan"',
+    valid: 'must be an IP address or a CIDR block',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'source.ip', values: ['office-lan'] }) },
+  { id: 'zero-trust-condition-port', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.notValues[0]`, value: '"65536"',
+    valid: 'must be a port number from 1 to 65535 written in decimal',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'destination.port', notValues: ['65536'] }) },
+  { id: 'zero-trust-condition-empty-value', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.values[0]`, value: '""',
+    valid: 'must be a non-empty string',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'request.headers[x-tenant]', values: [''] }) },
+  { id: 'zero-trust-condition-key-brackets', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.key`, value: '"request.headers"',
+    valid: 'must have the form request.headers[<name>]',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'request.headers', values: ['acme'] }) },
+  { id: 'zero-trust-condition-key-refused', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.key`, value: '"destination.labels[app]"',
+    valid: 'is refused by Istio: select the workloads with the policy\'s selector instead',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'destination.labels[app]', values: ['agent'] }) },
+  { id: 'zero-trust-condition-key-unknown', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.key`, value: '"source.ns"',
+    valid: 'must be an Istio condition key (Istio 1.30.3 refuses any other)',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'source.ns', values: ['argocd'] }) },
+  { id: 'zero-trust-condition-key-1.30-only', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.key`, value: '"source.serviceAccount"',
+    valid: 'needs Istio 1.30: Istio 1.20.3 does not know this condition key',
+    arrange: 'trading-1.20', act: (_c, x) => when(x, { key: 'source.serviceAccount', values: ['argocd/argocd-server'] }) },
+  { id: 'zero-trust-condition-service-account', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.values[0]`, value: '"argocd/*"',
+    valid: 'must be "<serviceAccount>" or "<namespace>/<serviceAccount>" without wildcards',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'source.serviceAccount', values: ['argocd/*'] }) },
+  { id: 'zero-trust-condition-service-account-limit', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.values`,
+    value: JSON.stringify('abcdefghijklmnopq'.split('')), valid: 'must list at most 16 values for source.serviceAccount',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'source.serviceAccount', values: 'abcdefghijklmnopq'.split('') }) },
+  { id: 'zero-trust-condition-trust-domain', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: `${WHEN}.values[0]`, value: '"prod.*.example.org"',
+    valid: 'must be a trust domain such as "cluster.local", with at most one "*" and only at its start or end',
+    arrange: 'trading', act: (_c, x) => when(x, { key: 'source.trustDomain', values: ['prod.*.example.org'] }) },
   { id: 'zero-trust-policy-name-taken', family: 'zero-trust', construct: 'ZeroTrustNamespace.allow', path: 'mesh/trading', field: 'allow(baseline).name', value: '"allow-baseline"',
     valid: 'is reserved: the namespace\'s own NetworkPolicies are called "default-deny" and "allow-baseline"',
     arrange: 'trading', act: (_c, x) => x.trading.allow('baseline', { name: 'allow-baseline', rules: [{ from: [{ namespaces: ['argocd'] }] }] }) },
@@ -318,6 +354,18 @@ const CATALOG: BadInput[] = [
   { id: 'route-gateway-mesh', family: 'routes', construct: 'MeshRoute', path: 'mesh/fraud-api', field: 'gateways[0]', value: '"mesh"',
     valid: 'for in-mesh traffic use the mesh option, not "mesh"',
     arrange: 'istiod', act: (c, x) => route(c, x, { gateways: ['mesh'] }) },
+  { id: 'route-gateway-dotted', family: 'routes', construct: 'MeshRoute', path: 'mesh/fraud-api', field: 'gateways[0]', value: '"istio-system/ml-gateway.b0"',
+    valid: 'namespace and name are DNS-1123 labels (Istio refuses a dot in a Gateway name',
+    arrange: 'istiod', act: (c, x) => route(c, x, { gateways: ['istio-system/ml-gateway.b0'] }) },
+  { id: 'route-hosts-overlap', family: 'routes', construct: 'MeshRoute', path: 'mesh/fraud-api', field: 'hosts[1]', value: '"fraud-api.local"',
+    valid: 'must not overlap hosts[0] "*.local": Istio refuses a VirtualService two of whose hosts match the same name',
+    arrange: 'istiod', act: (c, x) => route(c, x, { hosts: ['*.local', 'fraud-api.local'] }) },
+  { id: 'route-percentage-below-minimum', family: 'routes', construct: 'CanaryRoute', path: 'mesh/trading-agent', field: 'fault.delay.percentage', value: '0.00005',
+    valid: 'must be a percentage from 0 to 100: 0, or a share from 0.0001 to 100',
+    arrange: 'istiod', act: (c, x) => canary(c, x, { fault: { delay: { fixedDelay: '2s', percentage: 0.00005 } } }) },
+  { id: 'route-retries-off-with-options', family: 'routes', construct: 'CanaryRoute', path: 'mesh/trading-agent', field: 'retries.perTryTimeout', value: '"2s"',
+    valid: 'must be left out when retries.attempts is 0: attempts 0 turns retries off',
+    arrange: 'istiod', act: (c, x) => canary(c, x, { retries: { attempts: 0, perTryTimeout: '2s' } }) },
 ];
 
 // ---- the doc table ---------------------------------------------------------------------------------------------------

@@ -213,7 +213,12 @@ describe('Gateway binding rejects bad input', () => {
     ['no servers', () => bind([]),
       /test\/ingress\/gw: invalid servers \[\]: must list at least one server/],
     ['Gateway name not DNS-1123', () => bind([http(['a.example.com'])], { name: 'My_Gateway' }),
-      /^test\/ingress\/gw: invalid name "My_Gateway": must be a DNS-1123 subdomain/],
+      /^test\/ingress\/gw: invalid name "My_Gateway": must be a DNS-1123 label \(no dots\)/],
+    // Istio refuses a Gateway whose name has a dot ("invalid gateway name"), and a route would read "a.b" as name a in namespace b.
+    ['Gateway name with a dot', () => bind([http(['a.example.com'])], { name: 'public.b0' }),
+      /^test\/ingress\/gw: invalid name "public\.b0": must be a DNS-1123 label \(no dots\).*Istio refuses a Gateway whose name has a dot/],
+    ['Gateway name from a dotted id', () => ingress({}).addGateway('public.b0', { servers: [http(['a.example.com'])] }),
+      /^test\/ingress\/public\.b0: invalid name "public\.b0": must be a DNS-1123 label \(no dots\)/],
     ['Gateway namespace not DNS-1123', () => bind([http(['a.example.com'])], { namespace: 'Apps' }),
       /test\/ingress\/gw: invalid namespace "Apps": must be a DNS-1123 label/],
   ];

@@ -112,7 +112,12 @@ export const duration = fc.oneof(
   fc.integer({ min: 1, max: 9 }).map((n) => `${n}.5s`),
 );
 
-export const percent = fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 100, noNaN: true }));
+/** An Istio `Percent`: 0, or a share from 0.0001 to 100 (Istio refuses a share between 0 and 0.0001). */
+export const percent = fc.oneof(
+  fc.integer({ min: 0, max: 100 }),
+  fc.double({ min: 0.0001, max: 100, noNaN: true }),
+  fc.constantFrom(0, 0.0001, 100),
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scaling
@@ -384,7 +389,8 @@ const bindingCfg = (gatewayName: string, index: number, ports: number[]): fc.Arb
       name: s.name,
     }) as GatewayServer);
   }
-  return compact({ name: `${gatewayName}.b${index}`, servers: out, labels: l });
+  // A Gateway name is a DNS-1123 label: Istio refuses dots in it.
+  return compact({ name: `${gatewayName}-b${index}`, servers: out, labels: l });
 });
 
 /** External host routes of an egress gateway (hosts unique, also after dots become dashes). */
@@ -458,8 +464,27 @@ export const podSecurity = (cni: boolean): fc.Arbitrary<PodSecurityOptions> => f
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
 const WHEN_KEYS = [
   'request.headers[x-tenant]', 'source.ip', 'remote.ip', 'source.namespace', 'source.principal', 'request.auth.principal',
-  'request.auth.audiences', 'request.auth.presenter', 'request.auth.claims[iss]', 'destination.ip', 'destination.port', 'connection.sni',
+  'request.auth.audiences', 'request.auth.presenter', 'request.auth.claims[iss]', 'request.auth.claims[groups][admin]', 'destination.ip',
+  'destination.port', 'connection.sni', 'experimental.envoy.filters.network.mysql_proxy[db.table]',
 ];
+/** Condition keys only the 1.30 line knows. */
+const WHEN_KEYS_1_30 = ['source.serviceAccount', 'source.trustDomain'];
+
+/** Values Istio accepts for a condition key: addresses for the address keys, port numbers for destination.port, ... */
+const conditionValue = (key: string): fc.Arbitrary<string> => {
+  switch (key) {
+    case 'source.ip': case 'remote.ip': case 'destination.ip':
+      return fc.oneof(ipv4, ipv6, cidr);
+    case 'destination.port':
+      return fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(1, 65535)).map(String);
+    case 'source.serviceAccount':
+      return fc.oneof(dnsSubdomain, fc.tuple(dnsLabel(20), dnsSubdomain).map(([ns, sa]) => `${ns}/${sa}`));
+    case 'source.trustDomain':
+      return fc.oneof(dnsSubdomain, dnsSubdomain.map((d) => `*.${d}`), dnsLabel(10).map((d) => `${d}-*`), fc.constant('*'));
+    default:
+      return dnsLabel(10);
+  }
+};
 
 const source = (trustDomain: fc.Arbitrary<string>): fc.Arbitrary<AuthorizationSource> => fc.record({
   namespaces: opt(fc.array(dnsLabel(30), { minLength: 1, maxLength: 2 })),
@@ -475,19 +500,23 @@ const operation: fc.Arbitrary<AuthorizationOperation> = fc.record({
   hosts: opt(fc.array(fc.oneof(fqdn, fqdn.map((h) => `*.${h}`)), { minLength: 1, maxLength: 2 })),
 }).map(compact).filter((o) => Object.keys(o).length > 0);
 
-const condition: fc.Arbitrary<AuthorizationCondition> = fc.record({
-  key: fc.constantFrom(...WHEN_KEYS),
-  values: opt(fc.array(dnsLabel(10), { minLength: 1, maxLength: 2 })),
-  notValues: opt(fc.array(dnsLabel(10), { minLength: 1, maxLength: 2 })),
-}).map(compact).filter((c) => c.values !== undefined || c.notValues !== undefined);
+/** A `when` condition valid on Istio 1.<minor>: a key that release knows, with values of that key's form. */
+const condition = (minor: number): fc.Arbitrary<AuthorizationCondition> => fc.constantFrom(...WHEN_KEYS, ...(minor >= 30 ? WHEN_KEYS_1_30 : []))
+  .chain((key) => fc.record({
+    key: fc.constant(key),
+    values: opt(fc.array(conditionValue(key), { minLength: 1, maxLength: 2 })),
+    notValues: opt(fc.array(conditionValue(key), { minLength: 1, maxLength: 2 })),
+  }))
+  .map(compact).filter((c) => c.values !== undefined || c.notValues !== undefined);
 
-export const authorizationRule = (trustDomain: fc.Arbitrary<string>): fc.Arbitrary<AuthorizationRule> => fc.record({
+export const authorizationRule = (trustDomain: fc.Arbitrary<string>, minor = 20): fc.Arbitrary<AuthorizationRule> => fc.record({
   from: opt(fc.array(source(trustDomain), { minLength: 1, maxLength: 2 })),
   to: opt(fc.array(operation, { minLength: 1, maxLength: 2 })),
-  when: opt(fc.array(condition, { minLength: 1, maxLength: 2 })),
+  when: opt(fc.array(condition(minor), { minLength: 1, maxLength: 2 })),
 }).map(compact).filter((r) => Object.keys(r).length > 0);
 
-export const zeroTrustCfg = (name: string, cni: boolean, gatewayCount: number): fc.Arbitrary<ZeroTrustCfg> => {
+/** A zero-trust namespace on Istio 1.<minor> (`minor` decides the condition keys its rules may use). */
+export const zeroTrustCfg = (name: string, cni: boolean, gatewayCount: number, minor = 20): fc.Arbitrary<ZeroTrustCfg> => {
   const otherNs = prefixed('peer', 40).filter((n) => n !== name);
   const nsList = opt(fc.uniqueArray(otherNs, { minLength: 1, maxLength: 2 }));
   return fc.record({
@@ -509,7 +538,7 @@ export const zeroTrustCfg = (name: string, cni: boolean, gatewayCount: number): 
     allows: fc.uniqueArray(fc.record({
       id: prefixed('p', 40),
       selector: opt(labels(2)),
-      rules: fc.array(authorizationRule(fc.oneof(fc.constant('cluster.local'), dnsSubdomain)), { minLength: 1, maxLength: 3 }),
+      rules: fc.array(authorizationRule(fc.oneof(fc.constant('cluster.local'), dnsSubdomain), minor), { minLength: 1, maxLength: 3 }),
     }), { selector: (a) => a.id, maxLength: 3 }),
     permissives: fc.uniqueArray(fc.record({ id: prefixed('legacy', 40), selector: labels(2) }), { selector: (p) => p.id, maxLength: 2 }),
     monitoring: opt(fc.record({
@@ -551,8 +580,13 @@ export const httpMatch: fc.Arbitrary<HttpMatch> = fc.record({
 }).map(compact).filter((m) => Object.keys(m).length > 0);
 
 const RETRY_ON = ['5xx', 'gateway-error', 'reset', 'connect-failure', 'refused-stream', 'retriable-4xx', 'unavailable', '503'];
+/** Retries: attempts 0 (off) stands alone, Istio refuses it with perTryTimeout or retryOn. */
+const retries = fc.oneof(
+  fc.constant({ attempts: 0 }),
+  fc.record({ attempts: fc.integer({ min: 1, max: 10 }), perTryTimeout: opt(duration), retryOn: opt(fc.uniqueArray(fc.constantFrom(...RETRY_ON), { minLength: 1, maxLength: 3 })) }).map(compact),
+);
 export const routeOptions: fc.Arbitrary<RouteOptions> = fc.record({
-  retries: opt(fc.record({ attempts: fc.integer({ min: 0, max: 10 }), perTryTimeout: opt(duration), retryOn: opt(fc.uniqueArray(fc.constantFrom(...RETRY_ON), { minLength: 1, maxLength: 3 })) }).map(compact)),
+  retries: opt(retries),
   timeout: opt(duration),
   fault: opt(fc.record({
     delay: opt(fc.record({ fixedDelay: duration, percentage: percent })),
@@ -609,6 +643,13 @@ export function bindingRefs(gws: GatewayCfg[]): BindingRef[] {
 /** A concrete host matching the exposed pattern `p` (`*` -> a FQDN, `*.d` / `*d` -> `<label>.d` / `<label>d`). */
 const concreteHost = (p: string) => fc.oneof(dnsLabel(10), fqdn).map((x) => (p === '*' ? `${x}.example.net` : p.startsWith('*') ? `${x.split('.')[0]}${p.slice(1)}` : p));
 
+/** Drops every host that overlaps one kept before it (Istio refuses a VirtualService with overlapping hosts). */
+export const disjointHosts = (hosts: string[], taken: string[] = []): string[] => {
+  const kept: string[] = [];
+  for (const h of hosts) if (![...taken, ...kept].some((k) => hostsIntersect(k, h))) kept.push(h);
+  return kept;
+};
+
 /** Gateways and external hosts of a route: bound Gateways with matching hosts, or reference strings. */
 const northSouth = (refs: BindingRef[], allowStar: boolean) => fc.oneof(
   fc.record({
@@ -623,7 +664,7 @@ const northSouth = (refs: BindingRef[], allowStar: boolean) => fc.oneof(
       return hosts.map((h) => ({ gateways: chosen.map((r) => r.ref), hosts: h }));
     }),
   ]),
-).filter((ns) => ns.hosts.length > 0);
+).map((ns) => ({ ...ns, hosts: disjointHosts(ns.hosts) })).filter((ns) => ns.hosts.length > 0);
 
 const versionName = fc.oneof(fc.constantFrom('v1', 'v2', 'v3', 'blue', 'green'), dnsLabel(20));
 
@@ -651,7 +692,7 @@ export const canaryCfg = (name: string, namespace: string, refs: BindingRef[]): 
   // with a rollout plan, the rendered weight stands at 0 (not started) or at one of its steps
   const w = c.steps && c.canaryWeight !== undefined && c.canaryWeight !== 0 && !c.steps.includes(c.canaryWeight)
     ? c.steps[c.canaryWeight % c.steps.length] : c.canaryWeight;
-  const hosts = (c.north?.hosts ?? []).filter((h) => h !== c.host);
+  const hosts = disjointHosts(c.north?.hosts ?? [], [c.host]);
   const north = c.north && hosts.length > 0 ? { gateways: c.north.gateways, externalHosts: hosts } : undefined;
   return compact({
     namespace,
@@ -675,7 +716,7 @@ export const canaryCfg = (name: string, namespace: string, refs: BindingRef[]): 
 export const meshRouteCfg = (name: string, namespace: string, refs: BindingRef[]): fc.Arbitrary<MeshRouteCfg> => fc.record({
   north: opt(northSouth(refs, true)),
   mesh: opt(fc.boolean()),
-  meshHosts: fc.uniqueArray(fc.oneof(fqdn, dnsLabel(20), fqdn.map((h) => `*.${h}`)), { minLength: 1, maxLength: 2 }),
+  meshHosts: fc.uniqueArray(fc.oneof(fqdn, dnsLabel(20), fqdn.map((h) => `*.${h}`)), { minLength: 1, maxLength: 2 }).map((hs) => disjointHosts(hs)),
   routes: fc.array(fc.record({
     match: httpMatch,
     host: fc.oneof(dnsLabel(30), fqdn),
@@ -737,7 +778,7 @@ export function meshCfg(shape: MeshShape): fc.Arbitrary<MeshCfg> {
     );
     const named = (prefix: string, i: number) => dnsLabel(40).map((l) => `${l}-${prefix}${i}`);
     return fc.record({
-      zeroTrust: ztnNames.length === 0 ? fc.constant([]) : fc.tuple(...ztnNames.map((n) => zeroTrustCfg(n, cni, gws.length))).map((x) => [...x]),
+      zeroTrust: ztnNames.length === 0 ? fc.constant([]) : fc.tuple(...ztnNames.map((n) => zeroTrustCfg(n, cni, gws.length, IstioVersion.of(cp.version).minor))).map((x) => [...x]),
       canaries: canaryCount === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: canaryCount }, (_, i) => fc.tuple(named('c', i), routeNs).chain(([n, ns]) => canaryCfg(n, ns, refs)))).map((x) => [...x]),
       meshRoutes: routeCount === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: routeCount }, (_, i) => fc.tuple(named('m', i), routeNs).chain(([n, ns]) => meshRouteCfg(n, ns, refs)))).map((x) => [...x]),
     }).map((rest) => separateMeshHosts(compact({ controlPlane: cp, gateways: gws, meshWideMtls, ...rest }) as MeshCfg));
@@ -812,7 +853,7 @@ export function separateMeshHosts(cfg: MeshCfg): MeshCfg {
     const host = take(c.host, ns) ? c.host : (take(`unique-c${i}`, ns), `unique-c${i}`);
     const mesh = c.meshTraffic ?? true;
     if (!c.gateways || !mesh) return { ...c, host };
-    const externalHosts = (c.externalHosts ?? []).filter((h) => h !== host && take(h, ns));
+    const externalHosts = (c.externalHosts ?? []).filter((h) => !hostsIntersect(h, host) && take(h, ns));
     if (externalHosts.length > 0) return { ...c, host, externalHosts };
     const { gateways: _g, externalHosts: _e, meshTraffic: _m, ...rest } = c;
     return { ...rest, host };

@@ -331,7 +331,7 @@ export function withTarget(cfg: MeshCfg, target: MutationTarget): MeshCfg {
   const zeroTrust = [...cfg.zeroTrust];
   switch (target) {
     case 'binding':
-      gateways[0] = { ...gateways[0], bindings: [{ name: 'probe.b9', servers: [{ port: { number: 80, protocol: 'HTTP' }, hosts: ['probe.example.net'] }] }] };
+      gateways[0] = { ...gateways[0], bindings: [{ name: 'probe-b9', servers: [{ port: { number: 80, protocol: 'HTTP' }, hosts: ['probe.example.net'] }] }] };
       break;
     case 'egressRoute':
       gateways.push({ kind: 'egress', name: 'probe-egress', namespace: 'gw-probe-egress', bindings: [], routes: [{ host: 'probe.example.net' }] });
