@@ -31,7 +31,8 @@ const outdir = path.resolve(process.argv[2] ?? '.tmp/conformance');
 const repo = path.resolve(__dirname, '..', '..');
 
 function toYaml(objs: object[]): string {
-  return objs.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
+  // YAML 1.1, as cdk8s writes it: strings such as `y` or `on` are quoted, so Go's YAML readers keep them strings.
+  return objs.map((o) => `---\n${stringify(o, { lineWidth: 0, version: '1.1' })}`).join('');
 }
 
 function writeCase(tag: string, name: string, objs: object[]): void {
@@ -89,6 +90,14 @@ const CATALOG: Array<{ id: string; kind: string; name?: string; apply: (spec: Js
   { id: 'canary-duration', kind: 'DestinationRule', name: 'agent', apply: (s) => { s.trafficPolicy.outlierDetection.interval = '10 seconds'; } },
   { id: 'canary-regex-lookahead', kind: 'VirtualService', name: 'agent', apply: (s) => { s.http.unshift({ match: [{ headers: { 'x-canary': { regex: '(?=v2).*' } } }], route: s.http[s.http.length - 1].route }); } },
   { id: 'route-host', kind: 'VirtualService', name: 'agent', apply: (s) => { s.hosts = ['bad_host!']; } },
+  { id: 'route-percentage-below-minimum', kind: 'VirtualService', name: 'agent', apply: (s) => { s.http[s.http.length - 1].fault = { abort: { httpStatus: 503, percentage: { value: 0.00001 } } }; } },
+  { id: 'route-retries-off-with-options', kind: 'VirtualService', name: 'agent', apply: (s) => { s.http[s.http.length - 1].retries = { attempts: 0, perTryTimeout: '2s' }; } },
+  { id: 'route-hosts-overlap', kind: 'VirtualService', name: 'agent', apply: (s) => { s.hosts = ['*', 'agent.local']; } },
+  { id: 'route-gateway-dotted', kind: 'VirtualService', name: 'agent', apply: (s) => { s.gateways = ['istio-ingress/web.b0']; } },
+  { id: 'zero-trust-condition-ip', kind: 'AuthorizationPolicy', name: 'agent', apply: (s) => { s.rules[0].when = [{ key: 'source.ip', values: ['not-an-ip'] }]; } },
+  { id: 'zero-trust-condition-port', kind: 'AuthorizationPolicy', name: 'agent', apply: (s) => { s.rules[0].when = [{ key: 'destination.port', values: ['http'] }]; } },
+  { id: 'zero-trust-condition-key-refused', kind: 'AuthorizationPolicy', name: 'agent', apply: (s) => { s.rules[0].when = [{ key: 'destination.namespace', values: ['x'] }]; } },
+  { id: 'zero-trust-condition-key-unknown', kind: 'AuthorizationPolicy', name: 'agent', apply: (s) => { s.rules[0].when = [{ key: 'source.color', values: ['x'] }]; } },
 ];
 
 function catalogCases(version: IstioVersion): Array<{ id: string; object: Json }> {
