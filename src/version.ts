@@ -62,7 +62,23 @@ export interface TemplateDataContract {
   readonly functions: readonly string[];
   /** The sprig release istiod links (its function set). */
   readonly sprig: string;
+  /**
+   * Fields of the data istiod's Gateway API deployment controller runs {@link gatewayTemplates} with: its template
+   * input (with the Gateway's own fields promoted) plus the injector's image, proxy and mesh config and values.
+   */
+  readonly gatewayFields: readonly string[];
+  /** The templates the deployment controller runs with that data instead of a pod's. */
+  readonly gatewayTemplates: readonly string[];
 }
+
+/** A Gateway API Gateway's fields as promoted into the controller's template input (TypeMeta and ObjectMeta's too). */
+const GATEWAY_PROMOTED = [
+  'Gateway', 'TypeMeta', 'Kind', 'APIVersion', 'ObjectMeta', 'Name', 'GenerateName', 'Namespace', 'SelfLink', 'UID', 'ResourceVersion',
+  'Generation', 'CreationTimestamp', 'DeletionTimestamp', 'DeletionGracePeriodSeconds', 'Labels', 'Annotations', 'OwnerReferences',
+  'Finalizers', 'ManagedFields', 'Spec', 'Status',
+];
+/** What the controller adds from the injector to its own input, at both releases. */
+const GATEWAY_FROM_INJECTOR = ['ProxyImage', 'ProxyConfig', 'MeshConfig', 'Values'];
 
 /** Fields both releases' template data have. */
 const TEMPLATE_FIELDS = [
@@ -144,6 +160,11 @@ const FACTS: Record<IstioLine, LineFacts> = {
       ],
       functions: TEMPLATE_FUNCTIONS,
       sprig: '3.2.3',
+      gatewayFields: [
+        ...GATEWAY_PROMOTED, 'DeploymentName', 'ServiceAccount', 'Ports', 'ServiceType', 'ClusterID', 'KubeVersion122', 'Revision',
+        'ProxyUID', 'ProxyGID', ...GATEWAY_FROM_INJECTOR,
+      ],
+      gatewayTemplates: ['kube-gateway', 'waypoint'],
     },
     proxyTracerDefault: 'zipkin',
     injectorGlobalDefaults: { ...INJECTOR_GLOBAL_DEFAULTS, autoscalingv2API: true, oneNamespace: false },
@@ -195,6 +216,12 @@ const FACTS: Record<IstioLine, LineFacts> = {
       deploymentMetaFields: ['Name', 'Namespace'],
       functions: [...TEMPLATE_FUNCTIONS, 'mergeMaps', 'omitNil', 'otelResourceAttributes'],
       sprig: '3.3.0',
+      gatewayFields: [
+        ...GATEWAY_PROMOTED, 'GatewayClass', 'DeploymentName', 'ServiceAccount', 'Ports', 'ServiceType', 'ClusterID', 'KubeVersion', 'Revision',
+        'NativeSidecars', 'ProxyUID', 'ProxyGID', 'CompliancePolicy', 'InfrastructureLabels', 'InfrastructureAnnotations', 'GatewayNameLabel',
+        'IsEastWestGateway', 'ControllerLabel', ...GATEWAY_FROM_INJECTOR, 'AgentgatewayImage',
+      ],
+      gatewayTemplates: ['kube-gateway', 'waypoint', 'agentgateway'],
     },
     proxyTracerDefault: 'none',
     injectorGlobalDefaults: {

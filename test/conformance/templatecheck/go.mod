@@ -1,0 +1,3 @@
+module github.com/cdk8s-istio/conformance/templatecheck
+
+go 1.26
