@@ -70,9 +70,10 @@ describe('capture', () => {
   test('traffic.sidecar.istio.io/includeInboundPorts', () => {
     expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/includeInboundPorts': '8080' })).args, '-b')).toBe('8080');
   });
-  test('traffic.sidecar.istio.io/excludeInboundPorts (the proxy ports are appended once)', () => {
-    expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9000, 15021' })).args, '-d')).toBe('9000,15021,15090,15020');
-    expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9000' })).args, '-d')).toBe('9000,15090,15021,15020');
+  test('traffic.sidecar.istio.io/excludeInboundPorts (after the proxy ports; the status port appended once)', () => {
+    expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9000, 15021' })).args, '-d')).toBe('15090,15021,9000,15021,15020');
+    expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9000' })).args, '-d')).toBe('15090,15021,9000,15020');
+    expect(argAfter(initOf(inject({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9000,15020' })).args, '-d')).toBe('15090,15021,9000,15020');
   });
   test('traffic.sidecar.istio.io/includeOutboundPorts', () => {
     const args = initOf(inject({ 'traffic.sidecar.istio.io/includeOutboundPorts': '443,8443' })).args;
@@ -207,7 +208,8 @@ describe('metadata', () => {
   });
   test('k8s.v1.cni.cncf.io/networks JSON form, and no duplicate (1.20 values path)', () => {
     const p = inject({ 'k8s.v1.cni.cncf.io/networks': '[{"name": "macvlan-conf"}]' }, { version: V120, input: { cni: true, cniProvider: 'multus' } });
-    expect(JSON.parse(p.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([{ name: 'macvlan-conf' }, { name: 'default/istio-cni' }]);
+    // the 1.30-line injector's appendMultusNetwork writes a namespaced network as name + namespace
+    expect(JSON.parse(p.metadata.annotations['k8s.v1.cni.cncf.io/networks'])).toEqual([{ name: 'macvlan-conf' }, { name: 'istio-cni', namespace: 'default' }]);
     const again = inject({ 'k8s.v1.cni.cncf.io/networks': 'default/istio-cni' }, { input: { cni: true, cniProvider: 'multus' } });
     expect(again.metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('default/istio-cni');
     expect(inject({}, { input: { cni: true } }).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBeUndefined();

@@ -45,8 +45,10 @@ const workload = { kind: 'Deployment', apiVersion: 'apps/v1', name: 'istio-ingre
 const PROXY_ENV = [
   'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
   'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
-  'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+  'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
   'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+  // istiod sets the cluster env itself after templating, appended last (updateClusterEnvs)
+  'ISTIO_META_CLUSTER_ID',
 ];
 
 describe.each([V130, V120])('gateway Deployment pod with image: auto on %s', (version) => {
@@ -73,8 +75,9 @@ describe.each([V130, V120])('gateway Deployment pod with image: auto on %s', (ve
   });
 
   test('readiness on 15021, port 15090 once', () => {
+    // initialDelaySeconds 0 is Kubernetes' default: the API types omit it
     expect(proxy.readinessProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
+      httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
     });
     expect(proxy.startupProbe).toBeUndefined();
     expect(proxy.ports).toEqual([{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }]);
@@ -85,9 +88,11 @@ describe.each([V130, V120])('gateway Deployment pod with image: auto on %s', (ve
     expect(envNames(proxy)).toEqual(version.proxyEnvJwtPolicy ? ['JWT_POLICY', ...PROXY_ENV] : PROXY_ENV);
     expect(envOf(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('istio-ingressgateway');
     expect(envOf(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway');
-    expect(envOf(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('');
-    expect(envOf(proxy, 'ISTIO_META_POD_PORTS')).toBe('[]');
+    // no application container: an empty value, which the Kubernetes types omit
+    expect(proxy.env.find((e: any) => e.name === 'ISTIO_META_APP_CONTAINERS')).toEqual({ name: 'ISTIO_META_APP_CONTAINERS' });
     expect(envOf(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
+    // every container's ports, the proxy's own included (as upstream's gateway template lists them)
+    expect(JSON.parse(envOf(proxy, 'ISTIO_META_POD_PORTS'))).toEqual([{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }]);
   });
 
   test('the 8 sidecar volumes without istio-ca-crl, all mounted', () => {
@@ -97,7 +102,8 @@ describe.each([V130, V120])('gateway Deployment pod with image: auto on %s', (ve
   });
 
   test('the chart settings stay; the container meets the restricted Pod Security Standard', () => {
-    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
+    // quantities in Kubernetes' canonical form (2000m is 2, 1024Mi is 1Gi)
+    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(proxy.securityContext).toEqual({
       capabilities: { drop: ['ALL'] }, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
       runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337,
@@ -119,7 +125,9 @@ describe('gateway template inputs', () => {
       'sidecar.istio.io/proxyImage': 'mirror.local/istio/proxyv2:1.30.3',
     };
     const proxy = container(renderInjection({ version: V130, pod, workload }).pod, 'istio-proxy');
-    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '2000m', memory: '512Mi' } });
+    // the pod's own istio-proxy container sets resources, and istiod re-applies the pod's container over the
+    // template's (reapplyOverwrittenContainers): the annotations lose to the chart's resources
+    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(proxy.image).toBe('mirror.local/istio/proxyv2:1.30.3');
   });
 
@@ -147,7 +155,10 @@ describe.each([V130, V120])('end to end with the ConfigMaps Istiod synthesizes o
     const proxy = container(r.pod, 'istio-proxy');
     expect(proxy.args.slice(0, 2)).toEqual(['proxy', 'router']);
     expect(envOf(proxy, 'TRUST_DOMAIN')).toBe(meshConfig.trustDomain);
-    expect(JSON.parse(envOf(proxy, 'PROXY_CONFIG')).discoveryAddress).toBe('istiod.istio-system.svc:15012');
+    // istiod leaves out what equals its mesh defaults (the discovery address here). 1.20's mesh config names the
+    // zipkin tracer, a default of 1.20's istiod but not of the 1.30-line injector these cases run through.
+    expect(JSON.parse(envOf(proxy, 'PROXY_CONFIG'))).toEqual(version.zipkinInMeshConfig ? { tracing: { zipkin: { address: 'zipkin.istio-system:9411' } } } : {});
+    expect(envOf(proxy, 'CA_ADDR')).toBe('istiod.istio-system.svc:15012');
   });
 
   test('an application pod', () => {

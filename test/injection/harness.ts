@@ -1,7 +1,11 @@
 /**
- * Runs cdk8s-istio's injection templates through the real template engine (Go text/template + sprig,
- * with istiod's injection functions emulated by the Go program in ./harness), and merges the result into
- * the pod the way istiod does. See ./harness/README.md.
+ * Runs cdk8s-istio's injection templates through Istio's own sidecar injector: `istio.io/istio/pkg/kube/inject`
+ * (the code behind istiod's webhook and `istioctl kube-inject`), driven by the Go program
+ * test/conformance/istio-1.30/cmd/inject. Istio parses the injector `config`/`values` and the mesh config, parses
+ * the templates with its own function map, builds the template data, runs the templates, merges them into the pod,
+ * rewrites probes, adds its annotations and orders the containers; nothing of that is imitated here. This file only
+ * builds the request (injector data, mesh config, the pod or its workload, the cluster's kubelet versions, istiod's
+ * environment) and reads the answer.
  *
  * Typical use:
  *   const { pod, overlay } = renderInjection({ version: IstioVersion.V1_30_3, pod: { spec: { containers: [...] } } });
@@ -9,10 +13,19 @@
  *
  * Gateways: pass the Deployment's pod template and `workload`, and `injectorData` / `meshConfig` taken from a
  * synthesized chart (`injectorDataFromObjects`, `meshConfigFromObjects`); the pod's `inject.istio.io/templates`
- * annotation selects the `gateway` template like istiod would.
+ * annotation selects the `gateway` template, in istiod.
  *
- * Requirements: `go` on PATH and Debian's golang-github-masterminds-sprig-dev in /usr/share/gocode. Without them
- * every call throws (tests fail, never skip). The binary is built once per source hash into the OS temp dir.
+ * Istio 1.20.3: its code is not available here (the module proxy refuses istio.io/istio at the 1.20.3 commit), so the
+ * 1.20 cases run our 1.20 templates through the 1.30-line injector, the closest real thing, as a 1.20 istiod is
+ * configured: no native-sidecar auto-detection (kubelets below 1.33 unless `nativeSidecars`), its
+ * ENABLE_NATIVE_SIDECARS environment. What the 1.30 injector cannot show for 1.20 is the smaller template data and
+ * function map; for that every 1.20 run first checks the templates it runs against 1.20's template-data contract
+ * (`IstioVersion.templateData`, the check test/conformance/templatecheck runs on our ConfigMaps) and fails as a 1.20
+ * istiod would when a template names a field or function 1.20 lacks.
+ *
+ * Requirements: `go` on PATH and the istio-1.30 module's dependencies (the module cache, or the module proxy). The
+ * binary is built once per hash of its sources, go.mod and go.sum into the OS temp dir; without Go every call
+ * throws (tests fail, never skip).
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -41,7 +54,7 @@ export interface InjectedPod extends K8sObject {
   spec: { containers: ContainerSpec[]; initContainers?: ContainerSpec[]; volumes?: any[]; [key: string]: any };
 }
 
-/** The owning workload, as istiod derives it from the pod's owner (Deployment, StatefulSet, ...). */
+/** The owning workload: the pod is injected as its pod template (istiod takes the owner from it). */
 export interface Workload {
   kind: string;
   apiVersion: string;
@@ -49,28 +62,32 @@ export interface Workload {
   namespace?: string;
 }
 
-/** What the Go harness reads (mirrors `input` in harness/main.go). */
-export interface HarnessInput {
-  template: string;
-  functions: { omitNil: boolean; otelResourceAttributes: boolean };
-  compliancePolicyField: boolean;
-  typeMeta: { kind: string; apiVersion: string };
-  deploymentMeta: { name: string; namespace: string };
-  pod: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
-  values: Record<string, unknown>;
-  meshConfig: Record<string, unknown>;
-  proxyConfig: Record<string, unknown>;
+/** What the Go program reads (mirrors `request` in cmd/inject/main.go). */
+export interface InjectRequest {
+  config: string;
+  values: string;
+  mesh: string;
   revision: string;
-  nativeSidecars: boolean;
-  proxyImage: string;
-  proxyUID: number;
-  proxyGID: number;
-  inboundTrafficPolicyMode: string;
-  compliancePolicy: string;
+  object: Record<string, unknown>;
+  nodes: string[];
+  env: Record<string, string>;
+  templateText?: string;
+  textOnly?: boolean;
+  contract?: { fields: readonly string[]; deploymentMetaFields: readonly string[]; functions: readonly string[]; sprig: string; release: string };
+}
+
+/** What the Go program answers (mirrors `response` in cmd/inject/main.go). */
+export interface InjectResponse {
+  object?: K8sObject;
+  pod?: { metadata: any; spec: any };
+  rendered: Array<{ name: string; text: string }>;
+  overlay?: { metadata: any; spec: any };
+  text?: string;
+  warnings: string[] | null;
 }
 
 export interface RenderInjectionOptions {
-  /** Istio release: picks the template data shape and the function set of that istiod. */
+  /** Istio release whose injector data and templates are run. */
   readonly version: IstioVersion;
   /** Overrides of {@link defaultInjectorInput} (ignored when `injectorData` is given). */
   readonly input?: Partial<InjectorInput>;
@@ -80,32 +97,33 @@ export interface RenderInjectionOptions {
   readonly pod: PodTemplate;
   /** Namespace of the pod. @default pod.metadata.namespace ?? 'default' */
   readonly namespace?: string;
-  /**
-   * Template names to run, in order. @default the pod's `inject.istio.io/templates` annotation, else the
-   * config's `defaultTemplates`
-   */
+  /** Template names to run, in order: set as the pod's `inject.istio.io/templates` annotation. */
   readonly templates?: string[];
-  /** Run this text instead of the ConfigMap's template (for engine-error tests). */
+  /** Run this text (added to the config's templates and selected by the pod annotation) instead of the pod's templates. */
   readonly templateText?: string;
-  /** The owning workload. @default the bare pod (kind Pod, apiVersion v1, the pod's name) */
+  /** The owning workload. @default the bare pod */
   readonly workload?: Workload;
   /** Mesh config (JSON form of the `mesh` key). @default trust domain, root namespace, Prometheus merge, discovery address */
   readonly meshConfig?: Record<string, unknown>;
-  /** istiod's native-sidecar decision. @default values.global.nativeSidecars, else on where the version default is "auto" */
+  /**
+   * Whether the cluster's kubelets support native sidecars (1.33+), which istiod's `auto` mode looks at.
+   * @default true where the version's default is "auto" (1.30), else false
+   */
   readonly nativeSidecars?: boolean;
-  /** `.CompliancePolicy` (1.30 data only). @default '' */
+  /** istiod's COMPLIANCE_POLICY (`.CompliancePolicy`). @default unset */
   readonly compliancePolicy?: string;
-  /** `.ProxyUID` / `.ProxyGID`. @default 1337 */
-  readonly proxyUID?: number;
-  readonly proxyGID?: number;
+  /** More of istiod's environment. */
+  readonly istiodEnv?: Record<string, string>;
 }
 
 export interface RenderedInjection {
-  /** The merged overlay of all templates run (what istiod patches into the pod). */
+  /** The merged output of the templates istiod ran (its template pod). */
   readonly overlay: { metadata?: any; spec?: any };
-  /** The pod after merging the overlay and istiod's container ordering; schema-validated. */
+  /** The injected pod (the object, or its pod template); schema-validated. */
   readonly pod: InjectedPod;
-  /** Raw template output per template run. */
+  /** The object IntoObject returned (the pod, or the workload with its template injected). */
+  readonly object: K8sObject;
+  /** Raw output of each template istiod ran, in order. */
   readonly rendered: string[];
   /** The injector data used. */
   readonly injectorData: { config: string; values: string };
@@ -113,64 +131,121 @@ export interface RenderedInjection {
   readonly values: any;
 }
 
-// ------------------------------------------------------------------ harness binary
+// ------------------------------------------------------------------ the injector binary
 
-const HARNESS_DIR = path.join(__dirname, 'harness');
-const GOPATH = '/usr/share/gocode';
-let harnessBinary: string | undefined;
+/** The Go module that pins Istio's code, and the program in it. */
+export const INJECTOR_MODULE = path.resolve(__dirname, '../conformance/istio-1.30');
+const INJECTOR_PACKAGE = './cmd/inject';
+/** The Istio release line whose injector the binary is. */
+export const INJECTOR_LINE = '1.30';
+
+let injectorBinary: string | undefined;
 
 function goEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   if (!env.GOCACHE && !env.HOME) env.GOCACHE = path.join(os.tmpdir(), 'cdk8s-istio-gocache');
   return env;
 }
 
 /**
- * Throws a clear error unless Go and Debian's sprig package are installed (the injection tests fail, never skip,
- * without them). `env` is the environment `go` runs with.
+ * Throws a clear error unless Go is installed (the injection tests fail, never skip, without it). `env` is the
+ * environment `go` runs with. Returns `go version`'s output.
  */
-export function checkToolchain(env: NodeJS.ProcessEnv = goEnv(), gopath = GOPATH): void {
+export function checkToolchain(env: NodeJS.ProcessEnv = goEnv()): string {
   const version = spawnSync('go', ['version'], { encoding: 'utf8', env });
   if (version.error || version.status !== 0) {
-    throw new Error('Go is required to run the injection-template tests but `go version` failed '
-      + `(${version.error?.message ?? version.stderr}). Install the Debian packages golang-go and `
-      + 'golang-github-masterminds-sprig-dev (.ci/run does this).');
+    throw new Error('Go is required to run the injection tests (they run Istio\'s own injector, built from '
+      + `test/conformance/istio-1.30) but \`go version\` failed (${version.error?.message ?? version.stderr.trim()}). `
+      + 'Install Go 1.26 or newer (Debian: golang-go; .ci/run does this).');
   }
-  if (!fs.existsSync(path.join(gopath, 'src/github.com/Masterminds/sprig'))) {
-    throw new Error(`sprig is required to run the injection-template tests but ${gopath}/src/github.com/Masterminds/sprig `
-      + 'is missing. Install the Debian package golang-github-masterminds-sprig-dev (.ci/run does this).');
+  return version.stdout.trim();
+}
+
+/** The files the binary is built from: the program, what it imports from this checkout, go.mod and go.sum. */
+function sourceFiles(): string[] {
+  const goFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).sort().map((f) => path.join(dir, f));
+  const templatecheck = path.resolve(INJECTOR_MODULE, '../templatecheck');
+  return [
+    ...goFiles(path.join(INJECTOR_MODULE, INJECTOR_PACKAGE)),
+    ...goFiles(templatecheck), path.join(templatecheck, 'go.mod'),
+    path.join(INJECTOR_MODULE, 'go.mod'), path.join(INJECTOR_MODULE, 'go.sum'),
+  ];
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** True unless `lock` names a live process (a build another jest worker runs). */
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(lock, 'utf8'));
+    if (!pid) return Date.now() - fs.statSync(lock).mtimeMs > 5_000;
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'EPERM';
   }
 }
 
-/** Builds the Go harness once per source hash (into the OS temp dir) and returns the binary path. */
-export function harnessPath(): string {
-  if (harnessBinary) return harnessBinary;
-  checkToolchain();
-  const sources = fs.readdirSync(HARNESS_DIR).filter((f) => f.endsWith('.go')).sort();
-  const hash = createHash('sha256');
-  for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(HARNESS_DIR, f)));
-  const dir = path.join(os.tmpdir(), `cdk8s-istio-injection-harness-${hash.digest('hex').slice(0, 16)}`);
-  const bin = path.join(dir, 'harness');
-  if (!fs.existsSync(bin)) {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = path.join(dir, `harness.${process.pid}.tmp`);
-    const build = spawnSync('go', ['build', '-o', tmp, '.'], { cwd: HARNESS_DIR, encoding: 'utf8', env: goEnv() });
-    if (build.status !== 0) {
-      throw new Error(`building the injection harness failed (GO111MODULE=off GOPATH=${GOPATH}); is `
-        + `golang-github-masterminds-sprig-dev installed?\n${build.stderr}${build.error?.message ?? ''}`);
+/**
+ * Builds the injector (`go build -o <tmp> ./cmd/inject` in the istio-1.30 module) once per hash of its source
+ * files, go.mod, go.sum and the Go version, into the OS temp dir, and returns the binary's path. Jest workers share
+ * one build: the first takes a lock, the others wait for the binary; it appears by an atomic rename.
+ */
+export function injectorPath(): string {
+  if (injectorBinary) return injectorBinary;
+  const goVersion = checkToolchain();
+  const hash = createHash('sha256').update(goVersion);
+  for (const f of sourceFiles()) hash.update(path.relative(INJECTOR_MODULE, f)).update('\0').update(fs.readFileSync(f));
+  const dir = path.join(os.tmpdir(), `cdk8s-istio-inject-${hash.digest('hex').slice(0, 16)}`);
+  const bin = path.join(dir, 'inject');
+  fs.mkdirSync(dir, { recursive: true });
+  const lock = path.join(dir, 'build.lock');
+  while (!fs.existsSync(bin)) {
+    let fd: number;
+    try {
+      fd = fs.openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (staleLock(lock)) fs.rmSync(lock, { force: true });
+      else sleep(500);
+      continue;
     }
-    fs.renameSync(tmp, bin); // atomic: parallel jest workers may build at the same time
+    try {
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      if (fs.existsSync(bin)) break;
+      const tmp = path.join(dir, `inject.${process.pid}.tmp`);
+      const build = spawnSync('go', ['build', '-o', tmp, INJECTOR_PACKAGE], {
+        cwd: INJECTOR_MODULE, encoding: 'utf8', env: goEnv(), maxBuffer: 64 * 1024 * 1024,
+      });
+      if (build.error || build.status !== 0) {
+        fs.rmSync(tmp, { force: true });
+        throw new Error(`building Istio's injector failed (go build -o ${tmp} ${INJECTOR_PACKAGE} in ${INJECTOR_MODULE}; `
+          + `it needs the module's dependencies from the module cache or the module proxy):\n${build.stderr}${build.error?.message ?? ''}`);
+      }
+      fs.renameSync(tmp, bin);
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
   }
-  harnessBinary = bin;
+  injectorBinary = bin;
   return bin;
 }
 
-/** Runs the harness; returns the rendered text or throws with the template engine's own message. */
-export function runHarness(input: HarnessInput): string {
-  const res = spawnSync(harnessPath(), [], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** Runs the injector on one request; throws with Istio's own error message. */
+export function runInjector(request: InjectRequest): InjectResponse {
+  const res = spawnSync(injectorPath(), [], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    // istiod reads its feature flags from its environment; the program would otherwise start itself again with it
+    env: { ...process.env, ...request.env },
+  });
   if (res.error) throw res.error;
-  if (res.status !== 0) throw new Error(res.stderr.trim() || `harness exited with ${res.status}`);
-  return res.stdout;
+  if (res.status !== 0) throw new Error(res.stderr.trim() || `the injector exited with ${res.status}`);
+  return JSON.parse(res.stdout);
 }
 
 // ------------------------------------------------------------------ injector input
@@ -195,19 +270,17 @@ export function defaultInjectorInput(version: IstioVersion, overrides: Partial<I
   };
 }
 
-// ------------------------------------------------------------------ render
+// ------------------------------------------------------------------ requests
 
-/** Everything a template run needs, derived from the options the way istiod derives it. */
+/** Kubelet versions of the fake cluster: all at 1.33+ (native sidecars in istiod's `auto` mode), or not. */
+const NATIVE_KUBELETS = ['v1.33.0', 'v1.34.0'];
+const OLD_KUBELETS = ['v1.32.0', 'v1.32.0'];
+
 interface Prepared {
-  readonly base: Omit<HarnessInput, 'template'>;
-  readonly config: any;
-  readonly values: any;
+  readonly request: InjectRequest;
   readonly injectorData: { config: string; values: string };
-  readonly pod: PodTemplate & { metadata: NonNullable<PodTemplate['metadata']> };
-  readonly namespace: string;
-  readonly workload: Workload;
-  readonly proxyConfig: Record<string, any>;
-  readonly templateNames: string[];
+  readonly values: any;
+  readonly workload?: Workload;
 }
 
 function prepare(opts: RenderInjectionOptions): Prepared {
@@ -215,11 +288,12 @@ function prepare(opts: RenderInjectionOptions): Prepared {
   const input = defaultInjectorInput(version, opts.input);
   const injectorData = opts.injectorData ?? renderInjectorData(input);
   const values = JSON.parse(injectorData.values);
-  const config = parse(injectorData.config);
-  const pod = clone(opts.pod) as Prepared['pod'];
+  const pod = clone(opts.pod) as PodTemplate & { metadata: NonNullable<PodTemplate['metadata']> };
   pod.metadata = pod.metadata ?? {};
-  const annotations: Record<string, string> = pod.metadata.annotations ?? {};
   const namespace = opts.namespace ?? pod.metadata.namespace ?? 'default';
+  // the webhook sees the pod in its namespace
+  pod.metadata.namespace = namespace;
+  if (opts.templates) pod.metadata.annotations = { ...pod.metadata.annotations, 'inject.istio.io/templates': opts.templates.join(',') };
 
   const mesh = opts.meshConfig ?? {
     trustDomain: input.trustDomain,
@@ -227,180 +301,76 @@ function prepare(opts: RenderInjectionOptions): Prepared {
     enablePrometheusMerge: true,
     defaultConfig: { discoveryAddress: input.caAddress },
   };
-  // istiod applies the pod's proxy.istio.io/config over the mesh defaults before templating.
-  const podProxyConfig = annotations['proxy.istio.io/config'] ? parse(annotations['proxy.istio.io/config']) : {};
-  const proxyConfig = { ...((mesh.defaultConfig as Record<string, unknown>) ?? {}), ...podProxyConfig };
 
-  const workload = opts.workload ?? { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name ?? '' };
-  const nativeDefault = typeof values.global.nativeSidecars === 'boolean'
-    ? values.global.nativeSidecars : version.nativeSidecarsDefault === 'auto';
+  // istiod's environment: ENABLE_NATIVE_SIDECARS as Istiod sets it from `nativeSidecars` (1.30's chart carries it in
+  // pilot.env), COMPLIANCE_POLICY.
+  const env: Record<string, string> = { ...(values.pilot?.env ?? {}) };
+  if (!opts.injectorData && input.nativeSidecars !== undefined) env.ENABLE_NATIVE_SIDECARS = String(input.nativeSidecars);
+  if (opts.compliancePolicy) env.COMPLIANCE_POLICY = opts.compliancePolicy;
+  Object.assign(env, opts.istiodEnv);
 
-  const templateNames: string[] = opts.templates
-    ?? (annotations['inject.istio.io/templates'] ? annotations['inject.istio.io/templates'].split(',').map((s) => s.trim()) : undefined)
-    ?? config.defaultTemplates;
-
-  const base: Omit<HarnessInput, 'template'> = {
-    functions: { omitNil: version.omitNilFunction, otelResourceAttributes: version.otelResourceAttributes },
-    compliancePolicyField: version.injectionNewInputs,
-    typeMeta: { kind: workload.kind, apiVersion: workload.apiVersion },
-    deploymentMeta: { name: workload.name, namespace: workload.namespace ?? namespace },
-    pod: { metadata: { ...pod.metadata, namespace }, spec: pod.spec },
-    values,
-    meshConfig: mesh,
-    proxyConfig,
+  const native = opts.nativeSidecars ?? version.nativeSidecarsDefault === 'auto';
+  const workload = opts.workload && opts.workload.kind !== 'Pod' ? opts.workload : undefined;
+  const request: InjectRequest = {
+    config: injectorData.config,
+    values: injectorData.values,
+    mesh: JSON.stringify(mesh),
     revision: values.revision ?? '',
-    nativeSidecars: opts.nativeSidecars ?? nativeDefault,
-    proxyImage: proxyImage(values, proxyConfig, annotations),
-    proxyUID: opts.proxyUID ?? 1337,
-    proxyGID: opts.proxyGID ?? 1337,
-    inboundTrafficPolicyMode: 'passthrough',
-    compliancePolicy: opts.compliancePolicy ?? '',
+    object: workload ? workloadObject(workload, namespace, pod) : { apiVersion: 'v1', kind: 'Pod', ...pod },
+    nodes: native ? NATIVE_KUBELETS : OLD_KUBELETS,
+    env,
   };
-  return { base, config, values, injectorData, pod, namespace, workload, proxyConfig, templateNames };
+  if (version.line !== INJECTOR_LINE) request.contract = { ...version.templateData, release: version.tag };
+  return { request, injectorData, values, workload };
+}
+
+/** The workload owning the pod, with the pod as its template. */
+function workloadObject(workload: Workload, namespace: string, pod: PodTemplate): Record<string, unknown> {
+  const metadata = { name: workload.name, namespace: workload.namespace ?? namespace };
+  const template = { metadata: pod.metadata, spec: pod.spec };
+  if (workload.kind === 'CronJob') {
+    return { apiVersion: workload.apiVersion, kind: workload.kind, metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template } } } };
+  }
+  return { apiVersion: workload.apiVersion, kind: workload.kind, metadata, spec: { template } };
 }
 
 /**
- * Runs one template text against the data `opts` describe and returns the raw output (no YAML parsing, no
- * merge). Throws with the engine's message on a parse or execution error.
+ * Runs one template text against the template data istiod builds for `opts` and returns the raw output (no
+ * merge). Throws with Istio's message on a parse or execution error.
  */
 export function renderTemplateText(opts: Omit<RenderInjectionOptions, 'pod'> & { pod?: PodTemplate }, text: string): string {
-  const p = prepare({ ...opts, pod: opts.pod ?? { metadata: { name: 'pod' }, spec: { containers: [{ name: 'app', image: 'app' }] } } });
-  return runHarness({ ...p.base, template: text });
+  const { request } = prepare({ ...opts, pod: opts.pod ?? { metadata: { name: 'pod' }, spec: { containers: [{ name: 'app', image: 'app' }] } } });
+  const res = runInjector({ ...request, templateText: text, textOnly: true });
+  return res.text ?? '';
 }
 
-/** Renders the injection of `opts.pod`, merges it, emulates istiod's ordering, and schema-validates the pod. */
+/** Injects `opts.pod` with Istio's injector and schema-validates the injected pod. */
 export function renderInjection(opts: RenderInjectionOptions): RenderedInjection {
-  const { base, config, values, injectorData, pod, namespace, workload, proxyConfig, templateNames } = prepare(opts);
-  const rendered: string[] = [];
-  let overlay: any = {};
-  let merged: any = { metadata: pod.metadata, spec: pod.spec };
-  for (const name of templateNames) {
-    const template = opts.templateText ?? config.templates?.[name];
-    if (typeof template !== 'string') {
-      throw new Error(`requested template "${name}" not found; have ${Object.keys(config.templates ?? {}).join(', ')}`);
-    }
-    const text = runHarness({ ...base, template });
-    rendered.push(text);
-    const part = parse(text) ?? {};
-    if (typeof part !== 'object' || Array.isArray(part)) {
-      throw new Error(`template "${name}" did not render a pod fragment (metadata/spec):\n${text}`);
-    }
-    overlay = mergeOverlay(overlay, part);
-    merged = mergeOverlay(moveProxyForNative(merged, part), part);
-  }
-
-  const hold = Boolean(values.global.proxy.holdApplicationUntilProxyStarts || proxyConfig.holdApplicationUntilProxyStarts);
-  reorder(merged.spec, hold);
-  const injected: InjectedPod = {
+  const { request, injectorData, values, workload } = prepare(opts);
+  if (opts.templateText !== undefined) request.templateText = opts.templateText;
+  const res = runInjector(request);
+  const injected = dropNulls(res.pod) as { metadata: any; spec: any };
+  const pod: InjectedPod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      ...merged.metadata,
-      name: merged.metadata.name || workload.name || 'pod',
-      namespace,
-      labels: merged.metadata.labels ?? {},
-      annotations: merged.metadata.annotations ?? {},
+      ...injected.metadata,
+      // a pod template has no name of its own; the schema wants one
+      name: injected.metadata.name || workload?.name || 'pod',
+      labels: injected.metadata.labels ?? {},
+      annotations: injected.metadata.annotations ?? {},
     },
-    spec: merged.spec,
+    spec: injected.spec,
   };
-  validateObject(injected);
-  return { overlay, pod: injected, rendered, injectorData, values };
-}
-
-/** The image istiod resolves for `.ProxyImage`: hub/image:tag, with the image type as tag suffix. */
-export function proxyImage(values: any, proxyConfig: any, annotations: Record<string, string>): string {
-  const g = values.global;
-  const image = g.proxy?.image || 'proxyv2';
-  let type: string = annotations['sidecar.istio.io/proxyImageType'] ?? proxyConfig?.image?.imageType ?? g.variant ?? '';
-  let tag = String(g.tag);
-  if (type) {
-    for (const known of ['distroless', 'debug']) {
-      if (tag.endsWith(`-${known}`)) {
-        tag = tag.slice(0, -(known.length + 1));
-        break;
-      }
-    }
-    if (type === 'default') type = '';
-  }
-  return `${g.hub}/${image}:${tag}${type ? `-${type}` : ''}`;
-}
-
-// ------------------------------------------------------------------ strategic merge (the parts injection uses)
-
-/** List fields merged element-wise by a key, as Kubernetes' strategic merge patch does for pods. */
-const MERGE_KEYS: Record<string, string> = {
-  containers: 'name',
-  initContainers: 'name',
-  volumes: 'name',
-  env: 'name',
-  volumeMounts: 'mountPath',
-  ports: 'containerPort',
-  imagePullSecrets: 'name',
-};
-
-/**
- * Merges an injection overlay into a pod like a strategic merge patch: maps merge, scalars and plain lists
- * are replaced, keyed lists (containers, env, ports, mounts, volumes) merge by key with new items appended,
- * `null` deletes.
- */
-export function mergeOverlay(base: any, patch: any, field?: string): any {
-  if (patch === null) return undefined;
-  if (Array.isArray(patch)) {
-    const key = field ? MERGE_KEYS[field] : undefined;
-    if (!key || !Array.isArray(base)) return clone(patch);
-    const out = base.map(clone);
-    for (const item of patch) {
-      const i = out.findIndex((o: any) => o?.[key] === item?.[key]);
-      if (i >= 0) out[i] = mergeOverlay(out[i], item);
-      else out.push(clone(item));
-    }
-    return out;
-  }
-  if (patch && typeof patch === 'object') {
-    const out: any = base && typeof base === 'object' && !Array.isArray(base) ? { ...base } : {};
-    for (const [k, v] of Object.entries(patch)) {
-      const merged = mergeOverlay(out[k], v, k);
-      if (merged === undefined) delete out[k];
-      else out[k] = merged;
-    }
-    return out;
-  }
-  return patch;
-}
-
-/** istiod moves a pod's own istio-proxy container to initContainers when the template makes it native. */
-function moveProxyForNative(pod: any, overlay: any): any {
-  const inInit = (overlay?.spec?.initContainers ?? []).some((c: any) => c.name === 'istio-proxy');
-  const own = (pod.spec.containers ?? []).find((c: any) => c.name === 'istio-proxy');
-  if (!inInit || !own) return pod;
-  const spec = { ...pod.spec };
-  spec.containers = spec.containers.filter((c: any) => c !== own);
-  spec.initContainers = [...(spec.initContainers ?? []), own];
-  return { ...pod, spec };
-}
-
-/**
- * istiod's container ordering after the merge: the proxy container last (first when the application is held
- * until the proxy starts); with a native sidecar, init order istio-init/istio-validation, istio-proxy, the rest;
- * otherwise istio-validation first and istio-init last.
- */
-function reorder(spec: any, hold: boolean): void {
-  const move = (list: any[] | undefined, name: string, first: boolean): any[] | undefined => {
-    if (!list) return list;
-    const item = list.find((c) => c.name === name);
-    if (!item) return list;
-    const rest = list.filter((c) => c !== item);
-    return first ? [item, ...rest] : [...rest, item];
+  validateObject(pod);
+  return {
+    overlay: dropNulls(res.overlay) ?? {},
+    pod,
+    object: dropNulls(res.object),
+    rendered: res.rendered.map((r) => r.text),
+    injectorData,
+    values,
   };
-  spec.containers = move(spec.containers, 'istio-proxy', hold);
-  if ((spec.initContainers ?? []).some((c: any) => c.name === 'istio-proxy')) {
-    for (const name of ['enable-core-dump', 'istio-proxy', 'istio-validation', 'istio-init']) {
-      spec.initContainers = move(spec.initContainers, name, true);
-    }
-  } else {
-    spec.initContainers = move(spec.initContainers, 'istio-validation', true);
-    spec.initContainers = move(spec.initContainers, 'istio-init', false);
-  }
 }
 
 // ------------------------------------------------------------------ reading synthesized charts
@@ -447,4 +417,15 @@ export function argAfter(args: string[], flag: string): string | undefined {
 
 function clone<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
+/** Go's JSON writes unset pointer fields as null (`creationTimestamp: null`); Kubernetes' API would omit them. */
+function dropNulls(v: any): any {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (v && typeof v === 'object') {
+    const out: any = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
+    return out;
+  }
+  return v;
 }

@@ -22,8 +22,10 @@ function inject(version: IstioVersion, opts: Partial<RenderInjectionOptions> & {
 const SIDECAR_ENV_130 = [
   'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
   'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
-  'ISTIO_META_CLUSTER_ID', 'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
+  'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
   'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
+  // istiod sets the cluster (and network) env itself after templating, appending them sorted (updateClusterEnvs)
+  'ISTIO_META_CLUSTER_ID',
 ];
 const VOLUMES_130 = [
   'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo',
@@ -46,6 +48,13 @@ describe('plain pod, Istio 1.30.3 (native sidecars on, as with kubelets >= 1.33)
       'istio.io/rev': 'default',
       'kubectl.kubernetes.io/default-container': 'hello',
       'kubectl.kubernetes.io/default-logs-container': 'hello',
+      // added by istiod's Go code: what it injected, and the Prometheus merge (the mesh enables it)
+      'sidecar.istio.io/status': JSON.stringify({
+        initContainers: ['istio-init', 'istio-proxy'], containers: null, volumes: VOLUMES_130, imagePullSecrets: null, revision: 'default',
+      }),
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/port': '15020',
+      'prometheus.io/scrape': 'true',
     });
     // istiod's Go code adds sidecar.istio.io/status and the Prometheus merge annotations; the template must not.
     expect(overlay.metadata.annotations['sidecar.istio.io/status']).toBeUndefined();
@@ -79,11 +88,12 @@ describe('plain pod, Istio 1.30.3 (native sidecars on, as with kubelets >= 1.33)
       '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info',
     ]);
     expect(proxy.ports).toEqual([{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }]);
+    // initialDelaySeconds 0 is Kubernetes' default: the API types omit it
     expect(proxy.readinessProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
+      httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
     });
     expect(proxy.startupProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 600,
+      httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 600,
     });
   });
 
@@ -94,7 +104,8 @@ describe('plain pod, Istio 1.30.3 (native sidecars on, as with kubelets >= 1.33)
     expect(envOf(proxy, 'POD_NAMESPACE')).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     expect(envOf(proxy, 'ISTIO_CPU_LIMIT')).toEqual({ resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } });
     expect(envOf(proxy, 'GOMEMLIMIT')).toEqual({ resourceFieldRef: { resource: 'limits.memory', divisor: '1' } });
-    expect(JSON.parse(envOf(proxy, 'PROXY_CONFIG'))).toEqual({ discoveryAddress: 'istiod.istio-system.svc:15012' });
+    // istiod leaves out what equals the mesh defaults (the discovery address here)
+    expect(JSON.parse(envOf(proxy, 'PROXY_CONFIG'))).toEqual({});
     expect(JSON.parse(envOf(proxy, 'ISTIO_META_POD_PORTS'))).toEqual([{ name: 'http', containerPort: 80 }]);
     expect(envOf(proxy, 'ISTIO_META_APP_CONTAINERS')).toBe('hello');
     expect(envOf(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('Kubernetes');
@@ -110,7 +121,8 @@ describe('plain pod, Istio 1.30.3 (native sidecars on, as with kubelets >= 1.33)
       allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
       readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337,
     });
-    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
+    // quantities in Kubernetes' canonical form (2000m is 2, 1024Mi is 1Gi)
+    expect(proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
   });
 
   test('volumes and mounts', () => {
@@ -313,7 +325,8 @@ describe('control-plane and mesh inputs', () => {
     const proxy = container(pod, 'istio-proxy');
     expect(envOf(proxy, 'ISTIO_META_MESH_ID')).toBe('pi-mesh');
     expect(envOf(proxy, 'ISTIO_META_NETWORK')).toBe('home');
-    expect(envNames(proxy).indexOf('ISTIO_META_NETWORK')).toBe(envNames(proxy).indexOf('ISTIO_META_INTERCEPTION_MODE') + 1);
+    // istiod sets cluster and network itself after templating, appended in name order
+    expect(envNames(proxy).slice(-2)).toEqual(['ISTIO_META_CLUSTER_ID', 'ISTIO_META_NETWORK']);
     expect(envOf(proxy, 'ISTIO_META_CLUSTER_ID')).toBe('pi');
     expect(envOf(proxy, 'TRUST_DOMAIN')).toBe('pi.local');
     expect(envOf(proxy, 'PILOT_CERT_PROVIDER')).toBe('kubernetes');
@@ -330,7 +343,7 @@ describe('control-plane and mesh inputs', () => {
     });
     const proxy = container(pod, 'istio-proxy');
     expect(envOf(proxy, 'ISTIO_META_DNS_CAPTURE')).toBe('true');
-    expect(envNames(proxy).slice(-2)).toEqual(['ISTIO_META_DNS_CAPTURE', 'ISTIO_META_ENABLE_HBONE']);
+    expect(envNames(proxy).slice(-3)).toEqual(['ISTIO_META_DNS_CAPTURE', 'ISTIO_META_ENABLE_HBONE', 'ISTIO_META_CLUSTER_ID']);
     expect(pod.metadata.labels['networking.istio.io/tunnel']).toBe('http');
   });
 
@@ -361,7 +374,7 @@ describe('control-plane and mesh inputs', () => {
     expect(argAfter(args, '-i')).toBe('10.0.0.0/8');
     expect(argAfter(args, '-x')).toBe('10.96.0.1/32');
     expect(argAfter(args, '-b')).toBe('8080,8443');
-    expect(argAfter(args, '-d')).toBe('9000,15090,15021,15030');
+    expect(argAfter(args, '-d')).toBe('15090,15021,9000,15030');
     expect(argAfter(args, '-q')).toBe('443');
     expect(argAfter(args, '-o')).toBe('5432,6379');
     expect(container(pod, 'istio-proxy').lifecycle.preStop.exec.command).toContain('--debug-port=15030');
