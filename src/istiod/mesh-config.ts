@@ -204,9 +204,12 @@ export function resolveMeshConfig(scope: IConstruct, field: string, opts: MeshCo
   };
 }
 
-/** YAML text with sorted keys and unindented sequences (the layout Helm's `toYaml` produces). @internal */
+/**
+ * YAML text with sorted keys and unindented sequences (the layout Helm's `toYaml` produces), in YAML 1.1: istiod
+ * reads it with a YAML 1.1 parser, which would take an unquoted `y`, `n`, `on` or `off` for a boolean. @internal
+ */
 export function toYamlText(value: unknown): string {
-  return yaml().stringify(dropUndefined(value), { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  return yaml().stringify(dropUndefined(value), { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1' });
 }
 
 function dropUndefined(v: unknown): unknown {

@@ -183,3 +183,13 @@ describe('values ConfigMap (1.30)', () => {
     expect(merged).toMatchObject({ autoscaleEnabled: false, replicaCount: 2, revision: 'canary', global: { multiCluster: { clusterName: 'edge' }, istioNamespace: 'istio-system' } });
   });
 });
+
+describe('YAML 1.1 text for istiod', () => {
+  test('strings a YAML 1.1 reader would take for booleans stay quoted in the mesh and injector configs', () => {
+    const { objs } = render(V30, { meshId: 'y', meshConfig: { trustDomain: 'n' }, injection: { injectedAnnotations: { 'example.com/x': 'on' } } });
+    const mesh = findOne(objs, 'ConfigMap', 'istio').data.mesh;
+    expect(mesh).toContain('trustDomain: "n"');
+    expect(mesh).toContain('meshId: "y"');
+    expect(findOne(objs, 'ConfigMap', 'istio-sidecar-injector').data.config).toContain('example.com/x: "on"');
+  });
+});

@@ -329,7 +329,8 @@ function buildConfig(scope: IConstruct, version: IstioVersion, policy: Injection
     template: LEGACY_TEMPLATE_SENTINEL,
     templates,
   };
-  return yaml().stringify(config, { blockQuote: 'literal', lineWidth: 0 });
+  // YAML 1.1, as istiod reads it (an unquoted `y` would be a boolean there)
+  return yaml().stringify(config, { blockQuote: 'literal', lineWidth: 0, version: '1.1' });
 }
 
 // ---------------------------------------------------------------- helpers
