@@ -25,6 +25,13 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 const VERSIONS = [IstioVersion.V1_30_3, IstioVersion.V1_20_3];
 /** Random valid configurations per release (the suites apply every object of each). */
 const PROPERTY_CASES = Number(process.env.CONFORMANCE_PROPERTY_CASES ?? '120');
+/**
+ * The Kubernetes minors each release's suite can judge: its kube-apiserver (1.35 for 1.30.3; 1.29 for 1.20.3, the
+ * newest line Istio 1.20 supports) serves the API versions of these. Configurations aimed at older clusters (the
+ * 1.20 charts branch down to policy/v1beta1 and autoscaling/v2beta2, which 1.25+ no longer serve) are counted and
+ * passed over: no server of their Kubernetes line can be had here.
+ */
+const JUDGED_KUBERNETES: Record<string, { min: number; max: number }> = { '1.30.3': { min: 23, max: 35 }, '1.20.3': { min: 25, max: 29 } };
 const SEED = 20261202;
 
 const outdir = path.resolve(process.argv[2] ?? '.tmp/conformance');
@@ -161,6 +168,7 @@ function main(): void {
   // Random valid configurations, as the property tests generate them, at a fixed seed; each goes to the
   // release it chose until both releases have PROPERTY_CASES.
   const counts = new Map<string, number>(VERSIONS.map((v) => [v.tag, 0]));
+  const passedOver = new Map<string, number>();
   const arb = meshCfg({ maxGateways: 2, maxZeroTrust: 2, maxCanaries: 2, maxMeshRoutes: 2 });
   let seed = SEED;
   while ([...counts.values()].some((n) => n < PROPERTY_CASES)) {
@@ -169,12 +177,18 @@ function main(): void {
       const tag = VERSIONS.find((v) => v.line === IstioVersion.of(cfg.controlPlane.version).line)!.tag;
       const n = counts.get(tag)!;
       if (n >= PROPERTY_CASES) continue;
+      const minor = cfg.controlPlane.kubernetesVersion === undefined ? undefined : Number(cfg.controlPlane.kubernetesVersion.split('.')[1]);
+      if (minor !== undefined && (minor < JUDGED_KUBERNETES[tag].min || minor > JUDGED_KUBERNETES[tag].max)) {
+        passedOver.set(tag, (passedOver.get(tag) ?? 0) + 1);
+        continue;
+      }
       const objs = Testing.synth(build(cfg, undefined, undefined, false).chart) as Obj[];
       writeCase(tag, `property-${String(n).padStart(3, '0')}`, objs);
       counts.set(tag, n + 1);
     }
   }
-  const summary = VERSIONS.map((v) => `${v.tag}: ${fs.readdirSync(path.join(outdir, v.tag, 'cases')).length} cases`).join(', ');
+  const summary = VERSIONS.map((v) => `${v.tag}: ${fs.readdirSync(path.join(outdir, v.tag, 'cases')).length} cases`
+    + ` (${passedOver.get(v.tag) ?? 0} random configurations for Kubernetes outside ${JUDGED_KUBERNETES[v.tag].min}-${JUDGED_KUBERNETES[v.tag].max} passed over)`).join(', ');
   // eslint-disable-next-line no-console
   console.log(`conformance fixtures in ${path.relative(process.cwd(), outdir) || '.'}: ${summary}`);
 }
