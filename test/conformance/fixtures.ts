@@ -6,7 +6,8 @@
  *
  * Layout: <outdir>/<tag>/cases/<case>.yaml (multi-document YAML, one case per file: `dist-*` from the committed
  * dist/, `default`, `revision-canary`, `property-NNN` from the property tests' generator at a fixed seed) and
- * <outdir>/<tag>/injector/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`) and
+ * <outdir>/<tag>/injector[-cni]/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`,
+ * for a default install and one with the Istio CNI), and
  * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts) and
  * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects).
  * Deterministic: the same commit writes the same bytes.
@@ -48,10 +49,10 @@ function writeCase(tag: string, name: string, objs: object[]): void {
   fs.writeFileSync(path.join(dir, `${name}.yaml`), toYaml(objs));
 }
 
-function defaultInstall(version: IstioVersion, revision?: string): Obj[] {
+function defaultInstall(version: IstioVersion, revision?: string, cni?: boolean): Obj[] {
   const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
   const base = new IstioBase(chart, 'base', { version });
-  const istiod = new Istiod(chart, 'istiod', { base, revision });
+  const istiod = new Istiod(chart, 'istiod', { base, revision, cni });
   new IngressGateway(chart, 'ingress', { istiod });
   return Testing.synth(chart) as Obj[];
 }
@@ -150,15 +151,18 @@ function main(): void {
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
 
-    const injectorDir = path.join(outdir, tag, 'injector');
-    fs.mkdirSync(injectorDir, { recursive: true });
-    const cm = (name: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data!;
-    const injector = cm('istio-sidecar-injector');
-    const mesh = cm('istio');
-    fs.writeFileSync(path.join(injectorDir, 'config'), injector.config);
-    fs.writeFileSync(path.join(injectorDir, 'values'), injector.values);
-    fs.writeFileSync(path.join(injectorDir, 'mesh'), mesh.mesh);
-    fs.writeFileSync(path.join(injectorDir, 'meshNetworks'), mesh.meshNetworks ?? '');
+    // The injector and mesh ConfigMaps istiod would load: the default install's, and with the Istio CNI on.
+    for (const [dir, install] of [['injector', objs], ['injector-cni', defaultInstall(version, undefined, true)]] as const) {
+      const injectorDir = path.join(outdir, tag, dir);
+      fs.mkdirSync(injectorDir, { recursive: true });
+      const cm = (name: string) => install.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data!;
+      const injector = cm('istio-sidecar-injector');
+      const mesh = cm('istio');
+      fs.writeFileSync(path.join(injectorDir, 'config'), injector.config);
+      fs.writeFileSync(path.join(injectorDir, 'values'), injector.values);
+      fs.writeFileSync(path.join(injectorDir, 'mesh'), mesh.mesh);
+      fs.writeFileSync(path.join(injectorDir, 'meshNetworks'), mesh.meshNetworks ?? '');
+    }
     // What istiod gives a template at this release, as the library knows it (src/version.ts); the Go suites
     // check it against Istio's code and check every template against it.
     fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);

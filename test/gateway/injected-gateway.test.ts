@@ -83,7 +83,8 @@ describe.each(VERSIONS)('injected gateway pod on Istio %s', (version) => {
     expect(sc).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
     expect(sc.privileged ?? false).toBe(false);
     expect(sc.capabilities.add ?? []).toEqual([]);
-    const kinds = (pod.spec.volumes ?? []).map((v: Record<string, unknown>) => Object.keys(v).filter((k) => k !== 'name')[0]);
+    // a volume without a source is an emptyDir: the API server defaults it so (Istio's templates write some that way)
+    const kinds = (pod.spec.volumes ?? []).map((v: Record<string, unknown>) => Object.keys(v).filter((k) => k !== 'name')[0] ?? 'emptyDir');
     for (const k of kinds) expect(['emptyDir', 'configMap', 'secret', 'projected', 'downwardAPI']).toContain(k);
   });
 

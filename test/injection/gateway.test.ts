@@ -42,9 +42,10 @@ function gatewayPod(version: IstioVersion): PodTemplate {
 
 const workload = { kind: 'Deployment', apiVersion: 'apps/v1', name: 'istio-ingressgateway', namespace: 'istio-ingress' };
 
+/** The gateway template's env order: as the sidecar's, but the app containers after the Go limits (as Istio's). */
 const PROXY_ENV = [
   'PILOT_CERT_PROVIDER', 'CA_ADDR', 'POD_NAME', 'POD_NAMESPACE', 'INSTANCE_IP', 'SERVICE_ACCOUNT', 'HOST_IP',
-  'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_META_APP_CONTAINERS', 'GOMEMLIMIT', 'GOMAXPROCS',
+  'ISTIO_CPU_LIMIT', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'GOMEMLIMIT', 'GOMAXPROCS', 'ISTIO_META_APP_CONTAINERS',
   'ISTIO_META_NODE_NAME', 'ISTIO_META_INTERCEPTION_MODE', 'ISTIO_META_WORKLOAD_NAME',
   'ISTIO_META_OWNER', 'ISTIO_META_MESH_ID', 'TRUST_DOMAIN',
   // istiod sets the cluster env itself after templating, appended last (updateClusterEnvs)
@@ -83,8 +84,8 @@ describe.each([V130, V120])('gateway Deployment pod with image: auto on %s', (ve
     expect(proxy.ports).toEqual([{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }]);
   });
 
-  test('env names are those of the sidecar', () => {
-    expect(envNames(proxy)).toEqual(envNames(sidecarProxy));
+  test('env names are those of the sidecar, in the gateway template\'s order', () => {
+    expect([...envNames(proxy)].sort()).toEqual([...envNames(sidecarProxy)].sort());
     expect(envNames(proxy)).toEqual(version.proxyEnvJwtPolicy ? ['JWT_POLICY', ...PROXY_ENV] : PROXY_ENV);
     expect(envOf(proxy, 'ISTIO_META_WORKLOAD_NAME')).toBe('istio-ingressgateway');
     expect(envOf(proxy, 'ISTIO_META_OWNER')).toBe('kubernetes://apis/apps/v1/namespaces/istio-ingress/deployments/istio-ingressgateway');

@@ -65,9 +65,20 @@ describe('values key', () => {
       startupProbe: { enabled: true, failureThreshold: 600 },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
       privileged: false,
-      holdApplicationUntilProxyStarts: false,
-      tracer: 'none',
+      // the istiod chart's tracer default: zipkin on 1.20, none on 1.30
+      tracer: version.atLeast('1.30') ? 'none' : 'zipkin',
     });
+    // as upstream's values: only there when set (the templates read a missing key as false)
+    expect(values.global.proxy).not.toHaveProperty('holdApplicationUntilProxyStarts');
+    expect(data(version, { proxy: { holdApplicationUntilProxyStarts: true } }).values.global.proxy.holdApplicationUntilProxyStarts).toBe(true);
+    // keys no option sets are there with the chart's defaults, for any template that reads them
+    expect(values.global).toMatchObject({ caName: '', mountMtlsCerts: false, sts: { servicePort: 0 }, istiod: { enableAnalysis: false } });
+    if (version.atLeast('1.30')) {
+      expect(values.global).toMatchObject({
+        resourceScope: 'all', proxy_init: { forceApplyIptables: false }, proxy: { seccompProfile: {}, outlierLogPath: '' },
+        waypoint: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } } },
+      });
+    }
     expect(values.global).toMatchObject({
       hub: 'docker.io/istio',
       tag: version.tag,

@@ -221,13 +221,15 @@ describe('CNI on', () => {
       readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337,
     });
     expect(pod.spec.initContainers![0].name).toBe('istio-validation');
+    // as Istio's templates write them for the CNI plugin: an empty exclude list is left out, and the plugin adds
+    // Envoy's own ports (15090, 15021) itself, so only the status port and the pod's exclusions are listed
     expect(pod.metadata.annotations).toMatchObject({
       'sidecar.istio.io/interceptionMode': 'REDIRECT',
       'traffic.sidecar.istio.io/includeOutboundIPRanges': '*',
-      'traffic.sidecar.istio.io/excludeOutboundIPRanges': '',
       'traffic.sidecar.istio.io/includeInboundPorts': '*',
-      'traffic.sidecar.istio.io/excludeInboundPorts': '15090,15021,15020',
+      'traffic.sidecar.istio.io/excludeInboundPorts': '15020',
     });
+    expect(pod.metadata.annotations).not.toHaveProperty(['traffic.sidecar.istio.io/excludeOutboundIPRanges']);
   });
 
   test('values-level capture settings reach the CNI plugin through the annotations', () => {

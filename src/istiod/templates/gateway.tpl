@@ -53,11 +53,10 @@
 
 {{- $appContainers := list }}
 {{- $podPorts := list }}
+{{- /* Every container's ports, the chart's istio-proxy container's own included (as istiod's gateway template). */}}
 {{- range .Spec.Containers }}
-  {{- if ne .Name "istio-proxy" }}
-    {{- $appContainers = append $appContainers .Name }}
-    {{- range .Ports }}{{ $podPorts = append $podPorts (structToJSON .) }}{{ end }}
-  {{- end }}
+  {{- if ne .Name "istio-proxy" }}{{ $appContainers = append $appContainers .Name }}{{ end }}
+  {{- range .Ports }}{{ $podPorts = append $podPorts (structToJSON .) }}{{ end }}
 {{- end }}
 {{- /* ISTIO_META_POD_PORTS: one port a line, as in "sidecar". */}}
 {{- $podPortsText := "[" }}
@@ -166,8 +165,6 @@ spec:
       value: {{ printf "%s\n" (protoToJSON .ProxyConfig) | quote }}
     - name: ISTIO_META_POD_PORTS
       value: {{ $podPortsText | quote }}
-    - name: ISTIO_META_APP_CONTAINERS
-      value: {{ join "," $appContainers | quote }}
     - name: GOMEMLIMIT
       valueFrom:
         resourceFieldRef:
@@ -178,6 +175,9 @@ spec:
         resourceFieldRef:
           resource: limits.cpu
           divisor: {{ $divisor | quote }}
+    {{- /* after the Go limits here (before them in "sidecar"), as istiod's gateway template orders them */}}
+    - name: ISTIO_META_APP_CONTAINERS
+      value: {{ join "," $appContainers | quote }}
     {{- if $features.compliancePolicy }}
     {{- with .CompliancePolicy }}
     - name: COMPLIANCE_POLICY

@@ -97,17 +97,12 @@
 {{- if and $features.rerouteVirtualInterfaces (isset $annotations "istio.io/reroute-virtual-interfaces") }}
   {{- $rerouteInterfaces = index $annotations "istio.io/reroute-virtual-interfaces" }}
 {{- end }}
-{{- /* Inbound ports never captured: Envoy's Prometheus port, its health port and the agent status port. */}}
-{{- $excludeInbound := annotation .ObjectMeta "traffic.sidecar.istio.io/excludeInboundPorts" $proxy.excludeInboundPorts }}
-{{- $excludeInbound = excludeInboundPort "15090" $excludeInbound }}
-{{- $excludeInbound = excludeInboundPort "15021" $excludeInbound }}
-{{- $excludeInbound = excludeInboundPort $statusPort $excludeInbound }}
-{{- /* The iptables argument lists 15090 and 15021 first, then the pod's (or values') own exclusions and the
-       status port, as istiod writes it. */}}
+{{- /* Inbound ports never captured: the pod's (or values') own exclusions and the agent status port; the
+       iptables argument puts Envoy's Prometheus and health ports (15090, 15021) first, as istiod writes it. The
+       CNI plugin adds those two itself, so the annotation for it carries only the rest. */}}
+{{- $excludeInbound := excludeInboundPort $statusPort (annotation .ObjectMeta "traffic.sidecar.istio.io/excludeInboundPorts" $proxy.excludeInboundPorts) }}
 {{- $excludeInboundArg := "15090,15021" }}
-{{- with excludeInboundPort $statusPort (annotation .ObjectMeta "traffic.sidecar.istio.io/excludeInboundPorts" $proxy.excludeInboundPorts) }}
-  {{- $excludeInboundArg = printf "15090,15021,%s" . }}
-{{- end }}
+{{- with $excludeInbound }}{{ $excludeInboundArg = printf "15090,15021,%s" . }}{{ end }}
 
 {{- /* Log levels. */}}
 {{- $proxyLogLevel := annotation .ObjectMeta "sidecar.istio.io/logLevel" $proxy.logLevel }}
@@ -208,8 +203,12 @@ metadata:
     {{- /* With CNI the node plugin, not istio-init, sets up capture; it
            reads these pod annotations, so write the effective settings. */}}
     sidecar.istio.io/interceptionMode: {{ $mode | quote }}
-    traffic.sidecar.istio.io/includeOutboundIPRanges: {{ $includeOutboundIPs | quote }}
-    traffic.sidecar.istio.io/excludeOutboundIPRanges: {{ $excludeOutboundIPs | quote }}
+    {{- with $includeOutboundIPs }}
+    traffic.sidecar.istio.io/includeOutboundIPRanges: {{ . | quote }}
+    {{- end }}
+    {{- with $excludeOutboundIPs }}
+    traffic.sidecar.istio.io/excludeOutboundIPRanges: {{ . | quote }}
+    {{- end }}
     traffic.sidecar.istio.io/includeInboundPorts: {{ $includeInbound | quote }}
     traffic.sidecar.istio.io/excludeInboundPorts: {{ $excludeInbound | quote }}
     {{- if $includeOutboundPorts }}
@@ -218,12 +217,7 @@ metadata:
     {{- if $excludeOutboundPorts }}
     traffic.sidecar.istio.io/excludeOutboundPorts: {{ $excludeOutboundPorts | quote }}
     {{- end }}
-    {{- if $rerouteInterfaces }}
-    traffic.sidecar.istio.io/kubevirtInterfaces: {{ $rerouteInterfaces | quote }}
-    {{- end }}
-    {{- if $excludeInterfaces }}
-    traffic.sidecar.istio.io/excludeInterfaces: {{ $excludeInterfaces | quote }}
-    {{- end }}
+    {{- /* the interface annotations the plugin reads are the pod's own, kept as they are */}}
     {{- end }}
 spec:
   {{- /* The list keys are written only when something goes under them: a
@@ -297,7 +291,7 @@ spec:
     - "-c"
     - {{ $excludeInterfaces | quote }}
     {{- end }}
-    - {{ printf "--log_output_level=%s" .Values.global.logging.level | quote }}
+    - {{ printf "--log_output_level=%s" $agentLogLevel | quote }}
     {{- if $cni }}
     - --run-validation
     - --skip-rule-apply
@@ -447,14 +441,14 @@ spec:
     - name: ISTIO_META_OWNER
       value: {{ $owner | quote }}
     {{- end }}
-    - name: ISTIO_META_MESH_ID
-      value: {{ $meshId | quote }}
-    - name: TRUST_DOMAIN
-      value: {{ $trustDomain | quote }}
     {{- if $bootstrapConfigMap }}
     - name: ISTIO_BOOTSTRAP_OVERRIDE
       value: /etc/istio/custom-bootstrap/custom_bootstrap.json
     {{- end }}
+    - name: ISTIO_META_MESH_ID
+      value: {{ $meshId | quote }}
+    - name: TRUST_DOMAIN
+      value: {{ $trustDomain | quote }}
     {{- if $features.otelResourceAttributes }}
     {{- $otel := list (printf "service.name=%s" $canonicalName) }}
     {{- $otel = append $otel (printf "service.namespace=%s" (annotation .ObjectMeta "resource.opentelemetry.io/service.namespace" "$(POD_NAMESPACE)")) }}
@@ -582,6 +576,11 @@ spec:
     emptyDir: null
   - name: workload-certs
     emptyDir: null
+  {{- if $bootstrapConfigMap }}
+  - name: custom-bootstrap-volume
+    configMap:
+      name: {{ $bootstrapConfigMap | quote }}
+  {{- end }}
   - name: istio-envoy
     emptyDir:
       medium: Memory
@@ -611,11 +610,6 @@ spec:
     configMap:
       name: istio-ca-crl
       optional: true
-  {{- end }}
-  {{- if $bootstrapConfigMap }}
-  - name: custom-bootstrap-volume
-    configMap:
-      name: {{ $bootstrapConfigMap | quote }}
   {{- end }}
   {{- range $name, $volume := $userVolumes }}
   - name: {{ $name | quote }}

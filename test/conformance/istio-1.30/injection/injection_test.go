@@ -115,64 +115,74 @@ func run(injector inject.Injector, s *upstream.InjectionSettings, obj runtime.Ob
 	return inject.IntoObject(injector, templates, s.Values, "", s.Mesh, obj.DeepCopyObject(), func(string) {})
 }
 
-func TestInjectionConformance(t *testing.T) {
-	objs, err := upstream.Render("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := upstream.InjectionSettingsOf(objs, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func(name string) string {
-		s, err := ours.Read(upstream.Tag, "injector", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	mine, err := upstream.ParseInjectionSettings(text("config"), text("values"), text("mesh"))
-	if err != nil {
-		t.Fatalf("istiod cannot load our injector: %v", err)
-	}
-	injector := newInjector(t)
+// variants: our install and upstream's render for the same settings.
+var variants = []struct {
+	name     string // fixtures folder of ours
+	upstream []string
+}{
+	{"injector", nil},
+	{"injector-cni", []string{"components.cni.enabled=true", "values.cni.provider=default"}},
+}
 
+func TestInjectionConformance(t *testing.T) {
+	injector := newInjector(t)
 	var total compare.Result
 	var templateErrors []string
 	pods, bothRefused := 0, 0
-	for _, file := range corpus(t) {
-		docs, err := documents(file)
+	for _, v := range variants {
+		objs, err := upstream.Render("default", v.upstream...)
 		if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(file), err)
+			t.Fatal(err)
 		}
-		for i, doc := range docs {
-			name := fmt.Sprintf("%s#%d", filepath.Base(file), i)
-			want, errTheirs := run(injector, theirs, doc)
-			got, errOurs := run(injector, mine, doc)
-			switch {
-			case errTheirs != nil && errOurs != nil:
-				bothRefused++
-				continue
-			case errOurs != nil:
-				templateErrors = append(templateErrors, fmt.Sprintf("%s: %v", name, errOurs))
-				continue
-			case errTheirs != nil:
-				templateErrors = append(templateErrors, fmt.Sprintf("%s: upstream refused (%v) but ours injected", name, errTheirs))
-				continue
-			}
-			a, err := compare.Normalize(got)
+		theirs, err := upstream.InjectionSettingsOf(objs, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := func(name string) string {
+			s, err := ours.Read(upstream.Tag, v.name, name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := compare.Normalize(want)
+			return s
+		}
+		mine, err := upstream.ParseInjectionSettings(text("config"), text("values"), text("mesh"))
+		if err != nil {
+			t.Fatalf("%s: istiod cannot load our injector: %v", v.name, err)
+		}
+		for _, file := range corpus(t) {
+			docs, err := documents(file)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", filepath.Base(file), err)
 			}
-			pods++
-			total.Add(compare.Documents(name+" ", a, b))
+			for i, doc := range docs {
+				name := fmt.Sprintf("%s %s#%d", v.name, filepath.Base(file), i)
+				want, errTheirs := run(injector, theirs, doc)
+				got, errOurs := run(injector, mine, doc)
+				switch {
+				case errTheirs != nil && errOurs != nil:
+					bothRefused++
+					continue
+				case errOurs != nil:
+					templateErrors = append(templateErrors, fmt.Sprintf("%s: %v", name, errOurs))
+					continue
+				case errTheirs != nil:
+					templateErrors = append(templateErrors, fmt.Sprintf("%s: upstream refused (%v) but ours injected", name, errTheirs))
+					continue
+				}
+				a, err := compare.Normalize(got)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := compare.Normalize(want)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pods++
+				total.Add(compare.Documents(name+" ", a, b))
+			}
 		}
 	}
-	fmt.Printf("conformance %s injection %.2f%% (%d/%d) over %d pods (%d refused by both, %d template errors)\n",
+	fmt.Printf("conformance %s injection %.2f%% (%d/%d) over %d pods, CNI off and on (%d refused by both, %d template errors)\n",
 		upstream.Tag, total.Percent(), total.Equal, total.Compared, pods, bothRefused, len(templateErrors))
 	report := filepath.Join(ours.FixturesDir(), upstream.Tag, "injection-differences.txt")
 	_ = os.WriteFile(report, []byte(strings.Join(total.Diffs, "\n")+"\n"), 0o644)
