@@ -241,8 +241,8 @@ function addSyncOptions(existing: string | undefined, add: readonly string[]): s
  * Copies of the staged objects with the Argo CD annotations that make one Application apply them in
  * stage order:
  * - `argocd.argoproj.io/sync-wave`: the stage's wave (an object that already carries a wave keeps it);
- * - on CustomResourceDefinitions, sync options `ServerSideApply=true` (Istio's CRDs are too large for
- *   the client-side last-applied annotation) and `Prune=false` (deleting a CRD deletes every object of
+ * - on CustomResourceDefinitions, sync options `ServerSideApply=true` (no client-side last-applied copy of
+ *   schemas this large, and list merges by the schemas' keys) and `Prune=false` (deleting a CRD deletes every object of
  *   its kind);
  * - on Istio custom resources, and on custom resources whose CRD is in the same set, sync option
  *   `SkipDryRunOnMissingResource=true` (their CRD may not exist yet when Argo CD dry-runs the sync).
