@@ -194,7 +194,8 @@ function renderModule(release, command, leafCount) {
     ` * The CustomResourceDefinitions of Istio ${release.line} as \`${release.source}\` defines them, without`,
     ` * descriptions and metadata: ${n} CRDs, ${leafCount.toLocaleString('en-US')} leaves. Read through ./index.ts.`,
     ' */',
-    `${MODULE_MARKER}${JSON.stringify(release, null, 2)};`,
+    // One JSON text parsed at load: V8 parses JSON faster and with less memory than an object literal this size.
+    `${MODULE_MARKER}JSON.parse(${JSON.stringify(JSON.stringify(release))});`,
     '',
   ].join('\n');
 }
@@ -203,7 +204,9 @@ function renderModule(release, command, leafCount) {
 function parseModule(text) {
   const start = text.indexOf(MODULE_MARKER);
   if (start < 0) throw new Error('not a generated CRD module');
-  return JSON.parse(text.slice(start + MODULE_MARKER.length).replace(/;\s*$/, ''));
+  const literal = text.slice(start + MODULE_MARKER.length).replace(/;\s*$/, '');
+  const m = /^JSON\.parse\(([\s\S]*)\)$/.exec(literal);
+  return JSON.parse(m ? JSON.parse(m[1]) : literal);
 }
 
 /** File name of a line's module, e.g. `v1_30.generated.ts`. */
