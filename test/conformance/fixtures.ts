@@ -17,7 +17,9 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, ZeroTrustNamespace } from '../../src';
+import {
+  CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
+} from '../../src';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
 
@@ -55,6 +57,29 @@ function defaultInstall(version: IstioVersion, revision?: string, cni?: boolean)
   const istiod = new Istiod(chart, 'istiod', { base, revision, cni });
   new IngressGateway(chart, 'ingress', { istiod });
   return Testing.synth(chart) as Obj[];
+}
+
+/** `cdk8s-istio install --profile minimal`: the control plane without gateways. */
+function minimalInstall(version: IstioVersion): Obj[] {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }) });
+  return Testing.synth(chart) as Obj[];
+}
+
+/**
+ * The presets with their options turned away from the example app's (which dist/ covers), at each release. Options
+ * that emit other projects' custom resources (the Vault CA's cert-manager objects, the observability stack's
+ * monitors) are left to their own tests: the API server here has no CRDs for them.
+ */
+function presetVariants(version: IstioVersion): Array<{ name: string; objs: Obj[] }> {
+  const mlops = new MlopsMeshChart(Testing.app(), 'mlops', {
+    version, metallb: false, httpNodePort: 30080, httpsNodePort: 30443, cni: true, mtlsMode: 'PERMISSIVE', allowIntraNamespace: false,
+    gatewayAutoscaling: { minReplicas: 2, maxReplicas: 4 },
+  });
+  const pi = new PiClusterMeshChart(Testing.app(), 'pi', {
+    version, egressEnabled: true, pilotReplicas: 2, mtlsMode: 'PERMISSIVE', tradingCanary: false, legacyPermissive: false,
+  });
+  return [{ name: 'preset-mlops-options', objs: Testing.synth(mlops) as Obj[] }, { name: 'preset-pi-options', objs: Testing.synth(pi) as Obj[] }];
 }
 
 /** A mesh with one object of each Istio kind our constructs emit, for the catalog's bad inputs to start from. */
@@ -150,6 +175,8 @@ function main(): void {
     const objs = defaultInstall(version);
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
+    writeCase(tag, 'install-minimal', minimalInstall(version));
+    for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
 
     // The injector and mesh ConfigMaps istiod would load: the default install's, and with the Istio CNI on.
     for (const [dir, install] of [['injector', objs], ['injector-cni', defaultInstall(version, undefined, true)]] as const) {
