@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -349,19 +348,7 @@ func TestGatewayAPIConformance(t *testing.T) {
 			return m
 		}
 		a, b := byKey(got), byKey(want)
-		keys := map[string]bool{}
-		for k := range a {
-			keys[k] = true
-		}
-		for k := range b {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
+		for _, k := range compare.SortedKeys(a, b) {
 			// An object only one side applies counts as wholly different.
 			oa, ob := a[k], b[k]
 			if oa == nil {

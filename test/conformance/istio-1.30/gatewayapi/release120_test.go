@@ -13,11 +13,9 @@ package gatewayapi
 // docs/injection-templates.md for the figures); the test cannot read it: nothing of Istio 1.20 can be had here.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -28,7 +26,6 @@ import (
 	"github.com/Masterminds/sprig/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	yamlDecoder "k8s.io/apimachinery/pkg/util/yaml"
 	gateway "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
@@ -160,35 +157,22 @@ func gatewayInputs120() map[string][]derivedInput120 {
 // corpusPods are the pod templates of Istio's injection corpus (the 1.30 module's copy), as 1.20's injector would see
 // them: pod metadata and spec, and the owning workload's name and kind.
 func corpusPods(t *testing.T) ([]sidecarData120, []string) {
-	src, err := upstream.SourceDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(src, "pkg", "kube", "inject", "testdata", "inject")
-	entries, err := os.ReadDir(dir)
+	files, err := upstream.InjectionCorpus()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []sidecarData120
 	var labels []string
-	for _, e := range entries {
-		n := e.Name()
-		if !strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".iop.yaml") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, n))
+	for _, file := range files {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		reader := yamlDecoder.NewYAMLReader(bufio.NewReader(bytes.NewReader(b)))
-		for doc := 0; ; doc++ {
-			raw, err := reader.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", n, err)
-			}
+		docs, err := ours.SplitDocuments(b)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(file), err)
+		}
+		for doc, raw := range docs {
 			var w struct {
 				metav1.TypeMeta `json:",inline"`
 				Metadata        metav1.ObjectMeta `json:"metadata"`
@@ -209,11 +193,11 @@ func corpusPods(t *testing.T) ([]sidecarData120, []string) {
 				ObjectMeta:     w.Spec.Template.ObjectMeta,
 				Spec:           w.Spec.Template.Spec,
 			})
-			labels = append(labels, fmt.Sprintf("%s#%d", n, doc))
+			labels = append(labels, fmt.Sprintf("%s#%d", filepath.Base(file), doc))
 		}
 	}
 	if len(out) < 50 {
-		t.Fatalf("injection corpus in %s has only %d pod templates", dir, len(out))
+		t.Fatalf("injection corpus has only %d pod templates", len(out))
 	}
 	return out, labels
 }

@@ -5,20 +5,15 @@
 package injection
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	yamlDecoder "k8s.io/apimachinery/pkg/util/yaml"
 
 	"istio.io/istio/pkg/kube"
 	"istio.io/istio/pkg/kube/inject"
@@ -51,27 +46,11 @@ func newInjector(t *testing.T) inject.Injector {
 	return fakeInjector{client: client}
 }
 
-// corpus lists the input documents of Istio's injection tests (every *.yaml but the *.iop.yaml settings).
+// corpus lists the input documents of Istio's injection tests.
 func corpus(t *testing.T) []string {
-	src, err := upstream.SourceDir()
+	files, err := upstream.InjectionCorpus()
 	if err != nil {
 		t.Fatal(err)
-	}
-	dir := filepath.Join(src, "pkg", "kube", "inject", "testdata", "inject")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		n := e.Name()
-		if strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".iop.yaml") {
-			files = append(files, filepath.Join(dir, n))
-		}
-	}
-	sort.Strings(files)
-	if len(files) < 50 {
-		t.Fatalf("injection corpus in %s has only %d files", dir, len(files))
 	}
 	return files
 }
@@ -83,19 +62,12 @@ func documents(path string) ([]runtime.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	reader := yamlDecoder.NewYAMLReader(bufio.NewReader(bytes.NewReader(b)))
+	raws, err := ours.SplitDocuments(b)
+	if err != nil {
+		return nil, err
+	}
 	var out []runtime.Object
-	for {
-		raw, err := reader.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(bytes.TrimSpace(raw)) == 0 {
-			continue
-		}
+	for _, raw := range raws {
 		obj, err := inject.FromRawToObject(raw)
 		if err != nil {
 			if runtime.IsNotRegisteredError(err) {
@@ -105,6 +77,7 @@ func documents(path string) ([]runtime.Object, error) {
 		}
 		out = append(out, obj)
 	}
+	return out, nil
 }
 
 func run(injector inject.Injector, s *upstream.InjectionSettings, obj runtime.Object) (any, error) {

@@ -101,20 +101,8 @@ func key(v any, i int) string {
 // Documents compares two normalized documents leaf by leaf; `prefix` names them in the diffs.
 func Documents(prefix string, ours, upstream any) Result {
 	a, b := Leaves(ours), Leaves(upstream)
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
 	var r Result
-	for _, k := range sorted {
+	for _, k := range SortedKeys(a, b) {
 		r.Compared++
 		va, oka := a[k]
 		vb, okb := b[k]
@@ -162,4 +150,20 @@ func PruneEmpty(v any) any {
 	default:
 		return v
 	}
+}
+
+// SortedKeys is the union of the maps' keys, sorted.
+func SortedKeys[V any](maps ...map[string]V) []string {
+	seen := map[string]bool{}
+	for _, m := range maps {
+		for k := range m {
+			seen[k] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

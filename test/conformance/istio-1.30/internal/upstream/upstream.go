@@ -5,6 +5,7 @@ package upstream
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -189,4 +190,30 @@ func releaseDefaults(vals map[string]any) {
 	if _, ok := global["tag"]; ok {
 		global["tag"] = Tag
 	}
+}
+
+// InjectionCorpus lists the input documents of Istio's own injection tests (every *.yaml of
+// pkg/kube/inject/testdata/inject but the *.iop.yaml settings), sorted.
+func InjectionCorpus() ([]string, error) {
+	src, err := SourceDir()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(src, "pkg", "kube", "inject", "testdata", "inject")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".iop.yaml") {
+			files = append(files, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(files)
+	if len(files) < 50 {
+		return nil, fmt.Errorf("injection corpus in %s has only %d files", dir, len(files))
+	}
+	return files, nil
 }
