@@ -221,6 +221,11 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
 
+require (
+	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
+	github.com/yl2chen/cidranger v1.0.2 // indirect
+)
+
 replace k8s.io/api => k8s.io/api v0.35.4
 
 replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.35.4

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -72,12 +71,7 @@ func RunRelease(t *testing.T, c *Cluster, release string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if version, err := c.Version(); err != nil {
-		t.Fatalf("GET /version: %v", err)
-	} else if !strings.HasPrefix(version, "v1.") {
-		t.Fatalf("the kube-apiserver reports version %q: it was built without the version stamp a release build has; "+
-			"run go test with -ldflags=\"-X %s=$(go list -m -f '{{.Version}}' k8s.io/kubernetes)\"", version, VersionVar)
-	}
+	RequireStampedVersion(t, c)
 	report, err := RunCases(context.Background(), c, release, cases)
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +142,14 @@ func isWebhook(o Object) bool {
 	gvk := o.GVK()
 	return gvk.Group == "admissionregistration.k8s.io" &&
 		(gvk.Kind == "MutatingWebhookConfiguration" || gvk.Kind == "ValidatingWebhookConfiguration")
+}
+
+// ApplyCase applies one case as RunCases does (Namespaces and CRDs, then the rest, webhook configurations last;
+// the Namespaces its objects use but it does not create first) and leaves it in place: for suites that run
+// something against the applied objects. It returns the accepted objects and the rejections; the error is the
+// harness's own.
+func ApplyCase(ctx context.Context, c *Cluster, kase Case) ([]Object, []Rejection, error) {
+	return applyCase(ctx, c, kase)
 }
 
 // applyCase applies one case in its phases; it returns the accepted objects and the rejections.
