@@ -3,6 +3,7 @@ package kubeapply
 import (
 	"context"
 	"fmt"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sort"
 	"sync"
 	"testing"
@@ -133,6 +134,20 @@ func isCRD(o Object) bool {
 	return gvk.Group == "apiextensions.k8s.io" && gvk.Kind == "CustomResourceDefinition"
 }
 
+// pinsNodePort is a Service that names a nodePort.
+func pinsNodePort(o Object) bool {
+	if o.U.GetKind() != "Service" || o.U.GetAPIVersion() != "v1" {
+		return false
+	}
+	ports, _, _ := unstructured.NestedSlice(o.U.Object, "spec", "ports")
+	for _, p := range ports {
+		if m, ok := p.(map[string]any); ok && m["nodePort"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func isNamespace(o Object) bool {
 	gvk := o.GVK()
 	return gvk.Group == "" && gvk.Kind == "Namespace"
@@ -174,12 +189,15 @@ func applyCase(ctx context.Context, c *Cluster, kase Case) ([]Object, []Rejectio
 		o.Case, o.Assumed = kase.Name, true
 		first = append(first, o)
 	}
+	var pinned []Object
 	for _, o := range kase.Objects {
 		switch {
 		case isNamespace(o) || isCRD(o):
 			first = append(first, o)
 		case isWebhook(o):
 			last = append(last, o)
+		case pinsNodePort(o):
+			pinned = append(pinned, o)
 		default:
 			middle = append(middle, o)
 		}
@@ -217,6 +235,11 @@ func applyCase(ctx context.Context, c *Cluster, kase Case) ([]Object, []Rejectio
 		if err := c.WaitForCRDs(ctx, changedCRDs); err != nil {
 			return accepted, rejections, err
 		}
+	}
+	// Services that ask for a node port go first, one by one: applied beside Services that get one at random, the
+	// server may hand the asked-for port to another Service first ("provided port is already allocated").
+	for _, o := range pinned {
+		apply([]Object{o})
 	}
 	apply(middle)
 	apply(last)
