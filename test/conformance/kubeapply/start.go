@@ -85,3 +85,21 @@ func RequireStampedVersion(t *testing.T, c *Cluster) string {
 	}
 	return version
 }
+
+// RunReleaseSuite is a release module's whole kube-apiserver test: the fixtures must be there (checked before the
+// server starts), then a real kube-apiserver (StartAPIServer with extraFlags) applies every case of the release,
+// and the negative cases (if any) must be refused.
+func RunReleaseSuite(t *testing.T, release string, start StartFunc, negatives []Negative, extraFlags ...string) {
+	t.Helper()
+	if _, err := CasesDir(release); err != nil {
+		t.Fatal(err)
+	}
+	cluster, err := Connect(StartAPIServer(t, start, extraFlags...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("cases", func(t *testing.T) { RunRelease(t, cluster, release) })
+	if len(negatives) > 0 {
+		t.Run("negative", func(t *testing.T) { RunNegatives(t, cluster, release, negatives) })
+	}
+}

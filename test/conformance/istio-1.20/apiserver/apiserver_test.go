@@ -12,13 +12,5 @@ import (
 const release = "1.20.3"
 
 func TestKubeAPIServer(t *testing.T) {
-	// Fail before the server starts when the fixtures are missing.
-	if _, err := kubeapply.CasesDir(release); err != nil {
-		t.Fatal(err)
-	}
-	cluster, err := kubeapply.Connect(startAPIServer(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Run("cases", func(t *testing.T) { kubeapply.RunRelease(t, cluster, release) })
+	kubeapply.RunReleaseSuite(t, release, startTestServer, nil, defaultRuntimeConfig())
 }

@@ -13,16 +13,7 @@ import (
 const release = "1.30.3"
 
 func TestKubeAPIServer(t *testing.T) {
-	// Fail before the server starts when the fixtures are missing.
-	if _, err := kubeapply.CasesDir(release); err != nil {
-		t.Fatal(err)
-	}
-	cluster, err := kubeapply.Connect(startAPIServer(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Run("cases", func(t *testing.T) { kubeapply.RunRelease(t, cluster, release) })
-	t.Run("negative", func(t *testing.T) { kubeapply.RunNegatives(t, cluster, release, negatives) })
+	kubeapply.RunReleaseSuite(t, release, startTestServer, negatives)
 }
 
 // negatives: one fault each that the Istio 1.30 CRD schemas refuse (structural schema with strict field

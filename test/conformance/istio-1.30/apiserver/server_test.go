@@ -5,7 +5,6 @@ package apiserver
 import (
 	"testing"
 
-	"github.com/cdk8s-istio/conformance/kubeapply"
 	"k8s.io/apiserver/pkg/storage/storagebackend"
 	"k8s.io/client-go/rest"
 	kubeapiservertesting "k8s.io/kubernetes/cmd/kube-apiserver/app/testing"
@@ -19,11 +18,4 @@ func startTestServer(t *testing.T, flags []string, storage *storagebackend.Confi
 		return nil, nil, err
 	}
 	return s.ClientConfig, s.TearDownFn, nil
-}
-
-// startAPIServer runs a real kube-apiserver in process on an embedded etcd (kubeapply.StartAPIServer). No
-// controller-manager, scheduler or kubelet: the suites only apply and delete objects.
-func startAPIServer(t *testing.T) *rest.Config {
-	t.Helper()
-	return kubeapply.StartAPIServer(t, startTestServer)
 }
