@@ -82,7 +82,7 @@ const project = new typescript.TypeScriptProject({
       types: ['jest', 'node'],
     },
   },
-  gitignore: ['/.cdk8s.out/', '/dist.tmp-*/', '/dist.old-*/', '/lib/', '/build/', '/.tmp/', '/cdk.out/', '/test/injection/harness/harness', '/coverage/'],
+  gitignore: ['/.cdk8s.out/', '/dist.tmp-*/', '/dist.old-*/', '/lib/', '/build/', '/.tmp/', '/cdk.out/', '/coverage/'],
 });
 
 // dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
