@@ -15,6 +15,7 @@ package gatewayapi
 import (
 	"encoding/json"
 	"fmt"
+	conformancelog "github.com/cdk8s-istio/conformance/istio-1.30/internal/istiolog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,6 @@ import (
 	"sync"
 	"testing"
 
-	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -41,7 +41,6 @@ import (
 	"istio.io/istio/pkg/kube"
 	"istio.io/istio/pkg/kube/inject"
 	"istio.io/istio/pkg/kube/kclient"
-	istiolog "istio.io/istio/pkg/log"
 	"istio.io/istio/pkg/revisions"
 	"istio.io/istio/pkg/test"
 
@@ -182,39 +181,12 @@ func ambientCases() []gatewayCase {
 	}
 }
 
-// renderErrors collects what istiod logs at error level: the controller logs a failed template execution and
-// returns without applying anything.
-type renderErrors struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (r *renderErrors) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.msgs
-	r.msgs = nil
-	return out
-}
-
-var logged = &renderErrors{}
+// logged keeps what istiod logs at error level: the controller logs a failed template execution and returns
+// without applying anything.
+var logged *conformancelog.Errors
 
 func captureIstioErrors(t *testing.T) {
-	opts := istiolog.DefaultOptions()
-	opts.OutputPaths = []string{"/dev/null"}
-	opts.WithExtension(func(c zapcore.Core) (zapcore.Core, func() error, error) {
-		return zapcore.RegisterHooks(c, func(e zapcore.Entry) error {
-			if e.Level >= zapcore.ErrorLevel {
-				logged.mu.Lock()
-				logged.msgs = append(logged.msgs, e.Message)
-				logged.mu.Unlock()
-			}
-			return nil
-		}), func() error { return nil }, nil
-	})
-	if err := istiolog.Configure(opts); err != nil {
-		t.Fatal(err)
-	}
+	logged = conformancelog.Capture(t, os.DevNull)
 }
 
 // applied is one object the controller server-side applied.
@@ -268,11 +240,11 @@ func reconcile(t *testing.T, s *upstream.InjectionSettings, c gatewayCase) ([]ap
 	client.RunAndWait(stop)
 	kube.WaitForCacheSync("tags", stop, tags.HasSynced)
 
-	logged.take()
+	logged.Take()
 	if err := d.Reconcile(types.NamespacedName{Namespace: c.gateway.Namespace, Name: c.gateway.Name}); err != nil {
 		return nil, err
 	}
-	if msgs := logged.take(); len(msgs) > 0 {
+	if msgs := logged.Take(); len(msgs) > 0 {
 		return nil, fmt.Errorf("istiod logged: %s", strings.Join(msgs, "; "))
 	}
 	mu.Lock()

@@ -32,7 +32,7 @@ const threshold = 99.5
 type fakeInjector struct{ client kube.Client }
 
 func (f fakeInjector) Inject(*corev1.Pod, string) ([]byte, error) { return nil, nil }
-func (f fakeInjector) GetKubeClient() kube.Client                  { return f.client }
+func (f fakeInjector) GetKubeClient() kube.Client                 { return f.client }
 
 func newInjector(t *testing.T) inject.Injector {
 	node := func(name, version string) runtime.Object {

@@ -49,6 +49,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	conformancelog "github.com/cdk8s-istio/conformance/istio-1.30/internal/istiolog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +60,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap/zapcore"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -83,7 +83,6 @@ import (
 	"istio.io/istio/pkg/config/schema/collections"
 	"istio.io/istio/pkg/kube"
 	"istio.io/istio/pkg/kube/kclient"
-	istiolog "istio.io/istio/pkg/log"
 
 	"github.com/cdk8s-istio/conformance/kubeapply"
 )
@@ -235,59 +234,21 @@ func settingsOf(t *testing.T, c kubeapply.Case) (settings, []string) {
 	return settings{}, nil
 }
 
-// istioLog keeps istiod's error-level log lines (and writes the whole log to logEnv's file, if set).
-type istioLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *istioLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.lines
-	l.lines = nil
-	return out
-}
-
-// errorKeeper writes every entry to the core it wraps and keeps istiod's errors. (zapcore.RegisterHooks would not
-// do: Istio's log writes to its core directly, and a hooked core writes only through Check.) The kube-apiserver
-// runs in this process and logs through klog, which Istio's log takes over: its lines (scope klog) are the
-// server's, not istiod's.
-type errorKeeper struct {
-	zapcore.Core
-	log *istioLog
-}
-
-func (k errorKeeper) With(fields []zapcore.Field) zapcore.Core {
-	return errorKeeper{Core: k.Core.With(fields), log: k.log}
-}
-
-func (k errorKeeper) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if k.Enabled(e.Level) {
-		return ce.AddCore(e, k)
-	}
-	return ce
-}
-
-func (k errorKeeper) Write(e zapcore.Entry, fields []zapcore.Field) error {
-	if e.Level >= zapcore.ErrorLevel && e.LoggerName != "klog" {
-		k.log.mu.Lock()
-		k.log.lines = append(k.log.lines, strings.TrimSpace(e.LoggerName+" "+e.Message))
-		k.log.mu.Unlock()
-	}
-	return k.Core.Write(e, fields)
-}
-
 var retryCount = regexp.MustCompile(` \(retry count: \d+\)`)
 
 // logged reports istiod's error lines since the last call, each once with how often it came (retries counted
 // as the same line). They are diagnostics, not verdicts: a controller retrying is istiod's normal behaviour, e.g.
 // the validation controller until its dry-run invalid Gateway is refused by a running webhook (none runs here).
-func logged(t *testing.T, l *istioLog) {
+func logged(t *testing.T, l *conformancelog.Errors) {
 	t.Helper()
 	counts := map[string]int{}
 	var order []string
-	for _, line := range l.take() {
+	for _, line := range l.Take() {
+		// The kube-apiserver runs in this process and logs through klog, which Istio's log takes over: its lines
+		// (scope klog) are the server's, not istiod's.
+		if strings.HasPrefix(line, "klog ") {
+			continue
+		}
 		line = retryCount.ReplaceAllString(line, "")
 		if counts[line] == 0 {
 			order = append(order, line)
@@ -299,21 +260,13 @@ func logged(t *testing.T, l *istioLog) {
 	}
 }
 
-func captureIstioLog(t *testing.T) *istioLog {
-	l := &istioLog{}
-	opts := istiolog.DefaultOptions()
-	opts.OutputPaths = []string{os.DevNull}
+// captureIstioLog keeps istiod's error-level log lines and writes the whole log to logEnv's file, if set.
+func captureIstioLog(t *testing.T) *conformancelog.Errors {
+	out := os.DevNull
 	if file := os.Getenv(logEnv); file != "" {
-		opts.OutputPaths = []string{file}
+		out = file
 	}
-	opts.ErrorOutputPaths = opts.OutputPaths
-	opts.WithExtension(func(c zapcore.Core) (zapcore.Core, func() error, error) {
-		return errorKeeper{Core: c, log: l}, func() error { return nil }, nil
-	})
-	if err := istiolog.Configure(opts); err != nil {
-		t.Fatal(err)
-	}
-	return l
+	return conformancelog.Capture(t, out)
 }
 
 // gatewayAPICRDs are the Gateway API standard channel's CRDs (and its safe-upgrades admission policy) of the
@@ -499,7 +452,7 @@ func runChild(t *testing.T, dir string, def kubeapply.Case, s settings) {
 			t.Logf("istiod's start-up still blocked after %s (istiod would hang there)", 6*refusedWait)
 		}
 		r.shutdown()
-		logs.take() // its errors are the refusals below
+		logs.Take() // its errors are the refusals below
 		refused, total := r.rec.list()
 		if total == 0 {
 			t.Errorf("without ClusterRole %s istiod's components got no 403", role)
