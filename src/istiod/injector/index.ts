@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { yaml } from '../../yaml';
+import { deepMerge } from '../config-maps';
 import {
   checkDnsSubdomain, checkInt, checkPort, fail, isCidr, isIP, isLabelKey, isLabelValue,
 } from '../../validation';
@@ -87,8 +88,8 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
   }
   (input.imagePullSecrets ?? []).forEach((s, i) => checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, s));
 
-  const global: Record<string, unknown> = {
-    ...v.injectorGlobalDefaults,
+  // Keys no option sets keep the chart's defaults (IstioVersion.injectorGlobalDefaults); ours go over them.
+  const global: Record<string, unknown> = deepMerge(v.injectorGlobalDefaults, {
     caAddress: input.caAddress === defaultCaAddress(input) ? '' : input.caAddress,
     hub: input.hub,
     imagePullPolicy: input.imagePullPolicy ?? '',
@@ -102,14 +103,11 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
     network: input.network ?? '',
     pilotCertProvider: input.pilotCertProvider ?? 'istiod',
     proxy: proxyValues(scope, input, proxy, policy),
-    proxy_init: {
-      ...(v.injectorGlobalDefaults.proxy_init as Record<string, unknown> | undefined),
-      image: checkImage(scope, 'proxy.initImage', proxy.initImage ?? 'proxyv2'),
-    },
+    proxy_init: { image: checkImage(scope, 'proxy.initImage', proxy.initImage ?? 'proxyv2') },
     sds: { token: { aud: input.tokenAudience ?? 'istio-ca' } },
     tag: input.tag,
     variant: input.variant ?? '',
-  };
+  });
   if (v.proxyEnvJwtPolicy) global.jwtPolicy = 'third-party-jwt';
   if (input.nativeSidecars !== undefined) global.nativeSidecars = input.nativeSidecars;
   if (proxy.nativeNftables !== undefined && !v.injectionNewInputs) {
@@ -190,7 +188,6 @@ function proxyValues(scope: IConstruct, input: InjectorInput, proxy: ProxyOption
   }
   const startup = proxy.startupProbe ?? {};
   const out: Record<string, unknown> = {
-    ...(input.version.injectorGlobalDefaults.proxy as Record<string, unknown> | undefined),
     autoInject: policy.enabled === false ? 'disabled' : 'enabled',
     clusterDomain: checkDnsSubdomain(scope, 'proxy.clusterDomain', proxy.clusterDomain ?? 'cluster.local'),
     componentLogLevel,
