@@ -10,10 +10,11 @@
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as ext from '../imports/extensions.istio.io';
 import type * as net from '../imports/networking.istio.io';
 import type * as sec from '../imports/security.istio.io';
 import type * as tel from '../imports/telemetry.istio.io';
-import { markPatched, plainManifest } from './synth/fast-json';
+import { istioApiVersion } from './resource/spec-check';
 import { claimObject } from './validation';
 import { IstioVersion } from './version';
 
@@ -28,6 +29,11 @@ export interface IstioSpecs {
   PeerAuthentication: sec.PeerAuthenticationSpec;
   RequestAuthentication: sec.RequestAuthenticationSpec;
   Telemetry: tel.TelemetrySpec;
+  EnvoyFilter: net.EnvoyFilterSpec;
+  WorkloadEntry: net.WorkloadEntrySpec;
+  WorkloadGroup: net.WorkloadGroupSpec;
+  ProxyConfig: net.ProxyConfigSpec;
+  WasmPlugin: ext.WasmPluginSpec;
 }
 
 export type IstioKind = keyof IstioSpecs;
@@ -36,7 +42,7 @@ type L1Props = { metadata?: ApiObjectMetadata; spec?: unknown };
 type L1Class = new (scope: Construct, id: string, props: L1Props) => ApiObject;
 
 /** The API group of each kind (the generated module that holds its classes). */
-const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
+const GROUP: Record<IstioKind, IstioGroup> = {
   VirtualService: 'networking',
   DestinationRule: 'networking',
   Gateway: 'networking',
@@ -46,13 +52,20 @@ const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
   PeerAuthentication: 'security',
   RequestAuthentication: 'security',
   Telemetry: 'telemetry',
+  EnvoyFilter: 'networking',
+  WorkloadEntry: 'networking',
+  WorkloadGroup: 'networking',
+  ProxyConfig: 'networking',
+  WasmPlugin: 'extensions',
 };
+
+type IstioGroup = 'networking' | 'security' | 'telemetry' | 'extensions';
 
 /**
  * The generated bindings are large (the networking module alone is ~600 KB of JavaScript), so they are
  * loaded on the first Istio object, not when the library is required.
  */
-let modules: Record<'networking' | 'security' | 'telemetry', Record<string, unknown>> | undefined;
+let modules: Record<IstioGroup, Record<string, unknown>> | undefined;
 
 /**
  * The L1 class of `kind` at `apiVersion`. `cdk8s import` names the class of a CRD's first listed version
@@ -65,52 +78,21 @@ function l1Class(kind: IstioKind, apiVersion: string): L1Class {
     networking: require('../imports/networking.istio.io') as typeof net,
     security: require('../imports/security.istio.io') as typeof sec,
     telemetry: require('../imports/telemetry.istio.io') as typeof tel,
+    extensions: require('../imports/extensions.istio.io') as typeof ext,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const v = apiVersion.slice(apiVersion.indexOf('/') + 1);
   const suffix = v === 'v1' ? '' : v.replace(/^v(\d+)([a-z]+)(\d+)$/, (_m, major: string, stage: string, n: string) =>
     `V${major}${stage[0].toUpperCase()}${stage.slice(1)}${n}`);
-  const name = `${kind}${suffix}`;
-  const cls = modules[GROUP[kind]][name];
-  const toJsonProps = modules[GROUP[kind]][`toJson_${name}Props`];
+  // the class of the CRD's first listed version has no suffix (ProxyConfig v1beta1, EnvoyFilter v1alpha3, ...)
+  const name = [`${kind}${suffix}`, kind].find((n) =>
+    (modules![GROUP[kind]][n] as { GVK?: { apiVersion: string } } | undefined)?.GVK?.apiVersion === apiVersion);
+  const cls = name && modules[GROUP[kind]][name];
+  const toJsonProps = name && modules[GROUP[kind]][`toJson_${name}Props`];
   if (typeof cls !== 'function' || typeof toJsonProps !== 'function') {
     throw new Error(`cdk8s-istio: no generated class for ${kind} ${apiVersion} in imports/`);
   }
-  return plainClass(cls as L1Class, toJsonProps as (props: unknown) => Record<string, unknown>);
-}
-
-const plainClasses = new Map<L1Class, L1Class>();
-
-/**
- * A subclass of the generated class `cls` that renders through the library's shorter road
- * ({@link plainManifest}) when it can, then renames fields to the wire names as the generated
- * `toJson()` does (`toJsonProps`); otherwise it is the generated class.
- */
-function plainClass(cls: L1Class, toJsonProps: (props: unknown) => Record<string, unknown>): L1Class {
-  let plain = plainClasses.get(cls);
-  if (plain) return plain;
-  const gvk = (cls as unknown as { GVK: { apiVersion: string; kind: string } }).GVK;
-  plain = class extends cls {
-    private readonly plainProps: L1Props & { apiVersion: string; kind: string };
-
-    constructor(scope: Construct, id: string, props: L1Props) {
-      super(scope, id, props);
-      this.plainProps = { ...gvk, ...props };
-    }
-
-    public override addJsonPatch(...ops: Parameters<ApiObject['addJsonPatch']>): void {
-      markPatched(this);
-      super.addJsonPatch(...ops);
-    }
-
-    public override toJson(): any {
-      const json = plainManifest(this, this.plainProps);
-      return json ? { ...gvk, ...toJsonProps(json) } : super.toJson();
-    }
-  };
-  Object.defineProperty(plain, 'name', { value: cls.name }); // shows as VirtualService, not as `plain`
-  plainClasses.set(cls, plain);
-  return plain;
+  return cls as L1Class;
 }
 
 /**
@@ -125,7 +107,7 @@ export function istioObject<K extends IstioKind>(
   metadata: ApiObjectMetadata & { name: string },
   spec: IstioSpecs[K],
 ): ApiObject {
-  const apiVersion = version.apiVersion(GROUP[kind]);
+  const apiVersion = istioApiVersion(version, kind);
   claimObject(scope, apiVersion, kind, metadata.namespace, metadata.name);
   const cls = l1Class(kind, apiVersion);
   return new cls(scope, id, { metadata, spec });

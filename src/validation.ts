@@ -303,3 +303,59 @@ export function claimObject(scope: IConstruct, apiVersion: string, kind: string,
   }
   byId.set(key, scope);
 }
+
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g;
+
+/** Milliseconds of a Go-style duration (`30s`, `1m30s`, `250ms`), or undefined if malformed. */
+export function durationMillis(v: string): number | undefined {
+  if (typeof v !== 'string' || !DURATION.test(v)) return undefined;
+  let total = 0;
+  for (const m of v.matchAll(DURATION_PART)) total += Number(m[1]) * UNITS_MS[m[2]];
+  return total;
+}
+
+/**
+ * Checks a duration: digits with a unit (h, m, s, ms, us, ns), at least 1ms, as Istio's CRDs require.
+ * @internal
+ */
+export function checkDuration(scope: IConstruct, field: string, v: string): string {
+  const ms = durationMillis(v);
+  if (ms === undefined || ms < 1) {
+    fail(scope, field, v, 'must be a duration of at least 1ms with a unit, such as "30s", "1m30s" or "250ms"');
+  }
+  return v;
+}
+
+/** Smallest non-zero share Istio accepts in a `Percent` (fault injection, mirroring). */
+const MIN_PERCENT = 0.0001;
+
+/**
+ * Checks an Istio `Percent` value: 0, or a share from 0.0001 to 100 (fractions allowed). Istio refuses a share
+ * between 0 and 0.0001 ("percentage ... is neither 0.0, nor in range [0.0001, 100.0]").
+ * @internal
+ */
+export function checkPercent(scope: IConstruct, field: string, v: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100 || (v > 0 && v < MIN_PERCENT)) {
+    fail(scope, field, v, `must be a percentage from 0 to 100: 0, or a share from ${MIN_PERCENT} to 100 (fractions allowed; Istio refuses a share between 0 and ${MIN_PERCENT})`);
+  }
+  return v;
+}
+
+/**
+ * Checks a regex compiles, and refuses constructs RE2 (Envoy's engine) does not support.
+ * @internal
+ */
+export function checkRegex(scope: IConstruct, field: string, re: string): string {
+  if (typeof re !== 'string' || re.length === 0) fail(scope, field, re, 'must be a non-empty RE2 regular expression');
+  if (/\(\?(=|!|<=|<!)/.test(re) || /\\[1-9]/.test(re)) {
+    fail(scope, field, re, 'must be an RE2 regular expression: Envoy has no lookahead, lookbehind or backreferences');
+  }
+  try {
+    new RegExp(re);
+  } catch (e) {
+    fail(scope, field, re, `must be a valid RE2 regular expression (${(e as Error).message})`);
+  }
+  return re;
+}

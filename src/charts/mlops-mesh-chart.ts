@@ -5,7 +5,7 @@ import { GatewayService } from '../gateway/service';
 import { IngressGateway } from '../gateway/ingress-gateway';
 import { MeshGateway } from '../gateway/mesh-gateway';
 import { Istiod } from '../istiod/istiod';
-import { IMeshNamespace } from '../policy/mesh-namespace';
+import { IMeshNamespace } from '../resource/mesh-namespace';
 import { MeshWideMtls } from '../policy/mesh-wide-mtls';
 import { PodSecurityOptions, ZeroTrustNamespace } from '../policy/zero-trust-namespace';
 import { CanaryRoute } from '../traffic/canary-route';

@@ -1,4 +1,4 @@
-export type { IMeshNamespace } from './mesh-namespace';
+export type { IMeshNamespace } from '../resource/mesh-namespace';
 export type {
   HttpMethod, ServiceAccountRef, AuthorizationSource, AuthorizationOperation, AuthorizationCondition, AuthorizationRule,
 } from './authorization';

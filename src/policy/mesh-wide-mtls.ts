@@ -2,13 +2,13 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
-import { Istiod } from '../istiod/istiod';
+import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { fail } from '../validation';
 
 /** Props of {@link MeshWideMtls}. */
 export interface MeshWideMtlsProps {
   /** The control plane; the policy goes to its root namespace (`istiod.rootNamespace`). */
-  readonly istiod: Istiod;
+  readonly istiod: IIstiod;
   /**
    * Mesh-wide mTLS mode. `PERMISSIVE` is meant for migrations only.
    * @default 'STRICT'
@@ -29,7 +29,7 @@ export class MeshWideMtls extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshWideMtlsProps) {
     super(scope, id);
-    if (!props || !(props.istiod instanceof Istiod)) {
+    if (!props || !isIstiod(props.istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct of the mesh');
     }
     const mode = props.mode ?? 'STRICT';

@@ -3,12 +3,12 @@ import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
-import { Istiod } from '../istiod/istiod';
+import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { KubeJson, kubeObject } from '../kube';
 import { checkAnnotations, checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
 import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
-import { IMeshNamespace } from './mesh-namespace';
+import { IMeshNamespace } from '../resource/mesh-namespace';
 import { namespacePeers, tcpPorts, uniq } from './network';
 
 /** A Pod Security Standard level. */
@@ -78,7 +78,7 @@ const KUBERNETES_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-l
 /** Props of {@link ZeroTrustNamespace}. */
 export interface ZeroTrustNamespaceProps {
   /** The control plane; version, revision, trust domain, CNI and control-plane namespace come from it. */
-  readonly istiod: Istiod;
+  readonly istiod: IIstiod;
   /** Namespace name (DNS-1123 label). */
   readonly name: string;
   /** Pod Security Admission levels. @default - see {@link PodSecurityOptions} */
@@ -164,7 +164,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   /** Namespace name. */
   public readonly name: string;
   /** The control plane serving the namespace. */
-  public readonly istiod: Istiod;
+  public readonly istiod: IIstiod;
   /** Istio release (from the Istiod). */
   public readonly version: IstioVersion;
   /** Effective Pod Security `enforce` level. */
@@ -178,7 +178,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
-    if (!props || !(props.istiod instanceof Istiod)) {
+    if (!props || !isIstiod(props.istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct serving the namespace');
     }
     this.istiod = props.istiod;

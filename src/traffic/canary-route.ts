@@ -2,7 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
-import { checkMeshNamespace, IMeshNamespace } from '../policy/mesh-namespace';
+import { checkMeshNamespace, IMeshNamespace } from '../resource/mesh-namespace';
 import { checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, fail, IstioValidationError } from '../validation';
 import { IstioVersion } from '../version';
 import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';

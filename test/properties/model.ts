@@ -30,7 +30,7 @@ import {
   ZeroTrustNetworkPolicyOptions,
   ZeroTrustSidecarOptions,
 } from '../../src/policy';
-import { IMeshNamespace } from '../../src/policy/mesh-namespace';
+import { IMeshNamespace } from '../../src/resource/mesh-namespace';
 import { CanaryRoute, CanaryRouteProps, GatewayRef, MeshRoute, MeshRouteProps } from '../../src/traffic';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../src/validation';
 import { IstioVersion } from '../../src/version';

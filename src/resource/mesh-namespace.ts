@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Istiod } from '../istiod/istiod';
+import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { checkDnsLabel, fail } from '../validation';
 
 /**
@@ -14,7 +14,7 @@ export interface IMeshNamespace {
   /** Namespace name (a DNS-1123 label). */
   readonly name: string;
   /** The control plane serving the namespace; its version decides every apiVersion. */
-  readonly istiod: Istiod;
+  readonly istiod: IIstiod;
 }
 
 /**
@@ -25,8 +25,8 @@ export function checkMeshNamespace(scope: IConstruct, field: string, ns: IMeshNa
   if (!ns || typeof ns !== 'object') {
     fail(scope, field, ns, 'must be a ZeroTrustNamespace or { istiod, name } naming a namespace served by an Istiod');
   }
-  if (!(ns.istiod instanceof Istiod)) {
-    fail(scope, `${field}.istiod`, ns.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct serving the namespace (it carries the Istio version)');
+  if (!isIstiod(ns.istiod)) {
+    fail(scope, `${field}.istiod`, ns.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod serving the namespace, or Istiod.fromAttributes(...) for one installed elsewhere (it carries the Istio version)');
   }
   checkDnsLabel(scope, `${field}.name`, ns.name);
   return ns;
