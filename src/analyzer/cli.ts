@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSourced, sortFindings } from './analyze';
 import { countBySeverity, failing, formatFinding, summaryText } from './format';
-import { ManifestReadError, collectFiles, loadFiles, parseManifestText } from './load';
+import { ManifestReadError, collectFiles, loadFiles, parseManifestText, readMeshConfigFile, readMeshNetworksFile } from './load';
 import { AnalyzeOptions, Severity, SourcedObject, parseSeverity } from './types';
 
 /** Where the CLI writes (injectable for tests). */
@@ -44,6 +44,9 @@ Options:
   --cluster-domain <domain>  Cluster DNS domain (default cluster.local)
   --root-namespace <ns>      Istio root namespace (default istio-system)
   --default-namespace <ns>   Namespace of objects that name none (default default)
+  --mesh-config <file>       Istio mesh config YAML (a MeshConfig, or the istio ConfigMap); default: the
+                             istio ConfigMap of the input, else Istio's defaults
+  --mesh-networks <file>     Istio mesh networks YAML (networks: ...), for multi-network meshes
   --together                 Analyze all files as one cluster. By default every outermost folder with
                              a kustomization.yaml (such as dist/<chart>/ of cdk8s-istio's GitOps output,
                              one cluster each) is analyzed on its own, and the other files together
@@ -68,6 +71,8 @@ interface Parsed {
   readonly options: AnalyzeOptions;
   readonly help: boolean;
   readonly together: boolean;
+  readonly meshConfigFile?: string;
+  readonly meshNetworksFile?: string;
 }
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -76,6 +81,8 @@ function parseArgs(args: readonly string[]): Parsed {
   let output: 'text' | 'json' = 'text';
   let help = false;
   let together = false;
+  let meshConfigFile: string | undefined;
+  let meshNetworksFile: string | undefined;
   const options: { -readonly [K in keyof AnalyzeOptions]: AnalyzeOptions[K] } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -108,12 +115,14 @@ function parseArgs(args: readonly string[]): Parsed {
       case '--cluster-domain': options.clusterDomain = value(); break;
       case '--root-namespace': options.rootNamespace = value(); break;
       case '--default-namespace': options.defaultNamespace = value(); break;
+      case '--mesh-config': meshConfigFile = value(); break;
+      case '--mesh-networks': meshNetworksFile = value(); break;
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         paths.push(a);
     }
   }
-  return { paths, failOn, output, options, help, together };
+  return { paths, failOn, output, options, help, together, meshConfigFile, meshNetworksFile };
 }
 
 /**
@@ -159,7 +168,10 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
 
   let input: SourcedObject[];
   let fileCount = 0;
+  let options: AnalyzeOptions = parsed.options;
   try {
+    if (parsed.meshConfigFile !== undefined) options = { ...options, meshConfig: readMeshConfigFile(parsed.meshConfigFile) };
+    if (parsed.meshNetworksFile !== undefined) options = { ...options, meshNetworks: readMeshNetworksFile(parsed.meshNetworksFile) };
     input = [];
     const files = collectFiles(parsed.paths.filter((p) => p !== '-'));
     fileCount = files.length;
@@ -175,7 +187,7 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
   }
 
   const groups = parsed.together ? [input] : byDeploymentFolder(input);
-  const findings = sortFindings(groups.flatMap((g) => analyzeSourced(g, parsed.options)));
+  const findings = sortFindings(groups.flatMap((g) => analyzeSourced(g, options)));
   const failed = failing(findings, parsed.failOn).length > 0;
   if (parsed.output === 'json') {
     io.stdout(`${JSON.stringify({

@@ -12,10 +12,81 @@ export interface AnalyzerCode {
   readonly trigger: string;
   /** The usual fix. */
   readonly fix: string;
+  /**
+   * The `istioctl analyze` analyzers that report this code (their metadata names); empty for this library's
+   * own codes. IST0106 is reported by `schema.ValidationAnalyzer.<Kind>`.
+   */
+  readonly analyzers: readonly string[];
 }
 
+/** Which of Istio's analyzers report each IST code (facts from Istio's pkg/config/analysis/analyzers). */
+const UPSTREAM_ANALYZERS: Record<string, readonly string[]> = {
+  IST0002: ['deprecation.DeprecationAnalyzer', 'telemetry.LightstepAnalyzer'],
+  IST0101: [
+    'gateway.IngressGatewayPortAnalyzer', 'gateway.SecretAnalyzer', 'virtualservice.GatewayAnalyzer',
+    'virtualservice.DestinationHostAnalyzer', 'virtualservice.DestinationRuleAnalyzer', 'sidecar.SelectorAnalyzer',
+    'telemetry.SelectorAnalyzer', 'auth.AuthorizationPoliciesAnalyzer',
+  ],
+  IST0102: ['injection.Analyzer'],
+  IST0103: ['injection.Analyzer'],
+  IST0106: [],
+  IST0107: ['annotations.K8sAnalyzer'],
+  IST0108: ['annotations.K8sAnalyzer'],
+  IST0109: ['virtualservice.ConflictingMeshGatewayHostsAnalyzer'],
+  IST0110: ['sidecar.SelectorAnalyzer'],
+  IST0111: ['sidecar.SelectorAnalyzer'],
+  IST0112: ['virtualservice.DestinationHostAnalyzer'],
+  IST0116: ['deployment.MultiServiceAnalyzer'],
+  IST0118: ['service.PortNameAnalyzer'],
+  IST0123: ['injection.Analyzer'],
+  IST0125: ['annotations.K8sAnalyzer'],
+  IST0126: ['meshnetworks.MeshNetworksAnalyzer'],
+  IST0127: ['auth.AuthorizationPoliciesAnalyzer'],
+  IST0128: ['destinationrule.CaCertificateAnalyzer'],
+  IST0129: ['destinationrule.CaCertificateAnalyzer'],
+  IST0130: ['schema.ValidationAnalyzer.VirtualService'],
+  IST0131: ['schema.ValidationAnalyzer.VirtualService'],
+  IST0132: ['virtualservice.GatewayAnalyzer'],
+  IST0134: ['serviceentry.Analyzer'],
+  IST0135: ['annotations.K8sAnalyzer'],
+  IST0137: ['deployment.MultiServiceAnalyzer'],
+  IST0138: ['gateway.CertificateAnalyzer'],
+  IST0139: ['webhook.Analyzer'],
+  IST0140: ['virtualservice.DestinationHostAnalyzer'],
+  IST0144: ['applicationUID.Analyzer'],
+  IST0145: ['gateway.ConflictingGatewayAnalyzer'],
+  IST0146: ['injection.ImageAutoAnalyzer'],
+  IST0147: ['injection.ImageAutoAnalyzer'],
+  IST0148: ['injection.Analyzer'],
+  IST0149: ['virtualservice.JWTClaimRouteAnalyzer'],
+  IST0150: ['service.PortNameAnalyzer'],
+  IST0151: ['envoyfilter.EnvoyPatchAnalyzer'],
+  IST0152: ['envoyfilter.EnvoyPatchAnalyzer'],
+  IST0153: ['envoyfilter.EnvoyPatchAnalyzer'],
+  IST0154: ['envoyfilter.EnvoyPatchAnalyzer'],
+  IST0155: ['envoyfilter.EnvoyPatchAnalyzer'],
+  IST0157: ['telemetry.ProviderAnalyzer'],
+  IST0158: ['injection.ImageAnalyzer'],
+  IST0159: ['telemetry.SelectorAnalyzer'],
+  IST0160: ['telemetry.DefaultSelectorAnalyzer'],
+  IST0161: ['gateway.SecretAnalyzer'],
+  IST0162: ['gateway.IngressGatewayPortAnalyzer'],
+  IST0163: ['externalcontrolplane.ExternalControlPlaneAnalyzer'],
+  IST0164: ['externalcontrolplane.ExternalControlPlaneAnalyzer'],
+  IST0165: ['virtualservice.GatewayAnalyzer'],
+  IST0166: ['k8sgateway.SelectorAnalyzer'],
+  IST0167: ['sidecar.SelectorAnalyzer'],
+  IST0171: ['conditions.ConditionAnalyzer'],
+  IST0173: ['destinationrule.SubsetSelectPodAnalyzer'],
+  IST0174: ['destinationrule.SubsetSelectPodAnalyzer'],
+  IST0175: ['authn.BlockedCIDRsAnalyzer'],
+  IST0176: ['k8sgateway.CRDVersionAnalyzer'],
+};
+
 function c(code: string, name: string, severity: Severity, trigger: string, fix: string): AnalyzerCode {
-  return { code, name, severity, trigger, fix };
+  const analyzers = UPSTREAM_ANALYZERS[code];
+  if (code.startsWith('IST') && analyzers === undefined) throw new Error(`analyzer: no upstream analyzer listed for ${code}`);
+  return { code, name, severity, trigger, fix, analyzers: analyzers ?? [] };
 }
 
 /**

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { yaml } from '../yaml';
-import { ManifestObject, SourcedObject } from './types';
+import { AnalyzerMeshConfig, AnalyzerMeshNetworks, ManifestObject, SourcedObject } from './types';
 
 /** The objects of one parsed document: the document itself, or the items of a `kind: List`. */
 export function expandDocument(doc: unknown): ManifestObject[] {
@@ -75,4 +75,46 @@ export function loadFiles(files: readonly string[]): SourcedObject[] {
     out.push(...parseManifestText(text, f));
   }
   return out;
+}
+
+/**
+ * Reads a mesh config as `istioctl analyze --meshConfigFile` does: a MeshConfig YAML document, or the `istio`
+ * ConfigMap (its `mesh` key). Throws ManifestReadError when the file cannot be read or is not one of these.
+ */
+export function readMeshConfigFile(file: string): AnalyzerMeshConfig {
+  return readConfigFile(file, 'mesh') as AnalyzerMeshConfig;
+}
+
+/** Reads mesh networks (`networks: ...`), or the `istio` ConfigMap's `meshNetworks` key. */
+export function readMeshNetworksFile(file: string): AnalyzerMeshNetworks {
+  return readConfigFile(file, 'meshNetworks') as AnalyzerMeshNetworks;
+}
+
+function readConfigFile(file: string, key: string): object {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf-8');
+  } catch (e) {
+    throw new ManifestReadError(file, (e as Error).message);
+  }
+  const doc = yaml().parseDocument(text);
+  if (doc.errors.length > 0) throw new ManifestReadError(file, doc.errors[0].message.split('\n')[0]);
+  const value = doc.toJS() as unknown;
+  const parsed = configMapValue(value, key, file) ?? value ?? {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ManifestReadError(file, `not a YAML map`);
+  return parsed as object;
+}
+
+/**
+ * The parsed YAML text under `data[key]` when `value` is a ConfigMap (undefined when it is not one, or it
+ * has no such key).
+ */
+export function configMapValue(value: unknown, key: string, file = '<input>'): object | undefined {
+  if (value === null || typeof value !== 'object' || (value as ManifestObject).kind !== 'ConfigMap') return undefined;
+  const text = ((value as ManifestObject).data as Record<string, unknown> | undefined)?.[key];
+  if (typeof text !== 'string') return undefined;
+  const doc = yaml().parseDocument(text);
+  if (doc.errors.length > 0) throw new ManifestReadError(file, `data.${key}: ${doc.errors[0].message.split('\n')[0]}`);
+  const v = doc.toJS() as unknown;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
 }

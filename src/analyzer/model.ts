@@ -308,6 +308,33 @@ export class MeshModel {
     return undefined;
   }
 
+  /**
+   * The Service or ServiceEntry a destination host of an object in namespace `ns` names, as Istio's analyzers
+   * find it: Services export to the namespaces of their `networking.istio.io/exportTo` annotation,
+   * ServiceEntries to their `spec.exportTo` (both default to every namespace); `exportTo` is the referring
+   * object's own `spec.exportTo` (a VirtualService exported elsewhere also sees hosts exported there).
+   */
+  public destination(host: string, ns: string, exportTo: readonly unknown[] = []): Entry | undefined {
+    const from = exportTo.length === 0 ? [ns] : exportTo.filter((x): x is string => typeof x === 'string').map((x) => (x === '.' ? ns : x));
+    const svc = this.serviceFor(host, ns);
+    if (svc) {
+      const scopes = exportScopes(strMap(rec(svc.obj.metadata)?.annotations)['networking.istio.io/exportTo']?.split(','), svc.ns!);
+      if (scopes.has('*') || from.some((n) => scopes.has(n))) return svc;
+    }
+    for (const se of this.serviceEntryHosts.matching(this.resolve(host, ns))) {
+      const scopes = exportScopes(arr(se.spec.exportTo), se.ns!);
+      // a wildcard host is visible only to its own scope (as Istio's analyzers look wildcards up)
+      if (scopes.has('*') || from.some((n) => scopes.has(n)) || scopes.has(ns)) return se;
+    }
+    return undefined;
+  }
+
+  /** The port numbers a Service (`spec.ports[].port`) or ServiceEntry (`spec.ports[].number`) offers. */
+  public destinationPorts(e: Entry): number[] {
+    const key = e.kind === 'Service' ? 'port' : 'number';
+    return arr(e.spec.ports).map((p) => rec(p)?.[key]).filter((p): p is number => typeof p === 'number');
+  }
+
   /** True when the host names a Service or a ServiceEntry host of the input. */
   public hostKnown(host: string, ns: string): boolean {
     if (this.serviceFor(host, ns)) return true;
@@ -350,6 +377,16 @@ export class MeshModel {
     }
     return smallest!.filter((w) => keys.every((k) => w.labels[k] === selector[k]));
   }
+}
+
+/**
+ * The namespaces an `exportTo` list makes an object visible to: `*` (all), `.` (its own namespace `ownNs`),
+ * named namespaces; `~` (none) gives an empty set. An absent or empty list means all.
+ */
+export function exportScopes(list: readonly unknown[] | undefined, ownNs: string): Set<string> {
+  const names = (list ?? []).filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '');
+  if (names.length === 0) return new Set(['*']);
+  return new Set(names.filter((x) => x !== '~').map((x) => (x === '.' ? ownNs : x)));
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -412,11 +449,17 @@ export class Reporter {
     this.suppress = new Set(options.suppress ?? []);
   }
 
-  /** Records a finding with the catalog severity of `code` and its default fix (unless given). */
-  public report(code: string, e: Entry, field: string, message: string, fix?: string): void {
+  /**
+   * Records a finding with the catalog severity of `code` and its default fix (unless given). `analyzer`
+   * names Istio's analyzer that reports the same, when several of Istio's analyzers report the code.
+   */
+  public report(code: string, e: Entry, field: string, message: string, fix?: string, analyzer?: string): void {
     if (this.suppress.has(code)) return;
     if (e.suppressed === '*' || e.suppressed?.has(code)) return;
     const info = codeInfo(code);
+    if (analyzer !== undefined && !info.analyzers.includes(analyzer)) throw new Error(`analyzer: ${analyzer} does not report ${code}`);
+    const upstream = analyzer
+      ?? (code === 'IST0106' ? `schema.ValidationAnalyzer.${e.kind}` : info.analyzers.length === 1 ? info.analyzers[0] : undefined);
     this.findings.push({
       code,
       name: info.name,
@@ -425,6 +468,7 @@ export class Reporter {
       field,
       message,
       fix: fix ?? info.fix,
+      ...(upstream !== undefined ? { analyzer: upstream } : {}),
       ...(e.constructPath !== undefined ? { constructPath: e.constructPath } : {}),
       ...(e.file !== undefined ? { file: e.file } : {}),
     });

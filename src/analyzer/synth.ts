@@ -1,10 +1,15 @@
 /**
- * The analyzer inside `app.synth()`: a validation registered on the app runs the analysis over the
- * objects of every chart, fails synthesis on findings at or above a threshold and prints the rest.
+ * The analyzer inside `app.synth()`: a construct validation (`node.addValidation`, the extension point
+ * cdk8s gives for checks at synthesis) on a construct under the app root. It analyzes the objects of
+ * every chart, fails synthesis on findings at or above a threshold and reports the rest.
+ *
+ * cdk8s validates the whole app more than once per synthesis (`app.synth()` and `app.synthYaml()` once,
+ * then once more for every chart they write; `chart.toJson()` once). The analyzer keeps its last analysis
+ * together with the JSON it was made from, and a validation pass over objects whose JSON is unchanged
+ * reuses it: one analysis and one report per distinct state of the app, without touching cdk8s's methods.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { registerSynthSession } from '../synth/synth';
 import { fail } from '../validation';
 import { analyzeSourced } from './analyze';
 import { formatFinding } from './format';
@@ -43,7 +48,14 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 /**
- * Runs the mesh analyzer whenever the app is synthesized.
+ * Runs the mesh analyzer whenever the app is synthesized: a construct under the app root whose
+ * validation (`node.addValidation`) analyzes the app, so `app.synth()`, `app.synthYaml()`,
+ * `chart.toJson()`, `Testing.synth(chart)` and {@link synthYaml} all run it.
+ *
+ * Findings below `failOn` go to the reporter once per state of the app: the validation passes cdk8s
+ * makes within one synthesis, and later syntheses of an unchanged app, reuse the analysis and do not
+ * repeat them. A change to any object (or to the options) analyzes and reports again; `analyze()`
+ * returns the findings at any time.
  *
  * `MeshAnalyzer.attach(app)` is idempotent: the app gets one analyzer, and later calls return it,
  * applying the options they set (unset options keep their values). Constructs of this library call
@@ -71,14 +83,13 @@ export class MeshAnalyzer extends Construct {
   }
 
   private options: MeshAnalyzerOptions = {};
-  /** Findings of the synthesis in progress (app.synth validates once per chart; analyze once). */
-  private session?: { findings?: Finding[]; rendered?: ApiObject[] };
+  /** The last analysis: the JSON it was made from (with construct paths), its findings, and whether they were reported. */
+  private last?: { readonly input: string; readonly findings: readonly Finding[]; reported: boolean };
 
   private constructor(root: Construct, options: MeshAnalyzerOptions) {
     super(root, MeshAnalyzer.ID);
     this.configure(options);
     this.node.addValidation({ validate: () => this.validateApp() });
-    if (root instanceof App) this.wrapSynth(root);
   }
 
   /** The severity from which findings fail synthesis. */
@@ -97,11 +108,13 @@ export class MeshAnalyzer extends Construct {
       fail(this, 'failOn', options.failOn, 'must be one of Error, Warning, Info');
     }
     this.options = { ...this.options, ...definedOnly(options) };
+    this.last = undefined; // other options, another analysis (and a new report)
   }
 
   /**
    * Analyzes the app's objects now (every ApiObject of every chart, with its construct path).
-   * Does not throw for findings.
+   * Does not throw for findings. While the objects render to the same JSON, the findings of the last
+   * analysis are returned again.
    */
   public analyze(): Finding[] {
     // Each chart is one deployment target (its own dist/<chart> folder, often its own cluster), so
@@ -112,60 +125,26 @@ export class MeshAnalyzer extends Construct {
       const key = this.options.wholeApp ? '' : Chart.of(c).node.path;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
-      group.push({ object: this.jsonOf(c), constructPath: c.node.path });
+      group.push({ object: c.toJson(), constructPath: c.node.path });
     }
-    const findings: Finding[] = [];
-    for (const group of groups.values()) findings.push(...analyzeSourced(group, this.options));
-    return findings;
-  }
-
-  /**
-   * The object's JSON. Inside a synthesis the result is kept and handed back to the synthesis itself
-   * (which asks each object for its JSON right after validation), so every object is rendered once.
-   */
-  private jsonOf(o: ApiObject): any {
-    const session = this.session;
-    if (!session) return o.toJson();
-    const json = o.toJson();
-    session.rendered ??= [];
-    session.rendered.push(o);
-    Object.defineProperty(o, 'toJson', { value: () => json, configurable: true, writable: true });
-    return json;
+    const input = JSON.stringify([...groups.values()]);
+    if (this.last?.input !== input) {
+      const findings: Finding[] = [];
+      for (const group of groups.values()) findings.push(...analyzeSourced(group, this.options));
+      this.last = { input, findings, reported: false };
+    }
+    return [...this.last.findings];
   }
 
   private validateApp(): string[] {
     if (!this.enabled) return [];
-    let findings = this.session?.findings;
-    if (!findings) {
-      findings = this.analyze();
-      if (this.session) this.session.findings = findings;
+    const findings = this.analyze();
+    const last = this.last!;
+    if (!last.reported) {
+      last.reported = true;
       const report = this.options.reporter ?? ((f: Finding) => console.warn(formatFinding(f)));
       for (const f of findings) if (!reaches(f.severity, this.failOn)) report(f);
     }
     return findings.filter((f) => reaches(f.severity, this.failOn)).map(formatFinding);
-  }
-
-  /**
-   * `App.synth()` validates the whole app once, then again for every chart it writes. Within one
-   * `synth()`/`synthYaml()` call nothing can change, so the findings are computed once and reused.
-   */
-  private wrapSynth(app: App): void {
-    const synth = app.synth.bind(app);
-    const synthYaml = app.synthYaml.bind(app);
-    const inSession = <T>(fn: () => T): T => {
-      if (this.session) return fn();
-      const session: { findings?: Finding[]; rendered?: ApiObject[] } = {};
-      this.session = session;
-      try {
-        return fn();
-      } finally {
-        this.session = undefined;
-        // back to the prototype's toJson: later syntheses render afresh
-        for (const o of session.rendered ?? []) delete (o as { toJson?: unknown }).toJson;
-      }
-    };
-    app.synth = () => inSession(synth);
-    app.synthYaml = () => inSession(synthYaml);
-    registerSynthSession(app, inSession);
   }
 }

@@ -74,6 +74,11 @@ export interface Finding {
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
+  /**
+   * The `istioctl analyze` analyzer that reports the same message (its metadata name, e.g.
+   * `virtualservice.DestinationHostAnalyzer`); absent for this library's own codes.
+   */
+  readonly analyzer?: string;
   /** Path of the cdk8s construct that produced the object, when analyzed in-process. */
   readonly constructPath?: string;
   /** File the object was read from, when analyzed from files. */
@@ -114,6 +119,70 @@ export interface AnalyzeOptions {
    * @default []
    */
   readonly suppress?: readonly string[];
+  /**
+   * The mesh config the cluster runs with. When absent, the mesh config of an `istio` ConfigMap in the
+   * root namespace of the input is used (its `mesh` key), else Istio's defaults.
+   * @default - the input's `istio` ConfigMap, or Istio's defaults
+   */
+  readonly meshConfig?: AnalyzerMeshConfig;
+  /**
+   * The mesh networks of a multi-network mesh. When absent, the `meshNetworks` key of the input's `istio`
+   * ConfigMap is used, if any.
+   * @default - the input's `istio` ConfigMap, or none
+   */
+  readonly meshNetworks?: AnalyzerMeshNetworks;
+}
+
+/**
+ * The parts of Istio's mesh config (the `mesh` key of the `istio` ConfigMap, or a MeshConfig YAML file as
+ * `istioctl analyze --meshConfigFile` reads it) that the analyzer reads. Other keys are ignored.
+ */
+export interface AnalyzerMeshConfig {
+  /**
+   * Istio's root namespace.
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Proxy defaults: `proxyMetadata` (e.g. `ISTIO_META_DNS_AUTO_ALLOCATE`) and `image.imageType`.
+   * @default {}
+   */
+  readonly defaultConfig?: {
+    readonly proxyMetadata?: { readonly [key: string]: string };
+    readonly image?: { readonly imageType?: string };
+  };
+  /**
+   * Extension providers by name (tracing, logging, metrics backends Telemetry resources name),
+   * with the provider kind (`lightstep`, `zipkin`, ...) as the other key.
+   * @default []
+   */
+  readonly extensionProviders?: ReadonlyArray<{ readonly name?: string; readonly [provider: string]: object | string | undefined }>;
+  /**
+   * The Kubernetes Ingress controller mode (`OFF`, `DEFAULT`, `STRICT`).
+   * @default 'STRICT'
+   */
+  readonly ingressControllerMode?: string;
+  /**
+   * Service name of the Istio ingress gateway that serves Kubernetes Ingress.
+   * @default 'istio-ingressgateway'
+   */
+  readonly ingressService?: string;
+  /**
+   * Istio's default ingress gateway selector value (`istio: <value>`).
+   * @default 'ingressgateway'
+   */
+  readonly ingressSelector?: string;
+}
+
+/** Istio's mesh networks (the `meshNetworks` key of the `istio` ConfigMap). */
+export interface AnalyzerMeshNetworks {
+  /** Networks by name; each lists endpoints (`fromRegistry` or `fromCidr`) and gateways. */
+  readonly networks?: {
+    readonly [network: string]: {
+      readonly endpoints?: ReadonlyArray<{ readonly fromRegistry?: string; readonly fromCidr?: string }>;
+      readonly gateways?: ReadonlyArray<{ readonly [key: string]: string | number | undefined }>;
+    };
+  };
 }
 
 /** An input object together with where it came from. */

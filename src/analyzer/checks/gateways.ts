@@ -37,7 +37,7 @@ export function checkGateways(m: MeshModel, r: Reporter): void {
     const pods = Object.keys(selector).length ? m.select(selector, undefined) : [];
     if (Object.keys(selector).length && pods.length === 0 && m.assumeComplete) {
       r.report('IST0101', gw, 'spec.selector', `Referenced selector not found: "${selText}" (no workload carries these labels).`,
-        'Correct the selector to the labels of the gateway pods, or deploy the gateway.');
+        'Correct the selector to the labels of the gateway pods, or deploy the gateway.', 'gateway.IngressGatewayPortAnalyzer');
     }
 
     // Ports offered by the Services in front of the selected gateway pods (IST0162).

@@ -101,6 +101,10 @@ export function checkVirtualServices(m: MeshModel, r: Reporter): void {
         if (kind === 'http') {
           const mirror = rec(rule.mirror);
           if (mirror) checkDestination(m, r, vs, mirror, `${base}.mirror`);
+          arr(rule.mirrors).forEach((mm, k) => {
+            const d = rec(rec(mm)?.destination);
+            if (d) checkDestination(m, r, vs, d, `${base}.mirrors[${k}].destination`);
+          });
         }
       });
       checkRuleOrder(r, vs, kind, rules);
@@ -152,7 +156,7 @@ function checkGatewayRef(m: MeshModel, r: Reporter, vs: Entry, g: string, field:
   if (gw) return gw;
   if (m.assumeComplete || m.istioCount('Gateway', ns) > 0) {
     r.report('IST0101', vs, field, `Referenced gateway not found: "${g}" (no Gateway ${ns}/${name}).`,
-      `Correct the reference (namespace/name of an existing Gateway), or create Gateway ${ns}/${name}.`);
+      `Correct the reference (namespace/name of an existing Gateway), or create Gateway ${ns}/${name}.`, 'virtualservice.GatewayAnalyzer');
   }
   return undefined;
 }
@@ -192,6 +196,8 @@ function checkDestinations(m: MeshModel, r: Reporter, vs: Entry, routes: readonl
     const dest = rec(route.destination);
     if (!dest) {
       r.report('IST0106', vs, `${base}[${k}].destination`, 'Schema validation error: route has no destination.', 'Add destination.host.');
+      r.report('IST0101', vs, `${base}[${k}].destination`, 'Referenced host not found: "" (the route has no destination).', 'Add destination.host.',
+        'virtualservice.DestinationHostAnalyzer');
     } else {
       checkDestination(m, r, vs, dest, `${base}[${k}].destination`);
     }
@@ -223,9 +229,11 @@ function checkDestination(m: MeshModel, r: Reporter, vs: Entry, dest: Json, base
     r.report('IST0106', vs, `${base}.host`, 'Schema validation error: destination has no host.', 'Set destination.host to a Service or ServiceEntry host.');
     return;
   }
-  if (!isWildcard(host) && !m.hostKnown(host, ns) && m.canConcludeHostMissing(host, ns)) {
-    r.report('IST0101', vs, `${base}.host`, `Referenced host not found: "${host}".`,
-      `Create the Service (or a ServiceEntry) for "${host}", or correct the host (use name.namespace.svc.${m.domain} for other namespaces).`);
+  const target = m.destination(host, ns, arr(vs.spec.exportTo));
+  const mirror = base.endsWith('.mirror') || base.includes('.mirrors[');
+  if (!target && !isWildcard(host) && m.canConcludeHostMissing(host, ns)) {
+    r.report('IST0101', vs, `${base}.host`, `Referenced ${mirror ? 'mirror host' : 'host'} not found: "${host}"${m.hostKnown(host, ns) ? ' (it exists, but is not exported to this namespace)' : ''}.`,
+      `Create the Service (or a ServiceEntry) for "${host}", or correct the host (use name.namespace.svc.${m.domain} for other namespaces).`, 'virtualservice.DestinationHostAnalyzer');
   }
   const subset = str(dest.subset);
   if (subset) {
@@ -238,17 +246,21 @@ function checkDestination(m: MeshModel, r: Reporter, vs: Entry, dest: Json, base
     if (!defined && conclude) {
       r.report('IST0101', vs, `${base}.subset`,
         `Referenced host+subset in DestinationRule not found: "${host}+${subset}"${rules.length ? ` (DestinationRule ${rules.map(ref).join(', ')} defines no subset "${subset}")` : ' (no DestinationRule for this host)'}.`,
-        `Add subset "${subset}" to the DestinationRule for ${resolved}, or route to a subset it defines.`);
+        `Add subset "${subset}" to the DestinationRule for ${resolved}, or route to a subset it defines.`, 'virtualservice.DestinationRuleAnalyzer');
     }
   }
+  if (!target) return;
+  const ports = m.destinationPorts(target);
+  const port = rec(dest.port)?.number;
   if (!rec(dest.port)) {
-    const svc = m.serviceFor(host, ns);
-    const ports = arr(svc?.spec.ports).map((p) => rec(p)?.port).filter((p) => typeof p === 'number');
-    if (svc && ports.length > 1) {
+    if (ports.length > 1) {
       r.report('IST0112', vs, base,
-        `This VirtualService routes to Service ${ref(svc)}, which exposes ports ${ports.join(', ')}; the destination must say which one.`,
+        `This VirtualService routes to ${target.kind} ${ref(target)}, which exposes ports ${ports.join(', ')}; the destination must say which one.`,
         `Set ${base}.port.number to one of ${ports.join(', ')}.`);
     }
+  } else if (typeof port === 'number' && ports.length > 0 && !ports.includes(port)) {
+    r.report('IST0101', vs, `${base}.port.number`, `Referenced host:port not found: "${host}:${port}" (${target.kind} ${ref(target)} offers ${ports.join(', ')}).`,
+      `Route to one of the ports ${ports.join(', ')}, or add port ${port} to ${target.kind} ${ref(target)}.`, 'virtualservice.DestinationHostAnalyzer');
   }
 }
 

@@ -28,6 +28,8 @@ type finding struct {
 	Kind      string `json:"kind"`
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
+	// Analyzer is the istioctl analyzer our finding says reports the same (empty for our own checks).
+	Analyzer string `json:"analyzer"`
 }
 
 func (f finding) String() string {
@@ -148,6 +150,17 @@ func TestAnalyzerParity(t *testing.T) {
 		}
 		return stats[code]
 	}
+	// Which codes each of upstream's analyzers reports: a finding of ours that names another analyzer of the
+	// table reporting its code is that analyzer's message, not this case's (upstream runs one analyzer per case).
+	analyzerCodes := map[string]map[string]bool{}
+	for _, c := range cases {
+		if analyzerCodes[c.AnalyzerName] == nil {
+			analyzerCodes[c.AnalyzerName] = map[string]bool{}
+		}
+		for _, code := range c.Codes {
+			analyzerCodes[c.AnalyzerName][code] = true
+		}
+	}
 	outOfScope := map[string]int{} // reason -> expected messages
 	var total, inScope, matched, reported, nCases int
 	for i, c := range cases {
@@ -189,7 +202,8 @@ func TestAnalyzerParity(t *testing.T) {
 		}
 		var actual []finding
 		for _, f := range r.Findings {
-			if cmp[f.Code] {
+			other := f.Analyzer != "" && f.Analyzer != c.AnalyzerName && analyzerCodes[f.Analyzer][f.Code]
+			if cmp[f.Code] && !other {
 				actual = append(actual, f)
 				stat(f.Code).reported++
 			}

@@ -46,6 +46,8 @@ type Case struct {
 	MeshNetworksFile string   // absolute path or ""
 	// Analyzer is the analyzer expression as written, e.g. `&virtualservice.GatewayAnalyzer{}`.
 	Analyzer string
+	// AnalyzerName is the analyzer's metadata name (Metadata().Name), e.g. virtualservice.GatewayAnalyzer.
+	AnalyzerName string
 	// Codes are the message codes the analyzer can report (from its source).
 	Codes []string
 	// SkipAll is set for analyzers that are not registered in analyzers.All(): istioctl analyze never runs them.
@@ -215,7 +217,7 @@ func ReadTable(istioDir string) ([]Case, error) {
 		if analyzerExpr == nil {
 			return nil, fmt.Errorf("case %q: no analyzer", c.Name)
 		}
-		if c.Codes, err = codes.analyzerCodes(analyzerExpr); err != nil {
+		if c.Codes, c.AnalyzerName, err = codes.analyzerCodes(analyzerExpr); err != nil {
 			return nil, fmt.Errorf("case %q: %v", c.Name, err)
 		}
 		cases = append(cases, c)
@@ -320,36 +322,52 @@ func (r *codeReader) pkg(importPath string) (*pkgFuncs, error) {
 	return p, nil
 }
 
-// analyzerCodes resolves `&pkg.Type{}` or `pkg.Func(...)` and collects the codes reachable from it.
-func (r *codeReader) analyzerCodes(e ast.Expr) ([]string, error) {
+// analyzerCodes resolves `&pkg.Type{}` or `pkg.Func(...)` and collects the codes reachable from it, and the
+// analyzer's metadata name (the Name its Metadata method returns; for a constructor, a string literal plus the
+// kind of the collection it is given).
+func (r *codeReader) analyzerCodes(e ast.Expr) ([]string, string, error) {
+	codes, name, err := r.analyzerCodesAndName(e)
+	if err == nil && name == "" {
+		err = fmt.Errorf("no metadata name found")
+	}
+	return codes, name, err
+}
+
+func (r *codeReader) analyzerCodesAndName(e ast.Expr) ([]string, string, error) {
+	var arg string
 	var pkgName, typeName, funcName string
 	switch x := e.(type) {
 	case *ast.UnaryExpr:
 		cl, ok := x.X.(*ast.CompositeLit)
 		if !ok {
-			return nil, fmt.Errorf("unexpected analyzer expression")
+			return nil, "", fmt.Errorf("unexpected analyzer expression")
 		}
 		sel, ok := cl.Type.(*ast.SelectorExpr)
 		if !ok {
-			return nil, fmt.Errorf("unexpected analyzer type")
+			return nil, "", fmt.Errorf("unexpected analyzer type")
 		}
 		pkgName, typeName = sel.X.(*ast.Ident).Name, sel.Sel.Name
 	case *ast.CallExpr:
 		sel, ok := x.Fun.(*ast.SelectorExpr)
 		if !ok {
-			return nil, fmt.Errorf("unexpected analyzer constructor")
+			return nil, "", fmt.Errorf("unexpected analyzer constructor")
 		}
 		pkgName, funcName = sel.X.(*ast.Ident).Name, sel.Sel.Name
+		if len(x.Args) == 1 {
+			if a, ok := x.Args[0].(*ast.SelectorExpr); ok {
+				arg = a.Sel.Name
+			}
+		}
 	default:
-		return nil, fmt.Errorf("unexpected analyzer expression")
+		return nil, "", fmt.Errorf("unexpected analyzer expression")
 	}
 	importPath := r.imports[pkgName]
 	if importPath == "" {
-		return nil, fmt.Errorf("unknown package %s", pkgName)
+		return nil, "", fmt.Errorf("unknown package %s", pkgName)
 	}
 	p, err := r.pkg(importPath)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var start []*ast.FuncDecl
 	if typeName != "" {
@@ -357,10 +375,18 @@ func (r *codeReader) analyzerCodes(e ast.Expr) ([]string, error) {
 	} else {
 		fd := p.funcs[funcName]
 		if fd == nil {
-			return nil, fmt.Errorf("no function %s in %s", funcName, importPath)
+			return nil, "", fmt.Errorf("no function %s in %s", funcName, importPath)
 		}
 		start = append(start, fd)
-		// the analyzer type the constructor returns
+		// the analyzer type the constructor returns (&Type{...})
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if cl, ok := n.(*ast.CompositeLit); ok {
+				if id, ok := cl.Type.(*ast.Ident); ok {
+					start = append(start, p.methods[id.Name]...)
+				}
+			}
+			return true
+		})
 		if fd.Type.Results != nil {
 			for _, res := range fd.Type.Results.List {
 				t := res.Type
@@ -374,7 +400,7 @@ func (r *codeReader) analyzerCodes(e ast.Expr) ([]string, error) {
 		}
 	}
 	if len(start) == 0 {
-		return nil, fmt.Errorf("no code found for %s in %s", typeName+funcName, importPath)
+		return nil, "", fmt.Errorf("no code found for %s in %s", typeName+funcName, importPath)
 	}
 	found := map[string]bool{}
 	seen := map[*ast.FuncDecl]bool{}
@@ -403,5 +429,30 @@ func (r *codeReader) analyzerCodes(e ast.Expr) ([]string, error) {
 	for _, fd := range start {
 		walk(fd)
 	}
-	return sortedKeys(found), nil
+	name := ""
+	for _, fd := range start {
+		if fd.Name.Name != "Metadata" {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			kv, ok := n.(*ast.KeyValueExpr)
+			if !ok || name != "" {
+				return name == ""
+			}
+			if k, ok := kv.Key.(*ast.Ident); !ok || k.Name != "Name" {
+				return true
+			}
+			switch v := kv.Value.(type) {
+			case *ast.BasicLit:
+				name, _ = strconv.Unquote(v.Value)
+			case *ast.BinaryExpr:
+				if lit, ok := v.X.(*ast.BasicLit); ok && arg != "" {
+					prefix, _ := strconv.Unquote(lit.Value)
+					name = prefix + arg
+				}
+			}
+			return false
+		})
+	}
+	return sortedKeys(found), name, nil
 }
