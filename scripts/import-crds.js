@@ -357,10 +357,12 @@ function checkBuiltIn(line, crds, expected) {
 function parseArgs(argv) {
   const args = argv.filter((a) => a !== '--');
   const schemasOnly = args.includes('--schemas-only');
-  const files = args.filter((a) => a !== '--schemas-only');
+  const gatewayApi = args.includes('--gateway-api');
+  const files = args.filter((a) => a !== '--schemas-only' && a !== '--gateway-api');
   const unknown = files.filter((a) => a.startsWith('--'));
   if (unknown.length || files.length === 0) {
     console.error('usage: npx projen import-crds -- [--schemas-only] <path/to/crds.yaml> [<path/to/crds.yaml> ...]');
+    console.error('       npx projen import-crds -- --gateway-api [--schemas-only] <gateway-api module>/config/crd/standard [...]');
     process.exit(2);
   }
   for (const f of files) {
@@ -369,11 +371,15 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  return { files, schemasOnly };
+  return { files, schemasOnly, gatewayApi };
 }
 
 function main(argv) {
-  const { files, schemasOnly } = parseArgs(argv);
+  const { files, schemasOnly, gatewayApi } = parseArgs(argv);
+  if (gatewayApi) {
+    gatewayApiMain(files, schemasOnly);
+    return;
+  }
   const inputs = files.map((file) => {
     const crds = readCrdFile(file);
     return { file, crds, line: releaseLine(file, crds) };
@@ -396,9 +402,177 @@ function main(argv) {
   }
 }
 
+// ---- Kubernetes Gateway API (`--gateway-api`) -------------------------------------------------------------
+//
+// The standard channel CRDs of `sigs.k8s.io/gateway-api` at the version an Istio release line is built against
+// (istio's go.mod): v1.5.1 for 1.30, v1.0.x for 1.20. Input: the module's `config/crd/standard` folder (or its
+// files) from the Go module cache, e.g.
+//   npx projen import-crds -- --gateway-api "$(go mod download -json sigs.k8s.io/gateway-api@v1.5.1 | jq -r .Dir)/config/crd/standard"
+// Output: src/base/schemas/gateway-api-v<line>.generated.ts (specs without descriptions, plus the CRDs' own
+// annotations: the API approval, bundle version and channel), and, from the 1.30 input, the L1 bindings
+// imports/gateway.networking.k8s.io.ts (the other files of imports/ are left alone). Documents that are not CRDs
+// (v1.5's ValidatingAdmissionPolicy `safe-upgrades`) are named and left out.
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+/** The Gateway API bundle version (the CRDs' `gateway.networking.k8s.io/bundle-version`) of each Istio line. */
+const GATEWAY_API_LINES = { 'v1.5.1': '1.30', 'v1.0.0': '1.20' };
+/** CRD annotations the generated module keeps. */
+const GATEWAY_API_ANNOTATIONS = ['api-approved.kubernetes.io', 'gateway.networking.k8s.io/bundle-version', 'gateway.networking.k8s.io/channel'];
+
+/** The YAML files of an argument: a file, or every `*.yaml` of a folder (sorted). */
+function yamlFiles(arg) {
+  if (!fs.statSync(arg).isDirectory()) return [arg];
+  return fs.readdirSync(arg).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(arg, f));
+}
+
+/** The Gateway API CRDs of the given files or folders (one bundle version, standard channel), and what was left out. */
+function readGatewayApiInput(args) {
+  const crds = [];
+  const leftOut = [];
+  for (const file of args.flatMap(yamlFiles)) {
+    for (const d of parseYamlDocuments(fs.readFileSync(file, 'utf8'), file)) {
+      if (d.apiVersion !== CRD_API_VERSION || d.kind !== 'CustomResourceDefinition') {
+        leftOut.push(`${d.kind} ${d.metadata && d.metadata.name} (${path.basename(file)}): not a CustomResourceDefinition`);
+        continue;
+      }
+      if (!d.spec || d.spec.group !== GATEWAY_API_GROUP || !Array.isArray(d.spec.versions)) {
+        throw new Error(`${file}: ${d.metadata && d.metadata.name} is not a ${GATEWAY_API_GROUP} CRD with versions`);
+      }
+      const ann = (d.metadata && d.metadata.annotations) || {};
+      if (ann['gateway.networking.k8s.io/channel'] !== 'standard') {
+        throw new Error(`${file}: ${d.metadata.name} is of the ${ann['gateway.networking.k8s.io/channel']} channel; give the standard channel (config/crd/standard)`);
+      }
+      if (crds.some((c) => c.metadata.name === d.metadata.name)) throw new Error(`${file}: ${d.metadata.name} appears twice`);
+      crds.push(d);
+    }
+  }
+  if (crds.length === 0) throw new Error(`no ${GATEWAY_API_GROUP} CRDs in ${args.join(', ')}`);
+  const bundles = [...new Set(crds.map((c) => c.metadata.annotations['gateway.networking.k8s.io/bundle-version']))];
+  if (bundles.length !== 1) throw new Error(`the CRDs are of several bundle versions (${bundles.join(', ')}): give one version's folder`);
+  const line = GATEWAY_API_LINES[bundles[0]];
+  if (!line) throw new Error(`Gateway API ${bundles[0]} is not the version of a supported Istio line (${Object.entries(GATEWAY_API_LINES).map(([v, l]) => `${v} for ${l}`).join(', ')})`);
+  return { crds, leftOut, bundleVersion: bundles[0], line };
+}
+
+/** `sigs.k8s.io/gateway-api@<version>/config/crd/standard` when the path is in the module cache, else the folder name. */
+function gatewayApiSourceLabel(arg) {
+  const abs = path.resolve(arg);
+  const m = /(sigs\.k8s\.io\/gateway-api@[^/]+)(\/.*)?$/.exec(abs);
+  return m ? `${m[1]}${fs.statSync(abs).isDirectory() ? (m[2] || '') : path.dirname(m[2] || '')}` : path.basename(abs);
+}
+
+/** The generated module's data: the CRDs by name, each with its kept annotations. */
+function gatewayApiRelease(input, source) {
+  const release = moduleRelease(input.crds, input.line, source);
+  for (const crd of input.crds) {
+    const ann = crd.metadata.annotations;
+    release.crds[crd.metadata.name].annotations = Object.fromEntries(GATEWAY_API_ANNOTATIONS.filter((k) => ann[k] !== undefined).map((k) => [k, ann[k]]));
+  }
+  return sortKeys({ ...release, bundleVersion: input.bundleVersion, channel: 'standard' });
+}
+
+const GATEWAY_API_MARKER = 'export const RELEASE: GatewayApiCrdRelease = ';
+
+function renderGatewayApiModule(release, command, leafCount) {
+  const n = Object.keys(release.crds).length;
+  return [
+    `// Generated by \`${command}\` (scripts/import-crds.js). Do not edit.`,
+    'import type { GatewayApiCrdRelease } from \'./types\';',
+    '',
+    '/**',
+    ` * The Kubernetes Gateway API CRDs (standard channel, bundle ${release.bundleVersion}) for Istio ${release.line}, as`,
+    ` * \`${release.source}\` defines them, without descriptions: ${n} CRDs, ${leafCount.toLocaleString('en-US')} spec leaves.`,
+    ' * Read through ./index.ts.',
+    ' */',
+    `${GATEWAY_API_MARKER}JSON.parse(${JSON.stringify(JSON.stringify(release))});`,
+    '',
+  ].join('\n');
+}
+
+/** File name of a line's Gateway API module, e.g. `gateway-api-v1_30.generated.ts`. */
+function gatewayApiModuleFile(line) {
+  return `gateway-api-v${line.replace('.', '_')}.generated.ts`;
+}
+
+/** Leaves of the Gateway API CRDs IstioBase emits with `gatewayApi: true` at `line` (src/ loaded with tsx). */
+function builtInGatewayApiLeaves(line) {
+  if (!tsxRegistered) {
+    require('tsx/cjs/api').register();
+    tsxRegistered = true;
+  }
+  const { Testing } = require('cdk8s');
+  const { IstioBase } = require(path.join(ROOT, 'src', 'base'));
+  const { IstioVersion } = require(path.join(ROOT, 'src', 'version'));
+  const version = [IstioVersion.V1_30_3, IstioVersion.V1_20_3].find((v) => v.line === line);
+  const chart = Testing.chart();
+  new IstioBase(chart, 'base', { version, gatewayApi: true });
+  const out = new Map();
+  for (const crd of Testing.synth(chart).filter((o) => o.kind === 'CustomResourceDefinition' && o.spec.group === GATEWAY_API_GROUP)) {
+    for (const [p, v] of leaves(crd.spec)) out.set(`${crd.metadata.name}/spec${p}`, v);
+    for (const k of GATEWAY_API_ANNOTATIONS) out.set(`${crd.metadata.name}/annotations/${k}`, JSON.stringify(crd.metadata.annotations && crd.metadata.annotations[k]));
+  }
+  return out;
+}
+
+/** Regenerates imports/gateway.networking.k8s.io.ts only (cdk8s import of the CRDs, in a scratch folder). */
+function regenerateGatewayApiImports(crds, command) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'import-gateway-api-'));
+  try {
+    const input = path.join(scratch, 'gateway-api-crds.yaml');
+    fs.writeFileSync(input, crds.map((c) => `---\n${YAML.stringify(c, { lineWidth: 0 })}`).join(''));
+    const out = path.join(scratch, 'imports');
+    execFileSync(
+      path.join(ROOT, 'node_modules', '.bin', 'cdk8s'),
+      ['import', input, '--output', out, '--language', 'typescript', '--no-save', '--check-upgrade=false'],
+      { stdio: 'inherit', cwd: ROOT, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } },
+    );
+    const file = `${GATEWAY_API_GROUP}.ts`;
+    const header = `// Generated by \`${command}\`. Do not edit.\n`;
+    fs.writeFileSync(path.join(IMPORTS_DIR, file), header + fs.readFileSync(path.join(out, file), 'utf8'));
+    console.log(`imports/${file} (${n(fs.statSync(path.join(IMPORTS_DIR, file)).size)} bytes)`);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function gatewayApiMain(args, schemasOnly) {
+  const inputs = args.map((arg) => ({ arg, ...readGatewayApiInput([arg]) }));
+  let ok = true;
+  for (const input of inputs) {
+    const source = gatewayApiSourceLabel(input.arg);
+    const command = `npx projen import-crds -- --gateway-api ${source}`;
+    const expected = inputLeaves(input.crds, true);
+    for (const crd of input.crds) {
+      for (const k of GATEWAY_API_ANNOTATIONS) expected.set(`${crd.metadata.name}/annotations/${k}`, JSON.stringify(crd.metadata.annotations[k]));
+    }
+    const specLeaves = inputLeaves(input.crds, true).size;
+    const target = path.join(SCHEMAS_DIR, gatewayApiModuleFile(input.line));
+    fs.writeFileSync(target, renderGatewayApiModule(gatewayApiRelease(input, source), command, specLeaves));
+    const written = parseModule(fs.readFileSync(target, 'utf8').replace(GATEWAY_API_MARKER, MODULE_MARKER));
+    const writtenLeaves = moduleLeaves(written);
+    const all = compareLeaves(inputLeaves(input.crds, true), writtenLeaves);
+    const raw = inputLeaves(input.crds, false);
+    console.log(`${path.relative(ROOT, target)} (Gateway API ${input.bundleVersion} for Istio ${input.line}, from ${source}): ${input.crds.length} CRDs`
+      + ` (${input.crds.map((c) => c.spec.names.kind).join(', ')}), ${n(fs.statSync(target).size)} bytes`);
+    console.log(`  input: ${n(raw.size)} spec leaves, ${n(raw.size - specLeaves)} of them descriptions`);
+    console.log(`  written: ${n(all.equal)} / ${n(all.total)} spec leaves equal (${pct(all.equal, all.total)}%), ${n(all.extra)} extra`);
+    for (const l of input.leftOut) console.log(`  left out: ${l}`);
+    const emitted = builtInGatewayApiLeaves(input.line);
+    const built = compareLeaves(expected, emitted);
+    console.log(`  IstioBase gatewayApi at ${input.line}: ${n(built.equal)} / ${n(built.total)} spec and annotation leaves equal (${pct(built.equal, built.total)}%), ${n(built.extra)} extra`);
+    ok = ok && all.equal === all.total && all.extra === 0 && built.equal === built.total && built.extra === 0;
+    if (input.line === IMPORTS_LINE && !schemasOnly) regenerateGatewayApiImports(input.crds, command);
+  }
+  if (!ok) {
+    console.error('import-crds: the generated Gateway API CRDs differ from the input (see above)');
+    process.exitCode = 1;
+  }
+}
+
 module.exports = {
   detectLine, tagFromPath, stripSchema, stripSpec, sortKeys, moduleCrd, moduleRelease, expandCrd, renderModule,
   parseModule, leaves, moduleLeaves, compareLeaves, parseYamlDocuments,
+  readGatewayApiInput, gatewayApiRelease, gatewayApiSourceLabel, GATEWAY_API_LINES,
 };
 
 if (require.main === module) {

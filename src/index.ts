@@ -11,3 +11,4 @@ export * from './analyzer';
 export * from './picture';
 export * from './charts';
 export * from './synth';
+export * from './gateway-api';

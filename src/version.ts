@@ -244,6 +244,45 @@ const FACTS: Record<IstioLine, LineFacts> = {
 
 const VERSION_PATTERN = /^1\.(20|30)\.(0|[1-9][0-9]?)$/;
 
+/** The kinds of the Kubernetes Gateway API's standard channel this library emits. */
+export type GatewayApiKind = 'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'GRPCRoute' | 'ReferenceGrant' | 'TLSRoute';
+
+/** What a release line knows of the Kubernetes Gateway API (`sigs.k8s.io/gateway-api`). */
+export interface GatewayApiFacts {
+  /** The module version istio's go.mod requires, e.g. `v1.5.1`. */
+  readonly moduleVersion: string;
+  /** The bundle version its standard-channel CRDs carry (`gateway.networking.k8s.io/bundle-version`). */
+  readonly bundleVersion: string;
+  /** apiVersion of each standard-channel kind at that version (a kind missing is not in the standard channel). */
+  readonly apiVersions: Readonly<Partial<Record<GatewayApiKind, string>>>;
+}
+
+const GATEWAY_API_FACTS: Record<IstioLine, GatewayApiFacts> = {
+  // istio 1.20.3's go.mod: a pseudo-version after v1.0.0; its standard CRDs are bundle v1.0.0 (no GRPCRoute, no TLSRoute)
+  '1.20': {
+    moduleVersion: 'v1.0.1-0.20231102234152-004e14bfe016',
+    bundleVersion: 'v1.0.0',
+    apiVersions: {
+      GatewayClass: 'gateway.networking.k8s.io/v1',
+      Gateway: 'gateway.networking.k8s.io/v1',
+      HTTPRoute: 'gateway.networking.k8s.io/v1',
+      ReferenceGrant: 'gateway.networking.k8s.io/v1beta1',
+    },
+  },
+  '1.30': {
+    moduleVersion: 'v1.5.1',
+    bundleVersion: 'v1.5.1',
+    apiVersions: {
+      GatewayClass: 'gateway.networking.k8s.io/v1',
+      Gateway: 'gateway.networking.k8s.io/v1',
+      HTTPRoute: 'gateway.networking.k8s.io/v1',
+      GRPCRoute: 'gateway.networking.k8s.io/v1',
+      ReferenceGrant: 'gateway.networking.k8s.io/v1beta1',
+      TLSRoute: 'gateway.networking.k8s.io/v1',
+    },
+  },
+};
+
 /**
  * An Istio release. The one place that knows what differs between Istio versions:
  * image tags, CRD and API versions, and the per-version shape of every rendered object.
@@ -405,6 +444,9 @@ export class IstioVersion {
   public gatewaySysctl(kubernetesMinor: number): boolean {
     return !this.facts.kubernetesVersionBranches || kubernetesMinor >= 22;
   }
+
+  /** The Kubernetes Gateway API version this line is built against, and the apiVersions of its standard kinds. */
+  public get gatewayApi(): GatewayApiFacts { return GATEWAY_API_FACTS[this.line]; }
 
   /** True when this release is on or after `line`. */
   public atLeast(line: IstioLine): boolean {

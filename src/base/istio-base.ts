@@ -5,6 +5,7 @@ import { checkDnsLabel, checkLabels, checkObject, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { BASE_CHART, BASE_RELEASE, CrdFacts, istioCrdCatalog } from './crd-catalog';
 import { IstioCrds } from './crds';
+import { renderGatewayApiCrds } from './gateway-api-crds';
 import { commonLabels, sortLabels } from './labels';
 
 /** Props of {@link IstioBase}. */
@@ -77,6 +78,15 @@ export interface IstioBaseProps {
    * @default false
    */
   readonly validateGateway?: boolean;
+
+  /**
+   * Also emit the Kubernetes Gateway API CRDs (`gateway.networking.k8s.io`, standard channel) at the version the
+   * Istio release is built against (`version.gatewayApi`: v1.5.1 for 1.30, v1.0.0 for 1.20), with their real
+   * schemas and CEL rules, without descriptions. Istio does not install them; turn this on to use the Gateway API
+   * constructs (src/gateway-api) or waypoints, unless the cluster has them already.
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
 }
 
 /** The four API groups of Istio config that istiod validates. */
@@ -116,6 +126,10 @@ export class IstioBase extends Construct {
   public readonly readerServiceAccount?: ApiObject;
   /** The `istiod-default-validator` webhook configuration, unless turned off. */
   public readonly defaultValidatorObject?: ApiObject;
+  /** Whether this base emits the Kubernetes Gateway API CRDs (`gatewayApi`). */
+  public readonly gatewayApi: boolean;
+  /** The emitted Gateway API CRDs (empty unless `gatewayApi`). */
+  public readonly gatewayApiCrdObjects: ApiObject[];
 
   public constructor(scope: Construct, id: string, props: IstioBaseProps = {}) {
     super(scope, id);
@@ -165,6 +179,9 @@ export class IstioBase extends Construct {
       fail(this, 'validateGateway', props.validateGateway, 'needs defaultValidator: true (it configures that webhook)');
     }
 
+    this.gatewayApi = props.gatewayApi ?? false;
+    if (typeof this.gatewayApi !== 'boolean') fail(this, 'gatewayApi', props.gatewayApi, 'must be true or false');
+
     // Namespace
     if (this.createsNamespace) {
       this.namespaceLabels = sortLabels({ ...(props.namespaceLabels ?? {}), name: this.namespace });
@@ -179,6 +196,7 @@ export class IstioBase extends Construct {
 
     // CRDs
     this.crdObjects = this.crds._render(this, this.version);
+    this.gatewayApiCrdObjects = this.gatewayApi ? renderGatewayApiCrds(this, this.version) : [];
 
     // Reader ServiceAccount (used for remote secrets in multi-cluster set-ups)
     if (withReader) {

@@ -7,14 +7,19 @@
  */
 import type { IstioLine } from '../../version';
 import { ISTIO_OPERATOR_1_20 } from './istio-operator';
-import type { JsonObject, JsonValue, UpstreamCrd, UpstreamCrdRelease } from './types';
+import type { GatewayApiCrdRelease, JsonObject, JsonValue, UpstreamCrd, UpstreamCrdRelease } from './types';
 
-export type { JsonObject, JsonValue, UpstreamCrd, UpstreamCrdRelease, UpstreamCrdVersion } from './types';
+export type { GatewayApiCrd, GatewayApiCrdRelease, JsonObject, JsonValue, UpstreamCrd, UpstreamCrdRelease, UpstreamCrdVersion } from './types';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const GENERATED: Record<IstioLine, () => UpstreamCrdRelease> = {
   '1.30': () => (require('./v1_30.generated') as typeof import('./v1_30.generated')).RELEASE,
   '1.20': () => (require('./v1_20.generated') as typeof import('./v1_20.generated')).RELEASE,
+};
+/** The Kubernetes Gateway API CRDs (standard channel) of the version each line is built against. */
+const GATEWAY_API: Record<IstioLine, () => GatewayApiCrdRelease> = {
+  '1.30': () => (require('./gateway-api-v1_30.generated') as typeof import('./gateway-api-v1_30.generated')).RELEASE,
+  '1.20': () => (require('./gateway-api-v1_20.generated') as typeof import('./gateway-api-v1_20.generated')).RELEASE,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -27,7 +32,7 @@ const HAND_WRITTEN: Record<IstioLine, Readonly<Record<string, UpstreamCrd>>> = {
 const loaded = new Map<IstioLine, UpstreamCrdRelease>();
 
 /** Freezes `value` and everything in it: the specs are shared by every IstioBase of the process. */
-function deepFreeze<T extends JsonValue | UpstreamCrdRelease | UpstreamCrd>(value: T): T {
+function deepFreeze<T extends JsonValue | UpstreamCrdRelease | UpstreamCrd | GatewayApiCrdRelease>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v as JsonValue);
@@ -41,6 +46,18 @@ export function generatedCrds(line: IstioLine): UpstreamCrdRelease {
   if (!release) {
     release = deepFreeze(GENERATED[line]());
     loaded.set(line, release);
+  }
+  return release;
+}
+
+const loadedGatewayApi = new Map<IstioLine, GatewayApiCrdRelease>();
+
+/** The Gateway API CRDs (standard channel) of the version `line` is built against. */
+export function gatewayApiCrds(line: IstioLine): GatewayApiCrdRelease {
+  let release = loadedGatewayApi.get(line);
+  if (!release) {
+    release = deepFreeze(GATEWAY_API[line]());
+    loadedGatewayApi.set(line, release);
   }
   return release;
 }

@@ -48,3 +48,23 @@ export interface UpstreamCrdRelease {
   /** Every CRD by name (`<plural>.<group>`). */
   readonly crds: { readonly [name: string]: UpstreamCrd };
 }
+
+/** One Gateway API CRD as the generated module holds it: its spec as {@link UpstreamCrd}, plus its own annotations. */
+export interface GatewayApiCrd extends UpstreamCrd {
+  /** The CRD's annotations upstream sets: `api-approved.kubernetes.io`, the bundle version and the channel. */
+  readonly annotations: { readonly [key: string]: string };
+}
+
+/** The Kubernetes Gateway API CRDs (standard channel) of one Istio release line, as a generated module holds them. */
+export interface GatewayApiCrdRelease {
+  /** The Istio release line built against this Gateway API version, e.g. `1.30`. */
+  readonly line: string;
+  /** The CRDs' bundle version, e.g. `v1.5.1`. */
+  readonly bundleVersion: string;
+  /** Always `standard`. */
+  readonly channel: string;
+  /** Where they were generated from, e.g. `sigs.k8s.io/gateway-api@v1.5.1/config/crd/standard`. */
+  readonly source: string;
+  /** Every CRD by name (`<plural>.gateway.networking.k8s.io`). */
+  readonly crds: { readonly [name: string]: GatewayApiCrd };
+}
