@@ -20,7 +20,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
-import { PlainApiObject } from './synth/fast-json';
 import { claimObject, registerNamespaceObject } from './validation';
 
 /**
@@ -132,7 +131,7 @@ export function kubeObject<K extends KubeKind>(scope: Construct, id: string, kin
   const apiVersion = fields.apiVersion ?? API_VERSIONS[kind];
   // Namespaces may be shared on purpose (findNamespaceObject); everything else is one construct's
   if (kind !== 'Namespace' && fields.metadata.name) claimObject(scope, apiVersion, kind, fields.metadata.namespace, fields.metadata.name);
-  const obj = new PlainApiObject(scope, id, { ...fields, apiVersion, kind });
+  const obj = new ApiObject(scope, id, { ...fields, apiVersion, kind });
   if (kind === 'Namespace') registerNamespaceObject(obj);
   return obj;
 }

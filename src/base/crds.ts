@@ -2,7 +2,6 @@ import { readFileSync } from 'fs';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { kubeObject, KubeObjectProps } from '../kube';
-import { PlainApiObject } from '../synth/fast-json';
 import { yaml } from '../yaml';
 import { fail } from '../validation';
 import { IstioApiGroup, IstioVersion } from '../version';
@@ -133,7 +132,7 @@ class FileCrds extends IstioCrds {
     const c = this.checked;
     const docs = c && c.scope === scope && c.version === version ? c.docs : this.load(scope, version);
     this.checked = undefined;
-    return docs.map((doc) => new PlainApiObject(scope, `crd-${doc.metadata.name}`, doc as { apiVersion: string; kind: string }));
+    return docs.map((doc) => new ApiObject(scope, `crd-${doc.metadata.name}`, doc as { apiVersion: string; kind: string }));
   }
 
   private load(scope: Construct, version: IstioVersion): Json[] {

@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Istiod } from '../istiod/istiod';
 import { kubeObject } from '../kube';
-import { PlainApiObject } from '../synth/fast-json';
 import { checkDuration, durationMillis } from '../traffic/http';
 import { checkDnsLabel, checkDnsSubdomain, fail } from '../validation';
 
@@ -165,7 +164,7 @@ export class VaultIstioCa extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: cmServiceAccount, namespace: cmNamespace }],
     });
 
-    this.issuer = new PlainApiObject(this, 'Issuer', {
+    this.issuer = new ApiObject(this, 'Issuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Issuer',
       metadata: { name: issuerName, namespace: this.namespace },
@@ -179,7 +178,7 @@ export class VaultIstioCa extends Construct {
       },
     });
 
-    this.certificate = new PlainApiObject(this, 'Certificate', {
+    this.certificate = new ApiObject(this, 'Certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: certificateName, namespace: this.namespace },

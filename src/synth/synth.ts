@@ -1,30 +1,17 @@
-import { ApiObject, App, Chart } from 'cdk8s';
-import type { IConstruct } from 'constructs';
+import { App, Chart } from 'cdk8s';
 import { stringifyDocuments } from './yaml-writer';
 
-/** Runs a synthesis inside the sessions of whatever hooked into the app (the mesh analyzer). */
-type SynthSession = <T>(fn: () => T) => T;
-
-const sessions = new WeakMap<App, SynthSession>();
-
 /**
- * Lets `run` wrap every {@link synthYaml} of `app` (the mesh analyzer uses it to analyse once per
- * synthesis and reuse each object's JSON). One hook per app; a later one replaces it.
- * @internal
- */
-export function registerSynthSession(app: App, run: SynthSession): void {
-  sessions.set(app, run);
-}
-
-/**
- * Synthesizes an app into one multi-document YAML text: the same documents, in the same order and with
- * the same bytes as cdk8s's `app.synthYaml()`, after the same validations (a failing validation throws
- * the same error), with less memory and time.
+ * Synthesizes an app into one multi-document YAML text: byte for byte what cdk8s's `app.synthYaml()`
+ * returns, with less memory and time. An explicit function, not a change to cdk8s: `app.synth()` and
+ * `app.synthYaml()` stay cdk8s's own.
  *
- * `app.synthYaml()` has the `yaml` package build a node tree of every document before writing it; this
- * writes the library's plain JSON directly (see `docs/synthesis.md`), and hands the package only the
- * documents it cannot vouch for. On the default install (IstioBase + Istiod + IngressGateway) in a plain
- * node process that is about 5 MiB of peak memory less.
+ * Everything but the writing of the text is cdk8s's: each chart's objects come from cdk8s's
+ * `chart.toJson()` (its dependency resolution, its validations, so the mesh analyzer and any construct
+ * validation, and its order), the charts in the order of cdk8s's `app.charts`. The text is written by
+ * the library's YAML writer, which follows the `yaml` package's rules with cdk8s's options and hands
+ * the package every document it cannot vouch for (see `docs/synthesis.md`). On the default install
+ * (IstioBase + Istiod + IngressGateway) that is about three times faster than `app.synthYaml()`.
  *
  * @example
  * import { writeFileSync } from 'fs';
@@ -42,15 +29,17 @@ export function synthYaml(app: App): string {
   if (!isApp(app)) {
     throw new TypeError(`synthYaml: expected a cdk8s App, got ${describe(app)}`);
   }
-  const run = sessions.get(app) ?? (<T>(fn: () => T): T => fn());
-  return run(() => {
-    const all = app.node.findAll();
-    linkChartDependencies(all);
-    validateAll(all);
-    const docs: unknown[] = [];
-    for (const chart of app.charts) docs.push(...Object.values(chart.toJson()));
-    return stringifyDocuments(docs);
-  });
+  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+  // No chart, no document: cdk8s's own synthYaml() runs the validations and returns the empty text.
+  if (charts.length === 0) return app.synthYaml();
+  // cdk8s resolves the app's dependencies (which order the charts and their objects) and validates the
+  // whole app at the start of every chart.toJson(); the first one therefore comes before `app.charts`
+  // is read, as in app.synthYaml(), and its result is kept.
+  const first = charts[0];
+  const firstDocs = first.toJson();
+  const docs: unknown[] = [];
+  for (const chart of app.charts) docs.push(...Object.values(chart === first ? firstDocs : chart.toJson()));
+  return stringifyDocuments(docs);
 }
 
 /**
@@ -70,50 +59,4 @@ function describe(x: unknown): string {
   const node = (x as { node?: { path?: unknown } }).node;
   const name = (x as object).constructor?.name ?? 'object';
   return node && typeof node.path === 'string' ? `${name} at '${node.path}'` : name;
-}
-
-/**
- * What cdk8s does before `synthYaml()` writes: nested charts and construct dependencies across charts
- * become chart dependencies (which order the charts), and construct dependencies become dependencies
- * between the API objects under them (which order the objects within a chart).
- */
-function linkChartDependencies(all: IConstruct[]): void {
-  for (const parent of all) {
-    if (!(parent instanceof Chart)) continue;
-    for (const child of parent.node.children) if (child instanceof Chart) parent.node.addDependency(child);
-  }
-  const dependencies = (): Array<{ source: IConstruct; target: IConstruct }> => {
-    const list: Array<{ source: IConstruct; target: IConstruct }> = [];
-    for (const c of all) for (const target of c.node.dependencies) list.push({ source: c, target });
-    return list;
-  };
-  for (const { source, target } of dependencies()) {
-    const sourceChart = Chart.of(source);
-    const targetChart = Chart.of(target);
-    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
-  }
-  // each construct's subtree is walked once, however many dependencies name it (cdk8s caches this too)
-  const under = new Map<IConstruct, ApiObject[]>();
-  const objectsUnder = (c: IConstruct): ApiObject[] => {
-    let objs = under.get(c);
-    if (!objs) {
-      const chart = Chart.of(c);
-      objs = c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
-      under.set(c, objs);
-    }
-    return objs;
-  };
-  // read again: the list now has the chart dependencies added above
-  for (const { source, target } of dependencies()) {
-    const targets = objectsUnder(target);
-    const sources = objectsUnder(source);
-    for (const t of targets) for (const s of sources) if (t !== s) s.node.addDependency(t);
-  }
-}
-
-/** Every construct's validations; the same error text as cdk8s's. */
-function validateAll(all: IConstruct[]): void {
-  const errors: string[] = [];
-  for (const c of all) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }

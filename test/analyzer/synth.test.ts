@@ -4,6 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Finding, MeshAnalyzer } from '../../src/analyzer';
+import * as analyzeModule from '../../src/analyzer/analyze';
+
+// counts the analyses (the real function runs)
+jest.mock('../../src/analyzer/analyze', () => {
+  const actual = jest.requireActual('../../src/analyzer/analyze');
+  return { ...actual, analyzeSourced: jest.fn(actual.analyzeSourced) };
+});
 import { IstioValidationError } from '../../src/validation';
 import { K8sObject, validateAll } from '../support/schema';
 import { synthValid } from '../support/synth';
@@ -56,7 +63,7 @@ describe('MeshAnalyzer.attach', () => {
     expect(() => Testing.synth(chart)).toThrow(/\[cdk8s-istio-analyzer\] Error \[IST0101\]/);
   });
 
-  test('findings below failOn are reported, once per app.synth() even with several charts, and synth succeeds', () => {
+  test('findings below failOn are reported once per state of the app, however many validation passes cdk8s makes, and synth succeeds', () => {
     const app = tmpApp();
     infoChart(app, 'one');
     const second = new Chart(app, 'two', { disableResourceNameHashes: true });
@@ -64,11 +71,26 @@ describe('MeshAnalyzer.attach', () => {
     validateAll(objectsOf(app));
     const seen: Finding[] = [];
     MeshAnalyzer.attach(app, { reporter: (f) => seen.push(f) });
+    const analyses = analyzeModule.analyzeSourced as jest.Mock;
+    analyses.mockClear();
     app.synth();
     expect(seen.map((f) => `${f.code} ${f.constructPath}`)).toEqual(['IST0118 one/service']);
     expect(fs.readdirSync(app.outdir).sort()).toEqual(['one.k8s.yaml', 'two.k8s.yaml']);
+    // app.synth() validated the app three times (once, then once per chart): analyzed once, reported once
+    expect(analyses).toHaveBeenCalledTimes(2); // one per chart
+    // the same app again: the same objects, nothing new to report
     app.synth();
-    expect(seen.length).toBe(2);
+    expect(seen.length).toBe(1);
+    expect(analyses).toHaveBeenCalledTimes(2);
+    // a changed object: analyzed and reported again
+    (app.node.findChild('one').node.findChild('service') as ApiObject).metadata.addLabel('team', 'shop');
+    app.synth();
+    expect(seen.map((f) => f.code)).toEqual(['IST0118', 'IST0118']);
+    expect(analyses).toHaveBeenCalledTimes(4);
+    // other options: analyzed and reported again
+    MeshAnalyzer.attach(app, { failOn: 'Error' });
+    app.synth();
+    expect(seen.length).toBe(3);
   });
 
   test('the default reporter prints one line per finding with console.warn', () => {
