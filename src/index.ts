@@ -3,6 +3,8 @@ export * from './validation';
 export * from './workload';
 export * from './base';
 export * from './istiod';
+export * from './cni';
+export * from './ztunnel';
 export * from './gateway';
 export * from './policy';
 export * from './traffic';

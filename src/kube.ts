@@ -79,6 +79,7 @@ interface KubeKinds {
   readonly ClusterRoleBinding: k8s.KubeClusterRoleBindingProps;
   readonly ConfigMap: k8s.KubeConfigMapProps;
   readonly CustomResourceDefinition: k8s.KubeCustomResourceDefinitionProps;
+  readonly DaemonSet: k8s.KubeDaemonSetProps;
   readonly Deployment: k8s.KubeDeploymentProps;
   readonly HorizontalPodAutoscaler: k8s.KubeHorizontalPodAutoscalerV2Props;
   readonly MutatingWebhookConfiguration: k8s.KubeMutatingWebhookConfigurationProps;
@@ -101,6 +102,7 @@ const API_VERSIONS: { readonly [K in KubeKind]: string } = {
   ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
   ConfigMap: 'v1',
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
+  DaemonSet: 'apps/v1',
   Deployment: 'apps/v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
   MutatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',

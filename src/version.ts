@@ -430,6 +430,9 @@ export class IstioVersion {
   /** The oldest Kubernetes minor whose APIs the objects of this line need. */
   public get minKubernetesMinor(): number { return this.facts.minKubernetesMinor; }
 
+  /** What the release's `istio-cni` and `ztunnel` charts render (the Istio CNI node agent and ambient mode). */
+  public get nodeAgents(): NodeAgentFacts { return NODE_AGENT_FACTS[this.line]; }
+
   /** PodDisruptionBudget apiVersion for a target Kubernetes minor (1.20 charts branch on it). */
   public pdbApiVersion(kubernetesMinor: number): string {
     return this.facts.kubernetesVersionBranches && kubernetesMinor < 21 ? 'policy/v1beta1' : 'policy/v1';
@@ -457,3 +460,62 @@ export class IstioVersion {
     return this.tag;
   }
 }
+
+/** How the CNI node agent repairs pods that started before it was ready on their node. */
+export type CniRepairMode = 'repairPods' | 'deletePods' | 'labelPods';
+
+/** What a release line's `istio-cni` and `ztunnel` charts render with their default values. */
+export interface NodeAgentFacts {
+  /**
+   * Where the CNI agent reads its settings: environment variables plus a `cni_network_config` JSON template in
+   * `istio-cni-config` (1.20), or every setting as a key of `istio-cni-config`, read through `envFrom` (1.30).
+   */
+  readonly cniSettings: 'env' | 'configMap';
+  /** Namespaces whose pods the CNI plugin leaves alone. */
+  readonly cniExcludeNamespaces: readonly string[];
+  /** The repair controller's default mode. */
+  readonly cniRepairMode: CniRepairMode;
+  /** `--log_output_level` of the agent: `<level>` (1.30) or `default:<level>,cni:<level>` (1.20, global.logging.level). */
+  readonly cniLogLevelScoped: boolean;
+  /** Log level of the CNI plugin itself in `cni_network_config` (1.20 only). */
+  readonly cniPluginLogLevel?: string;
+  /** Grace period of the agent pod, seconds. */
+  readonly cniTerminationGracePeriodSeconds: number;
+  /** The agent runs with dropped capabilities plus NET_ADMIN, NET_RAW, SYS_PTRACE, SYS_ADMIN, DAC_OVERRIDE, a metrics port and AppArmor unconfined (1.30). */
+  readonly cniLeastPrivilege: boolean;
+  /** The repair ClusterRoleBinding carries the `release` label (1.30). */
+  readonly cniRepairBindingReleaseLabel: boolean;
+  /** The netns host folder's hostPath type. */
+  readonly cniNetnsDirType: 'Directory' | 'DirectoryOrCreate';
+  /**
+   * Ambient mode (ztunnel and the CNI agent's in-pod redirection) is supported: GA from 1.24; 1.20's ambient was
+   * an alpha with another design (the agent on the host network, ztunnel redirecting from the node).
+   */
+  readonly ambient: boolean;
+}
+
+const NODE_AGENT_FACTS: Record<IstioLine, NodeAgentFacts> = {
+  '1.20': {
+    cniSettings: 'env',
+    cniExcludeNamespaces: ['istio-system', 'kube-system'],
+    cniRepairMode: 'deletePods',
+    cniLogLevelScoped: true,
+    cniPluginLogLevel: 'debug',
+    cniTerminationGracePeriodSeconds: 5,
+    cniLeastPrivilege: false,
+    cniRepairBindingReleaseLabel: false,
+    cniNetnsDirType: 'Directory',
+    ambient: false,
+  },
+  '1.30': {
+    cniSettings: 'configMap',
+    cniExcludeNamespaces: ['kube-system'],
+    cniRepairMode: 'repairPods',
+    cniLogLevelScoped: false,
+    cniTerminationGracePeriodSeconds: 30,
+    cniLeastPrivilege: true,
+    cniRepairBindingReleaseLabel: true,
+    cniNetnsDirType: 'DirectoryOrCreate',
+    ambient: true,
+  },
+};

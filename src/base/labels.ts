@@ -88,3 +88,20 @@ export function commonLabels(version: IstioVersion, opts: CommonLabelOptions): R
   Object.assign(labels, opts.extra ?? {});
   return sortLabels(labels);
 }
+
+/**
+ * The label facts of ambient mode: the key that chooses a namespace's (or a pod's) data plane and its values
+ * (`ambient`; `none` keeps a pod out of ambient), and the key that names the waypoint a namespace's, Service's or
+ * pod's traffic goes through.
+ */
+export const AMBIENT_LABELS = {
+  dataplaneMode: 'istio.io/dataplane-mode',
+  ambient: 'ambient',
+  none: 'none',
+  useWaypoint: 'istio.io/use-waypoint',
+} as const;
+
+/** Labels that put a namespace's pods into ambient mode (ztunnel captures their traffic; no sidecars). */
+export function ambientNamespaceLabels(): Record<string, string> {
+  return { [AMBIENT_LABELS.dataplaneMode]: AMBIENT_LABELS.ambient };
+}

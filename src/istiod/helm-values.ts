@@ -12,6 +12,11 @@ import { ScalingPlan } from '../workload';
 export interface ResolvedIstiodSettings {
   readonly hub: string;
   readonly tag: string;
+  readonly variant?: string;
+  /** The CNI agent is rendered (injection in CNI mode). */
+  readonly cni: boolean;
+  /** Ambient mode (upstream's `ambient` profile). */
+  readonly ambient: boolean;
   readonly logLevel: string;
   readonly plan: ScalingPlan;
   readonly resources: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -118,7 +123,11 @@ export function helmValues(props: IstiodProps, s: ResolvedIstiodSettings): HelmV
   set('global.multiCluster.clusterName', props.clusterName);
   set('global.meshID', props.meshId);
   set('global.network', props.network);
-  if (props.cni !== undefined) set('pilot.cni.enabled', props.cni);
+  if (s.ambient) {
+    // the profile, plus the CNI mode of injection istioctl's ambient profile turns on
+    set('profile', 'ambient');
+    set('cni.enabled', true);
+  } else if (props.cni !== undefined) set('cni.enabled', s.cni);
 
   // The injector's values are the chart's `global` and `sidecarInjectorWebhook` (less our template switches).
   const { templateFeatures: _features, ...webhook } = s.injectorValues.sidecarInjectorWebhook as Record<string, unknown>;
@@ -126,5 +135,18 @@ export function helmValues(props: IstiodProps, s: ResolvedIstiodSettings): HelmV
     global: s.injectorValues.global,
     sidecarInjectorWebhook: webhook,
   });
-  return { original, merged: deepMerge(defaults, original) };
+  const { profile: _profile, ...originalWithoutProfile } = original;
+  return { original, merged: deepMerge(deepMerge(defaults, s.ambient ? ambientProfile(s) : {}), { ...originalWithoutProfile, ...(s.ambient ? { profile: 'ambient' } : {}) }) };
+}
+
+/** What upstream's `ambient` profile sets in the istiod chart's values. */
+function ambientProfile(s: ResolvedIstiodSettings): Record<string, unknown> {
+  const defaultConfig = (s.mesh.defaultConfig ?? {}) as Record<string, unknown>;
+  return {
+    cni: { ambient: { enabled: true } },
+    env: { PILOT_ENABLE_AMBIENT: 'true' },
+    global: { variant: s.variant ?? '' },
+    meshConfig: { defaultConfig: { proxyMetadata: defaultConfig.proxyMetadata }, serviceScopeConfigs: s.mesh.serviceScopeConfigs },
+    pilot: { env: { PILOT_ENABLE_AMBIENT: 'true' } },
+  };
 }

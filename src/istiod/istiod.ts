@@ -1,6 +1,12 @@
 import { Construct } from 'constructs';
+import { IIstiod, istiodFromAttributes, IstiodAttributes } from './istiod-ref';
 import { MeshAnalyzer, MeshAnalyzerOptions } from '../analyzer/synth';
 import { IstioBase } from '../base/istio-base';
+import { ambientNamespaceLabels } from '../base/labels';
+import { IstioCni } from '../cni/istio-cni';
+import { checkCniOptionKeys, IstioCniOptions } from '../cni/options';
+import { checkKnownKeys } from '../resource/keys';
+import { checkZtunnelOptionKeys, Ztunnel, ZtunnelOptions } from '../ztunnel/ztunnel';
 import { kubeObject } from '../kube';
 import { checkDnsLabel, checkLabels, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
@@ -10,6 +16,7 @@ import { IstiodContext } from './context';
 import { renderTolerations } from '../workload';
 import { addDeployment, checkIstiodEnv, ISTIOD_LOG_LEVELS } from './deployment';
 import { helmValues } from './helm-values';
+import { resolveImage } from './image';
 import { renderInjectorData } from './injector';
 import { InjectionPolicyOptions, ProxyOptions } from './injector/options';
 import { MeshConfigOptions, resolveMeshConfig } from './mesh-config';
@@ -20,9 +27,12 @@ import { addInjectorWebhook, addValidatorWebhook } from './webhooks';
 
 /** Longest revision whose `istiod-<revision>` Service name is still a 63-character DNS label. */
 const MAX_REVISION_LENGTH = 63 - 'istiod-'.length;
-const IMAGE_HUB = /^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?(\/[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)*$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_VARIANT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Ambient mode: no sidecars; a ztunnel per node carries the mesh traffic of pods in ambient namespaces. */
+export interface AmbientOptions {
+  /** ztunnel, the node proxy. @default - the chart's settings (requests 200m / 512Mi per node) */
+  readonly ztunnel?: ZtunnelOptions;
+}
 
 /** Image settings of istiod. */
 export interface IstiodImageOptions {
@@ -72,8 +82,23 @@ export interface IstiodProps extends SchedulingOptions {
   readonly meshConfig?: MeshConfigOptions;
   /** Defaults of injected proxies. @default - Istio's defaults */
   readonly proxy?: ProxyOptions;
-  /** Istio CNI is installed: injection uses `istio-validation` instead of `istio-init`. @default false */
-  readonly cni?: boolean;
+  /**
+   * The Istio CNI node agent (DaemonSet `istio-cni-node`, see {@link IstioCni}): `true` or its options to render it.
+   * With it, injection uses the unprivileged `istio-validation` init container instead of `istio-init` (NET_ADMIN,
+   * NET_RAW), so meshed namespaces can enforce Pod Security `restricted`. Ambient mode turns it on; `false` with
+   * `ambient` is an error.
+   * @default false (on with `ambient`)
+   */
+  readonly cni?: boolean | IstioCniOptions;
+  /**
+   * Ambient mode (Istio 1.30; refused on 1.20.3, whose ambient was an alpha of another design): istiod with
+   * `PILOT_ENABLE_AMBIENT`, the CNI agent in ambient mode and ztunnel (see {@link Ztunnel}), as upstream's `ambient`
+   * profile renders them (images default to the `distroless` variant, as that profile sets). Namespaces join with
+   * {@link Istiod.namespaceDataplaneLabels} (`istio.io/dataplane-mode: ambient`). Sidecar injection keeps working
+   * for namespaces that ask for it.
+   * @default false (sidecar mode)
+   */
+  readonly ambient?: boolean | AmbientOptions;
   /** Native sidecars (proxy as an init container with restartPolicy Always). @default - the version's default (off on 1.20, auto on 1.30) */
   readonly nativeSidecars?: boolean;
   /** Injection policy. @default { enabled: true } */
@@ -104,7 +129,19 @@ export interface IstiodProps extends SchedulingOptions {
  * const base = new IstioBase(chart, 'base', { version: IstioVersion.V1_30_3 });
  * new Istiod(chart, 'istiod', { base });
  */
-export class Istiod extends Construct {
+export class Istiod extends Construct implements IIstiod {
+  /**
+   * A control plane installed elsewhere (another app, repository or team), so that this app's namespaces, routes and
+   * policies can attach to it. Nothing of the control plane is emitted.
+   *
+   * @example
+   * const mesh = Istiod.fromAttributes(chart, 'mesh', { version: IstioVersion.V1_30_3, revision: '1-30' });
+   * new ZeroTrustNamespace(chart, 'shop', { istiod: mesh, name: 'shop' });
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: IstiodAttributes): IIstiod {
+    return istiodFromAttributes(scope, id, attrs);
+  }
+
   /** The base this control plane belongs to. */
   public readonly base: IstioBase;
   /** Istio release (from the base). */
@@ -123,8 +160,24 @@ export class Istiod extends Construct {
   public readonly trustDomain: string;
   /** Mesh root namespace (mesh-wide policies live here). */
   public readonly rootNamespace: string;
-  /** Whether Istio CNI is in use. */
+  /** Whether Istio CNI is in use (the agent {@link cniAgent} is rendered and injection runs in CNI mode). */
   public readonly cni: boolean;
+  /** Whether the mesh runs in ambient mode ({@link ztunnel} is rendered, istiod has `PILOT_ENABLE_AMBIENT`). */
+  public readonly ambient: boolean;
+  /** The data plane new namespaces join: `ambient` (ztunnel) or `sidecar` (injected proxies). */
+  public readonly dataplaneMode: 'sidecar' | 'ambient';
+  /** The Istio CNI node agent, when {@link cni} is on. */
+  public readonly cniAgent?: IstioCni;
+  /** ztunnel, when {@link ambient} is on. */
+  public readonly ztunnel?: Ztunnel;
+  /** Image hub, tag and variant of the control plane; the node agents default to them. */
+  public readonly image: { readonly hub: string; readonly tag: string; readonly variant?: string };
+  /** Cluster name (`CLUSTER_ID`, ztunnel's `ISTIO_META_CLUSTER_ID`). */
+  public readonly clusterName: string;
+  /** Network of this cluster, when set. */
+  public readonly network?: string;
+  /** `proxyMetadata` of the mesh's default proxy config (ambient: `ISTIO_META_ENABLE_HBONE=true`). */
+  public readonly proxyMetadata: Record<string, string>;
   /** xDS/CA address workloads use: `istiod[-rev].<ns>.svc:15012`. */
   public readonly discoveryAddress: string;
   /** Outbound traffic policy of the mesh. */
@@ -165,18 +218,29 @@ export class Istiod extends Construct {
     this.selectorLabels = ctx.selectorLabels;
     this.meshConfigName = ctx.revisionedName('istio');
     this.injectorConfigMapName = ctx.revisionedName('istio-sidecar-injector');
-    this.cni = props.cni ?? false;
     this.discoveryAddress = `${this.serviceName}.${this.namespace}.svc:15012`;
+    const { cniOptions, ambientOptions } = this.checkDataplane(props);
+    this.ambient = ambientOptions !== undefined;
+    this.cni = cniOptions !== undefined;
+    this.dataplaneMode = this.ambient ? 'ambient' : 'sidecar';
 
     // --- validate and resolve every input before emitting anything
     // Upstream's values keep the cluster name empty unless set; istiod's CLUSTER_ID falls back to "Kubernetes".
     const clusterNameSet = this.checkName('clusterName', props.clusterName) ?? '';
     const clusterName = clusterNameSet || 'Kubernetes';
+    this.clusterName = clusterName;
     const meshId = this.checkName('meshId', props.meshId);
     const network = this.checkName('network', props.network);
-    const mesh = resolveMeshConfig(this, 'meshConfig', props.meshConfig, {
-      version: this.version, namespace: this.namespace, discoveryAddress: this.discoveryAddress, meshId,
+    this.network = network;
+    // upstream's ambient profile sets the distroless variant for every image
+    const { hub, tag, variant } = resolveImage(this, 'image', props.image ?? {}, {
+      hub: 'docker.io/istio', tag: this.version.tag, variant: this.ambient ? 'distroless' : undefined,
     });
+    this.image = { hub, tag, variant };
+    const mesh = resolveMeshConfig(this, 'meshConfig', props.meshConfig, {
+      version: this.version, namespace: this.namespace, discoveryAddress: this.discoveryAddress, meshId, ambient: this.ambient, variant,
+    });
+    this.proxyMetadata = { ...((mesh.mesh.defaultConfig as { proxyMetadata?: Record<string, string> }).proxyMetadata ?? {}) };
     this.trustDomain = mesh.trustDomain;
     this.rootNamespace = mesh.rootNamespace;
     this.outboundTrafficPolicy = mesh.outboundTrafficPolicy;
@@ -185,8 +249,7 @@ export class Istiod extends Construct {
     if (!ISTIOD_LOG_LEVELS.includes(logLevel)) {
       fail(this, 'logLevel', logLevel, `must be one of ${ISTIOD_LOG_LEVELS.map((l) => `"${l}"`).join(', ')}`);
     }
-    const { hub, tag, variant } = this.checkImage(props.image ?? {});
-    const env = this.withNativeSidecars(checkIstiodEnv(this, ctx, props.env), props.nativeSidecars);
+    const env = this.withAmbient(this.withNativeSidecars(checkIstiodEnv(this, ctx, props.env), props.nativeSidecars));
     const preset = props.resources ?? ResourcePreset.upstreamDefault();
     if (!(preset instanceof ResourcePreset)) {
       fail(this, 'resources', preset, 'must be a ResourcePreset, e.g. ResourcePreset.upstreamDefault() or ResourcePreset.of({...})');
@@ -207,6 +270,7 @@ export class Istiod extends Construct {
       variant,
       proxy: props.proxy ?? {},
       cni: this.cni,
+      ambient: this.ambient,
       nativeSidecars: props.nativeSidecars,
       policy: props.injection ?? {},
       clusterName: clusterNameSet,
@@ -221,7 +285,8 @@ export class Istiod extends Construct {
     addInjectorConfigMap(this, ctx, this.injectorConfigMapName, injectorData);
     if (this.version.valuesConfigMap) {
       addValuesConfigMap(this, ctx, helmValues(props, {
-        hub, tag, logLevel, plan, resources, clusterName: clusterNameSet, env, mesh: mesh.mesh, injectorValues: JSON.parse(injectorData.values),
+        hub, tag, variant, logLevel, plan, resources, clusterName: clusterNameSet, env, mesh: mesh.mesh, injectorValues: JSON.parse(injectorData.values),
+        cni: this.cni, ambient: this.ambient,
       }));
     }
     addRbac(this, ctx, this.serviceAccountName);
@@ -243,6 +308,9 @@ export class Istiod extends Construct {
     // Helm renders this one on 1.30 only (1.20's chart lacks the value that enables it); istioctl renders it on
     // both, and istiod expects it, so it is rendered for every version.
     addValidatorWebhook(this, ctx);
+    // The node agents: the CNI agent (sidecar CNI mode, or ambient's redirection) and ambient's ztunnel.
+    if (cniOptions !== undefined) this.cniAgent = new IstioCni(this, 'cni', { ...cniOptions, istiod: this });
+    if (ambientOptions !== undefined) this.ztunnel = new Ztunnel(this, 'ztunnel', { ...ambientOptions.ztunnel, istiod: this });
     // Cross-object checks run on app.synth(); attaching is idempotent (one analyzer per app).
     MeshAnalyzer.attach(this, props.analyzer ?? {});
   }
@@ -253,6 +321,15 @@ export class Istiod extends Construct {
    */
   public namespaceInjectionLabels(): Record<string, string> {
     return this.revision ? { 'istio.io/rev': this.revision } : { 'istio-injection': 'enabled' };
+  }
+
+  /**
+   * Labels that make a namespace's pods part of this mesh in its data plane mode: in ambient mode
+   * `istio.io/dataplane-mode: ambient` (ztunnel captures their traffic, no sidecars), otherwise the
+   * {@link namespaceInjectionLabels}.
+   */
+  public namespaceDataplaneLabels(): Record<string, string> {
+    return this.ambient ? ambientNamespaceLabels() : this.namespaceInjectionLabels();
   }
 
   /**
@@ -288,14 +365,33 @@ export class Istiod extends Construct {
     return value;
   }
 
-  private checkImage(image: IstiodImageOptions): { hub: string; tag: string; variant?: string } {
-    const hub = image.hub ?? 'docker.io/istio';
-    const tag = image.tag ?? this.version.tag;
-    if (!IMAGE_HUB.test(hub)) fail(this, 'image.hub', hub, 'must be a registry and path such as "docker.io/istio" or "registry.example.com:5000/istio", without a trailing "/"');
-    if (!IMAGE_TAG.test(tag)) fail(this, 'image.tag', tag, 'must be an image tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"');
-    if (image.variant !== undefined && !IMAGE_VARIANT.test(image.variant)) {
-      fail(this, 'image.variant', image.variant, 'must be a variant name such as "distroless": lower-case letters, digits and "-"');
+  /** Resolves `cni` and `ambient`: the options of each node agent to render, undefined for none. */
+  private checkDataplane(props: IstiodProps): { cniOptions?: IstioCniOptions; ambientOptions?: AmbientOptions } {
+    const cni = props.cni;
+    const ambient = props.ambient;
+    if (cni !== undefined && typeof cni !== 'boolean') checkCniOptionKeys(this, 'cni', cni);
+    if (ambient !== undefined && typeof ambient !== 'boolean') {
+      checkKnownKeys(this, 'ambient', ambient, { ztunnel: 'ref' });
+      checkZtunnelOptionKeys(this, 'ambient.ztunnel', ambient.ztunnel);
     }
-    return { hub, tag, variant: image.variant };
+    if (ambient === undefined || ambient === false) {
+      return { cniOptions: cni === undefined || cni === false ? undefined : cni === true ? {} : cni };
+    }
+    if (!this.version.nodeAgents.ambient) {
+      fail(this, 'ambient', ambient, `ambient mode needs Istio 1.24 or later (this library renders it for 1.30.x); Istio ${this.version.tag} had only an alpha `
+        + 'of another design (the CNI agent on the host network, ztunnel redirecting from the node) that upstream no longer supports. '
+        + 'Fix: use version 1.30.3, or the sidecar data plane (omit ambient; cni: true still removes istio-init)');
+    }
+    if (cni === false) fail(this, 'cni', cni, 'ambient mode needs the Istio CNI agent (it redirects the ambient pods to ztunnel): omit cni, or set true or its options');
+    return { cniOptions: cni === undefined || cni === true ? {} : cni, ambientOptions: ambient === true ? {} : ambient };
   }
+
+  /** Ambient mode is istiod's `PILOT_ENABLE_AMBIENT`; a user `env` entry saying otherwise is a conflict. */
+  private withAmbient(env: Record<string, string>): Record<string, string> {
+    if (!this.ambient) return env;
+    const given = env.PILOT_ENABLE_AMBIENT;
+    if (given !== undefined && given !== 'true') fail(this, 'env.PILOT_ENABLE_AMBIENT', given, 'conflicts with ambient: true; set only ambient');
+    return { ...env, PILOT_ENABLE_AMBIENT: 'true' };
+  }
+
 }

@@ -129,6 +129,10 @@ export interface MeshConfigContext {
   readonly discoveryAddress: string;
   /** Mesh ID (`defaultConfig.meshId`), when set. */
   readonly meshId?: string;
+  /** Ambient mode: proxies speak HBONE (`ISTIO_META_ENABLE_HBONE`) and the `istio.io/global` service scope is set, as upstream's ambient profile does. */
+  readonly ambient?: boolean;
+  /** Image variant of the proxies (`defaultConfig.image.imageType`), when set. */
+  readonly variant?: string;
 }
 
 /** A validated mesh config: the values other constructs need, and the two ConfigMap keys. @internal */
@@ -187,6 +191,13 @@ export function resolveMeshConfig(scope: IConstruct, field: string, opts: MeshCo
   if (opts.accessLogEncoding !== undefined) mesh.accessLogEncoding = opts.accessLogEncoding;
   if (outbound !== undefined) mesh.outboundTrafficPolicy = { mode: outbound };
   if (opts.enableTracing !== undefined) mesh.enableTracing = opts.enableTracing;
+  if (ctx.ambient) {
+    // services labelled istio.io/global=true are reachable across clusters (the ambient profile's scope)
+    mesh.serviceScopeConfigs = [{
+      scope: 'GLOBAL',
+      servicesSelector: { matchExpressions: [{ key: 'istio.io/global', operator: 'In', values: ['true'] }] },
+    }];
+  }
 
   const declared = new Set<string>();
   if (opts.extensionProviders !== undefined) {
@@ -224,6 +235,7 @@ function dropUndefined(v: unknown): unknown {
 
 function renderDefaultConfig(scope: IConstruct, field: string, d: ProxyConfigDefaults, ctx: MeshConfigContext): Record<string, unknown> {
   const out: Record<string, unknown> = { discoveryAddress: ctx.discoveryAddress };
+  if (ctx.variant) out.image = { imageType: ctx.variant };
   if (d.holdApplicationUntilProxyStarts !== undefined) out.holdApplicationUntilProxyStarts = d.holdApplicationUntilProxyStarts;
   if (ctx.meshId !== undefined) out.meshId = ctx.meshId;
   if (d.proxyMetadata !== undefined) {
@@ -233,6 +245,13 @@ function renderDefaultConfig(scope: IConstruct, field: string, d: ProxyConfigDef
       if (typeof v !== 'string') fail(scope, `${field}.proxyMetadata.${k}`, v, 'must be a string');
     }
     out.proxyMetadata = { ...d.proxyMetadata };
+  }
+  if (ctx.ambient) {
+    const given = d.proxyMetadata?.ISTIO_META_ENABLE_HBONE;
+    if (given !== undefined && given !== 'true') {
+      fail(scope, `${field}.proxyMetadata.ISTIO_META_ENABLE_HBONE`, given, 'conflicts with ambient mode, where proxies speak HBONE ("true"); leave it unset');
+    }
+    out.proxyMetadata = { ...d.proxyMetadata, ISTIO_META_ENABLE_HBONE: 'true' };
   }
   const tracing = renderTracing(scope, `${field}.tracing`, d.tracing, ctx);
   if (tracing) out.tracing = tracing;

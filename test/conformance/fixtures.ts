@@ -6,8 +6,8 @@
  *
  * Layout: <outdir>/<tag>/cases/<case>.yaml (multi-document YAML, one case per file: `dist-*` from the committed
  * dist/, `default`, `revision-canary`, `property-NNN` from the property tests' generator at a fixed seed) and
- * <outdir>/<tag>/injector[-cni]/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and `istio`,
- * for a default install and one with the Istio CNI), and
+ * <outdir>/<tag>/injector[-cni|-ambient]/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and
+ * `istio`, for a default install, one with the Istio CNI and, on 1.30, one in ambient mode), and
  * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts) and
  * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects).
  * Deterministic: the same commit writes the same bytes.
@@ -20,6 +20,7 @@ import { stringify } from 'yaml';
 import {
   CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
+import { gatewayApiMesh } from '../gateway-api/mesh';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
 
@@ -64,6 +65,21 @@ function minimalInstall(version: IstioVersion): Obj[] {
   const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
   new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }) });
   return Testing.synth(chart) as Obj[];
+}
+
+/**
+ * `cdk8s-istio install --cni` (the default profile with the Istio CNI node agent) and, where the release supports
+ * it, `cdk8s-istio install --profile ambient` (istiod in ambient mode, the CNI agent in ambient mode and ztunnel;
+ * no ingress gateway, as istioctl's ambient profile).
+ */
+function nodeAgentInstalls(version: IstioVersion): Array<{ name: string; objs: Obj[] }> {
+  const out = [{ name: 'install-cni', objs: defaultInstall(version, undefined, true) }];
+  if (version.nodeAgents.ambient) {
+    const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+    new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }), ambient: true });
+    out.push({ name: 'install-ambient', objs: Testing.synth(chart) as Obj[] });
+  }
+  return out;
 }
 
 /**
@@ -176,10 +192,17 @@ function main(): void {
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
     writeCase(tag, 'install-minimal', minimalInstall(version));
+    // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
+    writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
+    const agents = nodeAgentInstalls(version);
+    for (const v of agents) writeCase(tag, v.name, v.objs);
 
     // The injector and mesh ConfigMaps istiod would load: the default install's, and with the Istio CNI on.
-    for (const [dir, install] of [['injector', objs], ['injector-cni', defaultInstall(version, undefined, true)]] as const) {
+    const injectorCases: Array<readonly [string, Obj[]]> = [['injector', objs], ['injector-cni', agents[0].objs]];
+    const ambient = agents.find((a) => a.name === 'install-ambient');
+    if (ambient) injectorCases.push(['injector-ambient', ambient.objs]);
+    for (const [dir, install] of injectorCases) {
       const injectorDir = path.join(outdir, tag, dir);
       fs.mkdirSync(injectorDir, { recursive: true });
       const cm = (name: string) => install.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data!;

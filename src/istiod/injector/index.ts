@@ -25,6 +25,8 @@ export interface InjectorInput {
   readonly variant?: string;
   readonly proxy: ProxyOptions;
   readonly cni: boolean;
+  /** Ambient mode (1.30): `pilot.cni.ambient.enabled` and `pilot.env.PILOT_ENABLE_AMBIENT`, as the ambient profile sets. @default false */
+  readonly ambient?: boolean;
   /** undefined = the version's default (false on 1.20, auto on 1.30). */
   readonly nativeSidecars?: boolean;
   readonly policy: InjectionPolicyOptions;
@@ -140,11 +142,16 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
   }
   const pilotEnv: Record<string, string> = {};
   if (input.nativeSidecars !== undefined) pilotEnv.ENABLE_NATIVE_SIDECARS = String(input.nativeSidecars);
+  const pilotCni: Record<string, unknown> = { enabled: input.cni, provider: cniProvider };
+  if (input.ambient) {
+    pilotEnv.PILOT_ENABLE_AMBIENT = 'true';
+    pilotCni.ambient = { enabled: true };
+  }
   return sortNested({
     global,
     sidecarInjectorWebhook: webhook,
     revision,
-    pilot: { cni: { enabled: input.cni, provider: cniProvider }, env: pilotEnv },
+    pilot: { cni: pilotCni, env: pilotEnv },
     gateways: { securityContext: {}, seccompProfile: {} },
   });
 }

@@ -26,7 +26,8 @@ func id(o *unstructured.Unstructured) string {
 
 // expand turns the text data of the control plane's ConfigMaps (mesh config YAML, injector config YAML,
 // values JSON) into structure, so they compare value by value. The injection templates' text is compared
-// by name only: ours are our own text, judged by behaviour in the injection suite.
+// by name only: ours are our own text, judged by behaviour in the injection suite; so are the switches our
+// templates read (`sidecarInjectorWebhook.templateFeatures` of the injector values, keys istiod ignores).
 func expand(o *unstructured.Unstructured) (any, error) {
 	doc, err := compare.Normalize(o.Object)
 	if err != nil {
@@ -48,6 +49,9 @@ func expand(o *unstructured.Unstructured) (any, error) {
 			continue
 		}
 		if m, ok := parsed.(map[string]any); ok {
+			if webhook, ok := m["sidecarInjectorWebhook"].(map[string]any); ok {
+				delete(webhook, "templateFeatures")
+			}
 			if tpls, ok := m["templates"].(map[string]any); ok {
 				for name := range tpls {
 					tpls[name] = "<template>"

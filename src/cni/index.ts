@@ -1,0 +1,2 @@
+export * from './istio-cni';
+export * from './options';
