@@ -1,0 +1,2 @@
+export * from './virtual-service';
+export * from './service-entry';
