@@ -25,19 +25,17 @@ export const INSTALL_CHART = 'istio';
 
 /**
  * What each profile installs besides IstioBase and Istiod, as istioctl's profiles of the same name do: `default`
- * has the ingress gateway, `minimal` only the control plane.
+ * has the ingress gateway, `minimal` only the control plane, `ambient` the control plane in ambient mode with the
+ * Istio CNI node agent and ztunnel (no ingress gateway).
  */
-const PROFILES: Record<string, { readonly ingress: boolean }> = {
-  default: { ingress: true },
-  minimal: { ingress: false },
+const PROFILES: Record<string, { readonly ingress: boolean; readonly ambient: boolean }> = {
+  default: { ingress: true, ambient: false },
+  minimal: { ingress: false, ambient: false },
+  ambient: { ingress: false, ambient: true },
 };
 
-/** Profiles and flags of features that are not built yet: refused, never ignored. */
-const NOT_YET_PROFILES: Record<string, string> = {
-  ambient: 'ambient mode (ztunnel and the Istio CNI node agent) is not built yet',
-};
+/** Flags of features that are not built yet: refused, never ignored. */
 const NOT_YET_FLAGS: Record<string, string> = {
-  '--cni': 'the Istio CNI node agent is not built yet',
   '--gateway-api': 'the Kubernetes Gateway API CRDs are not built yet',
   '--revision-tag': 'revision tags (the istio-revision-tag-<tag> webhooks) are not built yet',
   '--eastwest-gateway': 'the east-west gateway of multi-network meshes is not built yet',
@@ -53,8 +51,11 @@ Options:
   --version <version>      Istio release: 1.30.x (e.g. 1.30.3) or 1.20.x (e.g. 1.20.3). Required
   -o, --output <dir>       Output folder, replaced as a whole: it must be missing, empty or an earlier
                            output. Required
-  --profile <name>         default (base, istiod and the ingress gateway, as istioctl's default profile)
-                           or minimal (base and istiod). Default: default
+  --profile <name>         default (base, istiod and the ingress gateway, as istioctl's default profile),
+                           minimal (base and istiod) or ambient (base, istiod in ambient mode, the Istio
+                           CNI node agent and ztunnel; Istio 1.30.x only). Default: default
+  --cni                    Add the Istio CNI node agent (DaemonSet istio-cni-node): injected pods get no
+                           privileged istio-init container. On with --profile ambient
   --ingress                Add the ingress gateway (istio-ingressgateway in namespace istio-ingress)
   --egress                 Add the egress gateway (istio-egressgateway in namespace istio-egress)
   --revision <name>        Install the control plane as revision <name> (istiod-<name>; namespaces opt in
@@ -69,7 +70,7 @@ Options:
   --argocd-revision <rev>  Branch, tag or commit Argo CD follows. Default: HEAD
   -h, --help               Show this help
 
-Not available yet: --profile ambient, --cni, --gateway-api, --revision-tag, --eastwest-gateway.
+Not available yet: --gateway-api, --revision-tag, --eastwest-gateway.
 
 Exit status: 0 written, 2 usage error, invalid value or output folder refused (nothing written).
 `;
@@ -84,6 +85,8 @@ interface InstallRequest {
   readonly version: IstioVersion;
   readonly outdir: string;
   readonly profile: string;
+  readonly ambient: boolean;
+  readonly cni: boolean;
   readonly ingress: boolean;
   readonly egress: boolean;
   readonly revision?: string;
@@ -107,11 +110,12 @@ const VALUE_FLAGS: Record<string, string> = {
   '--argocd-path': '--argocd-path',
   '--argocd-revision': '--argocd-revision',
 };
-const SWITCHES = new Set(['--ingress', '--egress', '-h', '--help']);
+const SWITCHES = new Set(['--ingress', '--egress', '--cni', '-h', '--help']);
 
 /** Which flag carried the value an IstioValidationError names (by the field of the construct or option). */
 const FLAG_OF_FIELD: Record<string, string> = {
   'version': '--version',
+  'ambient': '--profile ambient',
   'outdir': '--output',
   'revision': '--revision',
   'defaultRevision': '--revision',
@@ -160,8 +164,10 @@ function parseInstallArgs(args: readonly string[]): InstallRequest | 'help' {
   const outdir = values.get('--output');
   if (outdir === undefined) throw new UsageError('missing -o <dir>: the output folder');
   const profile = values.get('--profile') ?? 'default';
-  if (profile in NOT_YET_PROFILES) throw new UsageError(`--profile ${profile} is not available yet: ${NOT_YET_PROFILES[profile]}`);
-  if (!(profile in PROFILES)) throw new UsageError(`--profile ${JSON.stringify(profile)}: must be ${Object.keys(PROFILES).join(' or ')}`);
+  if (!(profile in PROFILES)) {
+    const names = Object.keys(PROFILES);
+    throw new UsageError(`--profile ${JSON.stringify(profile)}: must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`);
+  }
 
   const repoURL = values.get('--argocd-repo');
   for (const dependent of ['--argocd-path', '--argocd-revision']) {
@@ -171,6 +177,8 @@ function parseInstallArgs(args: readonly string[]): InstallRequest | 'help' {
     version,
     outdir,
     profile,
+    ambient: PROFILES[profile].ambient,
+    cni: PROFILES[profile].ambient || switches.has('--cni'),
     ingress: PROFILES[profile].ingress || switches.has('--ingress'),
     egress: switches.has('--egress'),
     revision: values.get('--revision'),
@@ -197,6 +205,8 @@ function buildInstall(req: InstallRequest): App {
     meshId: req.meshId,
     clusterName: req.clusterName,
     network: req.network,
+    cni: req.cni || undefined,
+    ambient: req.ambient || undefined,
   });
   if (req.ingress) new IngressGateway(chart, 'ingress', { istiod });
   if (req.egress) new EgressGateway(chart, 'egress', { istiod });
@@ -207,7 +217,8 @@ function buildInstall(req: InstallRequest): App {
 function validationMessage(e: IstioValidationError): string {
   const flag = FLAG_OF_FIELD[e.field];
   if (flag === undefined) return e.message;
-  return e.value === '(undefined)' ? `${flag}: ${e.expected}` : `${flag} ${e.value}: ${e.expected}`;
+  // a flag that names its value itself (`--profile ambient`) is reported without the construct's value
+  return e.value === '(undefined)' || flag.includes(' ') ? `${flag}: ${e.expected}` : `${flag} ${e.value}: ${e.expected}`;
 }
 
 /**
@@ -250,7 +261,7 @@ export function installCommand(args: readonly string[], io: CliIO): number {
     return usageError(`-o ${JSON.stringify(req.outdir)}: ${e.message.replace(/^GitOpsTree: /, '')}`);
   }
 
-  const components = ['base', 'istiod', ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : [])];
+  const components = ['base', req.ambient ? 'istiod (ambient)' : 'istiod', ...(req.cni ? ['Istio CNI node agent'] : []), ...(req.ambient ? ['ztunnel'] : []), ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : [])];
   io.stdout([
     `Wrote Istio ${req.version.tag}${req.revision ? ` revision ${req.revision}` : ''} (profile ${req.profile}: ${components.join(', ')}) to ${req.outdir}:`,
     ...rendered.tree.paths.map((f) => `  ${f}`),

@@ -162,6 +162,40 @@ describe('profiles and gateways', () => {
     expect(readTree(path.join(work, 'min'))).toEqual(readTree(path.join(work, 'def')));
   });
 
+  test('ambient is istiod in ambient mode with the Istio CNI node agent and ztunnel, no gateway; the analyzer finds nothing', () => {
+    const r = install('--version', '1.30.3', '--profile', 'ambient', '-o', 'out');
+    expect(r.out).toMatch(/^Wrote Istio 1\.30\.3 \(profile ambient: base, istiod \(ambient\), Istio CNI node agent, ztunnel\) to out:\n/);
+    const out = path.join(work, 'out');
+    expect(Object.keys(readTree(out))).toEqual(['istio/00-crds.yaml', 'istio/10-control-plane.yaml', 'istio/kustomization.yaml']);
+    const control = stage(out, '10-control-plane.yaml');
+    validateAll(control);
+    expect(ofKind(control, 'DaemonSet').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(['istio-system/istio-cni-node', 'istio-system/ztunnel']);
+    const istiod = findOne(control, 'Deployment', 'istiod', 'istio-system').spec.template.spec.containers[0];
+    expect(istiod.image).toBe('docker.io/istio/pilot:1.30.3-distroless');
+    expect(istiod.env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
+    expect(findOne(control, 'ConfigMap', 'istio-cni-config', 'istio-system').data.AMBIENT_ENABLED).toBe('true');
+    expect(ofKind(control, 'Deployment').map((o) => o.metadata.name)).toEqual(['istiod']);
+    const analyzed = cli('analyze', 'out');
+    expect(analyzed).toMatchObject({ code: 0, out: '' });
+  });
+
+  test('--cni adds the node agent to any profile and puts the injector in CNI mode', () => {
+    const r = install('--version', '1.20.3', '--cni', '-o', 'out');
+    expect(r.out).toMatch(/^Wrote Istio 1\.20\.3 \(profile default: base, istiod, Istio CNI node agent, ingress gateway\) to out:\n/);
+    const control = stage(path.join(work, 'out'), '10-control-plane.yaml');
+    validateAll(control);
+    expect(ofKind(control, 'DaemonSet').map((o) => o.metadata.name)).toEqual(['istio-cni-node']);
+    const values = JSON.parse(findOne(control, 'ConfigMap', 'istio-sidecar-injector', 'istio-system').data.values);
+    expect(values.istio_cni.enabled).toBe(true);
+    install('--version', '1.30.3', '--profile', 'minimal', '--cni', '-o', 'min');
+    const min = stage(path.join(work, 'min'), '10-control-plane.yaml');
+    expect(JSON.parse(findOne(min, 'ConfigMap', 'istio-sidecar-injector', 'istio-system').data.values).pilot.cni.enabled).toBe(true);
+    // ambient has the agent already: --cni changes nothing
+    install('--version', '1.30.3', '--profile', 'ambient', '-o', 'a');
+    install('--version', '1.30.3', '--profile', 'ambient', '--cni', '-o', 'b');
+    expect(readTree(path.join(work, 'b'))).toEqual(readTree(path.join(work, 'a')));
+  });
+
   test('an earlier output is replaced as a whole: a later minimal install drops the gateway stage', () => {
     install('--version', '1.30.3', '-o', 'out');
     install('--version', '1.30.3', '--profile', 'minimal', '-o', 'out');
@@ -235,9 +269,9 @@ describe('refused input: exit 2, one line and the usage hint, nothing written', 
     ['a stray argument', [...ok, 'extra'], /^unexpected argument "extra"/],
     ['a flag given twice', [...ok, '--output', 'other'], /^--output is given more than once$/],
     ['a value on a switch', [...ok, '--ingress=true'], /^--ingress takes no value$/],
-    ['an unknown profile', [...ok, '--profile', 'demo'], /^--profile "demo": must be default or minimal$/],
-    ['the ambient profile', [...ok, '--profile', 'ambient'], /^--profile ambient is not available yet: ambient mode/],
-    ['--cni', [...ok, '--cni'], /^--cni is not available yet: the Istio CNI node agent is not built yet$/],
+    ['an unknown profile', [...ok, '--profile', 'demo'], /^--profile "demo": must be default, minimal or ambient$/],
+    ['the ambient profile at 1.20.3', ['--version', '1.20.3', '-o', 'out', '--profile', 'ambient'], /^--profile ambient: ambient mode needs Istio 1\.24 or later .* Fix: use version 1\.30\.3/],
+    ['a value on --cni', [...ok, '--cni=true'], /^--cni takes no value$/],
     ['--gateway-api', [...ok, '--gateway-api'], /^--gateway-api is not available yet/],
     ['--revision-tag', [...ok, '--revision-tag', 'stable'], /^--revision-tag is not available yet/],
     ['--revision-tag=', [...ok, '--revision-tag=stable'], /^--revision-tag is not available yet/],
@@ -285,10 +319,10 @@ describe('help and commands', () => {
     const help = cli('install', '--help');
     expect(help).toMatchObject({ code: 0, err: '' });
     expect(help.out).toMatch(/^Usage: cdk8s-istio install --version <1\.30\.x\|1\.20\.x> -o <dir> \[options\]\n/);
-    for (const flag of ['--profile <name>', '--ingress', '--egress', '--revision <name>', '--mesh-id <id>', '--cluster <name>', '--network <name>', '--argocd-repo <url>', '-o, --output <dir>']) {
+    for (const flag of ['--profile <name>', '--cni', '--ingress', '--egress', '--revision <name>', '--mesh-id <id>', '--cluster <name>', '--network <name>', '--argocd-repo <url>', '-o, --output <dir>']) {
       expect(help.out).toContain(flag);
     }
-    expect(help.out).toContain('Not available yet: --profile ambient, --cni, --gateway-api, --revision-tag, --eastwest-gateway.');
+    expect(help.out).toContain('Not available yet: --gateway-api, --revision-tag, --eastwest-gateway.');
     expect(cli('install', '-h')).toEqual(help);
     expect(cli('install', '--version', '1.30.3', '--help')).toEqual(help);
     expect(fs.readdirSync(work)).toEqual([]);
