@@ -21,6 +21,7 @@ import {
   CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
 import { gatewayApiMesh } from '../gateway-api/mesh';
+import { gatewayApiMesh } from '../gateway-api/mesh';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
 
@@ -192,6 +193,8 @@ function main(): void {
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
     writeCase(tag, 'install-minimal', minimalInstall(version));
+    // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
+    writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
