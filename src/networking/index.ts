@@ -1,2 +1,3 @@
 export * from './virtual-service';
 export * from './service-entry';
+export * from './gateway';

@@ -152,7 +152,8 @@ export function tlsMode(tls: ServerTlsLike): string {
 /**
  * Checks server TLS settings (Gateway servers, Sidecar ingress): ISTIO_MUTUAL takes no certificates of its own; one
  * certificate source at most; SIMPLE, MUTUAL and OPTIONAL_MUTUAL without a credential need a server certificate and
- * key (MUTUAL modes also a client CA bundle); a CRL only with file certificates and not with SIMPLE.
+ * key (MUTUAL modes also a client CA bundle); a CRL only with file certificates and not with SIMPLE (stricter than the
+ * webhook, which lets a CRL beside a credentialName through in the terminating modes although it is not used).
  */
 export function checkServerTls(scope: IConstruct, field: string, tls: ServerTlsLike): void {
   const mode = tlsMode(tls);
@@ -177,6 +178,11 @@ export function checkServerTls(scope: IConstruct, field: string, tls: ServerTlsL
   if (sources.length > 1) {
     fail(scope, field, sources.join(', '), 'must name one certificate source only: credentialName, credentialNames, serverCertificate with privateKey, or tlsCertificates');
   }
+  // Istio's webhook skips this check for the terminating modes with a credential, but ignores the file CRL there too
+  if (tls.caCrl) {
+    if (tls.credentialName) fail(scope, `${field}.caCrl`, tls.caCrl, 'must be left out with credentialName: the CRL is then read from the credential (key ca.crl)');
+    if (mode === 'SIMPLE') fail(scope, `${field}.caCrl`, tls.caCrl, 'must be left out with mode SIMPLE: a CRL applies to client certificates (MUTUAL modes)');
+  }
   const terminating = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL';
   if (terminating && (tls.credentialName || credentialNames.length > 0)) return;
   if (terminating) {
@@ -189,10 +195,6 @@ export function checkServerTls(scope: IConstruct, field: string, tls: ServerTlsL
       if (!c.serverCertificate) fail(scope, `${at}.serverCertificate`, c.serverCertificate, `must be set: mode ${mode} terminates TLS and needs a server certificate (or give credentialName, a Secret holding it)`);
       if (!c.privateKey) fail(scope, `${at}.privateKey`, c.privateKey, `must be set: mode ${mode} terminates TLS and needs a private key (or give credentialName, a Secret holding it)`);
     }
-  }
-  if (tls.caCrl) {
-    if (tls.credentialName) fail(scope, `${field}.caCrl`, tls.caCrl, 'must be left out with credentialName: the CRL is then read from the credential (key ca.crl)');
-    if (mode === 'SIMPLE') fail(scope, `${field}.caCrl`, tls.caCrl, 'must be left out with mode SIMPLE: a CRL applies to client certificates (MUTUAL modes)');
   }
 }
 
