@@ -4,11 +4,14 @@
 import { checkAnnotations } from './checks/annotations';
 import { checkDestinationRules } from './checks/destination-rules';
 import { checkGatewayAccess } from './checks/gateway-access';
+import { checkConditions } from './checks/conditions';
 import { checkGateways } from './checks/gateways';
+import { checkInjection } from './checks/injection';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
+import { checkApplicationUid, checkServiceAssociation } from './checks/workloads';
 import { MeshModel, Reporter } from './model';
 import { AnalyzeOptions, Finding, ManifestObject, SourcedObject, severityRank } from './types';
 
@@ -17,6 +20,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkIstioStructure,
   checkNamespaces,
   checkInjectionTemplates,
+  checkInjection,
   checkAnnotations,
   checkServices,
   checkServiceEntries,
@@ -25,6 +29,9 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkDestinationRules,
   checkWorkloadSelectors,
   checkGatewayAccess,
+  checkApplicationUid,
+  checkServiceAssociation,
+  checkConditions,
 ];
 
 /**

@@ -6,7 +6,8 @@
 import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../kinds';
 import { codeInfo } from './codes';
 import { HostIndex, clusterLocalNamespace, serviceCandidates } from './hosts';
-import { AnalyzeOptions, Finding, ManifestObject, SourcedObject } from './types';
+import { configMapValue } from './load';
+import { AnalyzeOptions, AnalyzerMeshConfig, AnalyzerMeshNetworks, Finding, ManifestObject, SourcedObject } from './types';
 
 /** A plain JSON record (what objects and their parts are read as). */
 export type Json = { readonly [key: string]: unknown };
@@ -140,6 +141,10 @@ export class MeshModel {
   private readonly injectorConfigByRevision = new Map<string, string>();
   private readonly templatesByRevision = new Map<string, ReadonlySet<string> | undefined>();
   private cniNodeAgent = false;
+  /** The mesh config: the option, else the input's `istio` ConfigMap in the root namespace, else empty (Istio's defaults). */
+  public readonly mesh: AnalyzerMeshConfig;
+  /** The mesh networks: the option, else the input's `istio` ConfigMap, if any. */
+  public readonly meshNetworks?: AnalyzerMeshNetworks;
 
   public constructor(input: readonly SourcedObject[], options: AnalyzeOptions) {
     this.domain = options.clusterDomain ?? 'cluster.local';
@@ -170,6 +175,16 @@ export class MeshModel {
       this.entries.push(entry);
       this.index(entry);
     }
+    const meshConfigMap = this.k8s('ConfigMap').find((e) => e.name === 'istio' && e.ns === this.rootNamespace);
+    const fromInput = (key: string): object | undefined => {
+      try {
+        return meshConfigMap ? configMapValue(meshConfigMap.obj, key) : undefined;
+      } catch {
+        return undefined; // unreadable YAML in the ConfigMap: Istio's defaults
+      }
+    };
+    this.mesh = options.meshConfig ?? (fromInput('mesh') as AnalyzerMeshConfig | undefined) ?? {};
+    this.meshNetworks = options.meshNetworks ?? (fromInput('meshNetworks') as AnalyzerMeshNetworks | undefined);
   }
 
   private index(e: Entry): void {
@@ -387,6 +402,32 @@ export function exportScopes(list: readonly unknown[] | undefined, ownNs: string
   const names = (list ?? []).filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '');
   if (names.length === 0) return new Set(['*']);
   return new Set(names.filter((x) => x !== '~').map((x) => (x === '.' ? ownNs : x)));
+}
+
+/**
+ * Whether a Kubernetes label selector (`matchLabels` and `matchExpressions` with In, NotIn, Exists,
+ * DoesNotExist) selects `labels`. An absent selector selects everything; an unreadable one nothing.
+ */
+export function labelSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  if (selector === undefined || selector === null) return true;
+  const sel = rec(selector);
+  if (!sel) return false;
+  const ml = strMap(sel.matchLabels);
+  if (Object.keys(ml).some((k) => labels[k] !== ml[k])) return false;
+  for (const eRaw of arr(sel.matchExpressions)) {
+    const e = rec(eRaw) ?? {};
+    const key = str(e.key) ?? '';
+    const values = arr(e.values).map(String);
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (str(e.operator)) {
+      case 'In': if (!has || !values.includes(labels[key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

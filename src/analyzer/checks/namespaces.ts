@@ -1,5 +1,6 @@
 /** Namespace checks: injection labels, and Pod Security levels that block injected pods. */
 import { objectIdentity } from '../../kinds';
+import { injectsNamespacesByDefault } from './injection';
 import { Entry, MeshModel, Reporter, SYSTEM_NAMESPACES, Workload, namespaceRevision, rec, strMap } from '../model';
 
 const INJECT = 'sidecar.istio.io/inject';
@@ -16,9 +17,17 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
     const rev = labels['istio.io/rev'];
     const ambient = labels['istio.io/dataplane-mode'] === 'ambient';
 
-    if (injection !== undefined && rev !== undefined) {
+    // As Istio counts them: istio-injection (any value), and istio.io/rev or istio.io/dataplane-mode unless
+    // istio-injection says something other than enabled.
+    const injectionLabels = [
+      ...(injection !== undefined ? [`istio-injection=${injection}`] : []),
+      ...(['istio.io/rev', 'istio.io/dataplane-mode'] as const)
+        .filter((l) => labels[l] !== undefined && (injection === undefined || injection === 'enabled'))
+        .map((l) => `${l}=${labels[l]}`),
+    ];
+    if (injectionLabels.length > 1 && ns.name !== m.rootNamespace) {
       r.report('IST0123', ns, 'metadata.labels',
-        `The namespace has more than one type of injection label (istio-injection=${injection}, istio.io/rev=${rev}); which one wins is undefined.`,
+        `The namespace has more than one type of injection label (${injectionLabels.join(', ')}); which one wins is undefined.`,
         injection === 'enabled'
           ? `Remove one label: keep istio.io/rev=${rev} for that revision, or istio-injection=enabled for the default revision.`
           : `Remove istio-injection=${injection} and keep istio.io/rev=${rev}, or remove istio.io/rev to leave the namespace out of the mesh.`);
@@ -28,11 +37,19 @@ export function checkNamespaces(m: MeshModel, r: Reporter): void {
     const injected = revision !== undefined;
     if (!injected && injection !== 'disabled' && !ambient && !SYSTEM_NAMESPACES.has(ns.name) && !m.controlPlaneNamespaces.has(ns.name)) {
       const workloads = (m.workloadsByNs.get(ns.name) ?? []).filter((w) => !podChoosesInjection(w));
-      if (workloads.length > 0) {
+      if (injectsNamespacesByDefault(m, undefined)) {
+        r.report('IST0148', ns, 'metadata.labels',
+          'The namespace has no injection label, and the injector injects such namespaces by default (sidecarInjectorWebhook.enableNamespacesByDefault).',
+          'Label the namespace istio-injection=enabled to say so, or istio-injection=disabled to keep it out of the mesh.');
+      } else if (workloads.length > 0) {
         const first = workloads[0].entry;
         r.report('IST0102', ns, 'metadata.labels',
           `The namespace is not enabled for Istio injection, but runs ${workloads.length} workload(s) (e.g. ${first.kind} ${first.name}) whose pods do not choose themselves.`,
           `Label the namespace istio-injection=enabled (or istio.io/rev=<revision>) to inject them, or istio-injection=disabled to mark it as outside the mesh.`);
+      } else if (m.assumeComplete) {
+        // the input is the whole cluster (as `istioctl analyze` on files): every namespace says where it stands
+        r.report('IST0102', ns, 'metadata.labels', 'The namespace is not enabled for Istio injection.',
+          `Label the namespace istio-injection=enabled (or istio.io/rev=<revision>), or istio-injection=disabled to mark it as outside the mesh.`);
       }
     }
 
