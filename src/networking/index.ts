@@ -1,3 +1,4 @@
 export * from './virtual-service';
 export * from './service-entry';
 export * from './gateway';
+export * from './sidecar';
