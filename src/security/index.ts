@@ -1,1 +1,2 @@
 export * from './peer-authentication';
+export * from './request-authentication';
