@@ -2,3 +2,4 @@ export * from './virtual-service';
 export * from './service-entry';
 export * from './gateway';
 export * from './sidecar';
+export * from './envoy-filter';
