@@ -11,6 +11,7 @@ import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './che
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
+import { checkDeprecatedFields, checkTelemetryProviders } from './checks/telemetry';
 import { checkApplicationUid, checkServiceAssociation } from './checks/workloads';
 import { MeshModel, Reporter } from './model';
 import { AnalyzeOptions, Finding, ManifestObject, SourcedObject, severityRank } from './types';
@@ -32,6 +33,8 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkApplicationUid,
   checkServiceAssociation,
   checkConditions,
+  checkTelemetryProviders,
+  checkDeprecatedFields,
 ];
 
 /**

@@ -158,6 +158,15 @@ export interface AnalyzerMeshConfig {
    */
   readonly extensionProviders?: ReadonlyArray<{ readonly name?: string; readonly [provider: string]: object | string | undefined }>;
   /**
+   * Providers used when a Telemetry names none (`accessLogging`, `tracing`, `metrics`: provider names).
+   * @default - none for access logging and tracing
+   */
+  readonly defaultProviders?: {
+    readonly accessLogging?: readonly string[];
+    readonly tracing?: readonly string[];
+    readonly metrics?: readonly string[];
+  };
+  /**
    * The Kubernetes Ingress controller mode (`OFF`, `DEFAULT`, `STRICT`).
    * @default 'STRICT'
    */

@@ -47,34 +47,68 @@ export function checkWorkloadSelectors(m: MeshModel, r: Reporter): void {
       if (!conclude) continue;
       if (m.select(sel, scope).length === 0) {
         const shown = Object.keys(sel).map((k) => `${k}=${sel[k]}`).join(',');
+        if (kind === 'Sidecar' || kind === 'Telemetry') {
+          // Istio reports these as a reference to a selector that does not resolve
+          r.report('IST0101', e, SELECTORS[kind].field, `Referenced selector not found: "${shown}" (no workload of namespace ${e.ns} carries these labels).`,
+            'Correct the selector to the pod labels of the workload it is for, or deploy that workload.',
+            kind === 'Sidecar' ? 'sidecar.SelectorAnalyzer' : 'telemetry.SelectorAnalyzer');
+          continue;
+        }
         r.report('IST0127', e, SELECTORS[kind].field,
           `No matching workloads for this ${kind} with the labels ${shown}${meshWide ? ' (mesh-wide, root namespace)' : ` in namespace ${e.ns}`}.`,
           'Correct the selector to the pod labels of the workload it is for, or deploy that workload.');
       }
     }
   }
-  checkSidecars(m, r);
+  checkSelectorOverlaps(m, r, 'Sidecar');
+  checkSelectorOverlaps(m, r, 'Telemetry');
 }
 
-function checkSidecars(m: MeshModel, r: Reporter): void {
+/** Pods of ambient mode (no sidecar): the annotation ztunnel's CNI sets on them. */
+function ambientPod(w: Workload): boolean {
+  return w.annotations['ambient.istio.io/redirection'] === 'enabled';
+}
+
+/** A namespace in ambient mode (and not also labelled for sidecar injection). */
+function ambientNamespace(m: MeshModel, ns: string): boolean {
+  const labels = strMap(rec(m.namespaces.get(ns)?.obj.metadata)?.labels);
+  if (labels['istio-injection'] === 'enabled' || (labels['istio.io/rev'] ?? '') !== '') return false;
+  return labels['istio.io/dataplane-mode'] === 'ambient';
+}
+
+/**
+ * Sidecars and Telemetries of one namespace that overlap: several without selector (IST0111/IST0160), several
+ * selecting one workload (IST0110/IST0159); Sidecars where there is no sidecar (ambient mode, IST0167).
+ */
+function checkSelectorOverlaps(m: MeshModel, r: Reporter, kind: 'Sidecar' | 'Telemetry'): void {
+  const codes = kind === 'Sidecar'
+    ? { none: 'IST0111', overlap: 'IST0110', plural: 'Sidecars' }
+    : { none: 'IST0160', overlap: 'IST0159', plural: 'Telemetries' };
   const byNs = new Map<string, Entry[]>();
-  for (const sc of m.istio('Sidecar')) {
-    const l = byNs.get(sc.ns!);
-    if (l) l.push(sc);
-    else byNs.set(sc.ns!, [sc]);
+  for (const e of m.istio(kind)) {
+    const l = byNs.get(e.ns!);
+    if (l) l.push(e);
+    else byNs.set(e.ns!, [e]);
   }
-  for (const [ns, sidecars] of byNs) {
-    const unselected = sidecars.filter((s) => Object.keys(selectorOf(s)).length === 0);
-    if (unselected.length > 1) {
+  for (const [ns, list] of byNs) {
+    const ineffective = new Set<Entry>();
+    // a Telemetry with `selector: {}` is not namespace-wide for Istio's check; a Sidecar with empty labels is
+    const unselected = list.filter((s) => (kind === 'Sidecar' ? Object.keys(selectorOf(s)).length === 0 : !rec(s.spec.selector)));
+    if (kind === 'Sidecar' && ambientNamespace(m, ns)) {
+      for (const s of unselected) {
+        ineffective.add(s);
+        r.report('IST0167', s, 'spec', `The policy has no impact: namespace ${ns} is in ambient mode, where pods have no sidecar.`);
+      }
+    } else if (unselected.length > 1) {
       const names = listNames(unselected.map(ref));
       for (const s of unselected) {
-        r.report('IST0111', s, 'spec.workloadSelector',
-          `The Sidecars ${names} in namespace ${ns} have no workload selector; which one applies is undefined.`,
-          'Keep one namespace-wide Sidecar and give the others a workloadSelector.');
+        r.report(codes.none, s, kind === 'Sidecar' ? 'spec.workloadSelector' : 'spec.selector',
+          `The ${codes.plural} ${names} in namespace ${ns} have no workload selector; which one applies is undefined.`,
+          `Keep one namespace-wide ${kind} and give the others a ${kind === 'Sidecar' ? 'workloadSelector' : 'selector'}.`);
       }
     }
     const byWorkload = new Map<Workload, Entry[]>();
-    for (const s of sidecars) {
+    for (const s of list) {
       const sel = selectorOf(s);
       if (Object.keys(sel).length === 0) continue;
       for (const w of m.select(sel, ns)) {
@@ -84,15 +118,23 @@ function checkSidecars(m: MeshModel, r: Reporter): void {
       }
     }
     const reported = new Set<Entry>();
-    for (const [w, list] of byWorkload) {
-      if (list.length < 2) continue;
-      const names = listNames(list.map(ref));
-      for (const s of list) {
+    for (const [w, selecting] of byWorkload) {
+      if (kind === 'Sidecar' && ambientPod(w)) {
+        for (const s of selecting) {
+          if (ineffective.has(s)) continue;
+          ineffective.add(s);
+          r.report('IST0167', s, 'spec.workloadSelector', `The policy has no impact: the selected workload ${w.entry.kind} ${w.entry.name} is in ambient mode, where there is no sidecar.`);
+        }
+        continue;
+      }
+      if (selecting.length < 2) continue;
+      const names = listNames(selecting.map(ref));
+      for (const s of selecting) {
         if (reported.has(s)) continue;
         reported.add(s);
-        r.report('IST0110', s, 'spec.workloadSelector.labels',
-          `The Sidecars ${names} in namespace ${ns} select the same workload ${w.entry.kind} ${w.entry.name}; which one applies is undefined.`,
-          'Make the workload selectors select disjoint workloads, or merge the Sidecars.');
+        r.report(codes.overlap, s, kind === 'Sidecar' ? 'spec.workloadSelector.labels' : 'spec.selector.matchLabels',
+          `The ${codes.plural} ${names} in namespace ${ns} select the same workload ${w.entry.kind} ${w.entry.name}; which one applies is undefined.`,
+          `Make the selectors select disjoint workloads, or merge the ${codes.plural}.`);
       }
     }
   }
