@@ -10,9 +10,11 @@
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as ext from '../imports/extensions.istio.io';
 import type * as net from '../imports/networking.istio.io';
 import type * as sec from '../imports/security.istio.io';
 import type * as tel from '../imports/telemetry.istio.io';
+import { istioApiVersion } from './resource/spec-check';
 import { claimObject } from './validation';
 import { IstioVersion } from './version';
 
@@ -27,6 +29,11 @@ export interface IstioSpecs {
   PeerAuthentication: sec.PeerAuthenticationSpec;
   RequestAuthentication: sec.RequestAuthenticationSpec;
   Telemetry: tel.TelemetrySpec;
+  EnvoyFilter: net.EnvoyFilterSpec;
+  WorkloadEntry: net.WorkloadEntrySpec;
+  WorkloadGroup: net.WorkloadGroupSpec;
+  ProxyConfig: net.ProxyConfigSpec;
+  WasmPlugin: ext.WasmPluginSpec;
 }
 
 export type IstioKind = keyof IstioSpecs;
@@ -35,7 +42,7 @@ type L1Props = { metadata?: ApiObjectMetadata; spec?: unknown };
 type L1Class = new (scope: Construct, id: string, props: L1Props) => ApiObject;
 
 /** The API group of each kind (the generated module that holds its classes). */
-const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
+const GROUP: Record<IstioKind, IstioGroup> = {
   VirtualService: 'networking',
   DestinationRule: 'networking',
   Gateway: 'networking',
@@ -45,13 +52,20 @@ const GROUP: Record<IstioKind, 'networking' | 'security' | 'telemetry'> = {
   PeerAuthentication: 'security',
   RequestAuthentication: 'security',
   Telemetry: 'telemetry',
+  EnvoyFilter: 'networking',
+  WorkloadEntry: 'networking',
+  WorkloadGroup: 'networking',
+  ProxyConfig: 'networking',
+  WasmPlugin: 'extensions',
 };
+
+type IstioGroup = 'networking' | 'security' | 'telemetry' | 'extensions';
 
 /**
  * The generated bindings are large (the networking module alone is ~600 KB of JavaScript), so they are
  * loaded on the first Istio object, not when the library is required.
  */
-let modules: Record<'networking' | 'security' | 'telemetry', Record<string, unknown>> | undefined;
+let modules: Record<IstioGroup, Record<string, unknown>> | undefined;
 
 /**
  * The L1 class of `kind` at `apiVersion`. `cdk8s import` names the class of a CRD's first listed version
@@ -64,14 +78,17 @@ function l1Class(kind: IstioKind, apiVersion: string): L1Class {
     networking: require('../imports/networking.istio.io') as typeof net,
     security: require('../imports/security.istio.io') as typeof sec,
     telemetry: require('../imports/telemetry.istio.io') as typeof tel,
+    extensions: require('../imports/extensions.istio.io') as typeof ext,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const v = apiVersion.slice(apiVersion.indexOf('/') + 1);
   const suffix = v === 'v1' ? '' : v.replace(/^v(\d+)([a-z]+)(\d+)$/, (_m, major: string, stage: string, n: string) =>
     `V${major}${stage[0].toUpperCase()}${stage.slice(1)}${n}`);
-  const name = `${kind}${suffix}`;
-  const cls = modules[GROUP[kind]][name];
-  const toJsonProps = modules[GROUP[kind]][`toJson_${name}Props`];
+  // the class of the CRD's first listed version has no suffix (ProxyConfig v1beta1, EnvoyFilter v1alpha3, ...)
+  const name = [`${kind}${suffix}`, kind].find((n) =>
+    (modules![GROUP[kind]][n] as { GVK?: { apiVersion: string } } | undefined)?.GVK?.apiVersion === apiVersion);
+  const cls = name && modules[GROUP[kind]][name];
+  const toJsonProps = name && modules[GROUP[kind]][`toJson_${name}Props`];
   if (typeof cls !== 'function' || typeof toJsonProps !== 'function') {
     throw new Error(`cdk8s-istio: no generated class for ${kind} ${apiVersion} in imports/`);
   }
@@ -90,7 +107,7 @@ export function istioObject<K extends IstioKind>(
   metadata: ApiObjectMetadata & { name: string },
   spec: IstioSpecs[K],
 ): ApiObject {
-  const apiVersion = version.apiVersion(GROUP[kind]);
+  const apiVersion = istioApiVersion(version, kind);
   claimObject(scope, apiVersion, kind, metadata.namespace, metadata.name);
   const cls = l1Class(kind, apiVersion);
   return new cls(scope, id, { metadata, spec });

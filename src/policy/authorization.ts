@@ -1,12 +1,10 @@
 import { IConstruct } from 'constructs';
 import type * as sec from '../../imports/security.istio.io';
-import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isDnsLabel, isDnsSubdomain, isIP } from '../validation';
+import { checkAuthzPath, checkConditionKey, HttpMethod, METHODS, principalNamespace, SPIFFE_EXPECTED } from '../security/authorization-rules';
+import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isIP } from '../validation';
 import type { IstioVersion } from '../version';
 
-/** HTTP methods an authorization rule can name (gRPC calls are `POST`). */
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
-
-const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+export type { HttpMethod } from '../security/authorization-rules';
 
 /** A Kubernetes ServiceAccount, by namespace and name. */
 export interface ServiceAccountRef {
@@ -38,6 +36,26 @@ export interface AuthorizationSource {
   readonly principals?: string[];
   /** Caller IP addresses or CIDR blocks (the peer address of the connection). @default - any */
   readonly ipBlocks?: string[];
+  /** Namespaces the caller must not run in. @default - none */
+  readonly notNamespaces?: string[];
+  /** Principals (SPIFFE form, as `principals`) the caller must not have. @default - none */
+  readonly notPrincipals?: string[];
+  /** Peer addresses (IPs or CIDR blocks) the caller must not connect from. @default - none */
+  readonly notIpBlocks?: string[];
+  /**
+   * Original client addresses (IPs or CIDR blocks), as the `X-Forwarded-For` header or the proxy protocol give them
+   * behind a gateway. @default - any
+   */
+  readonly remoteIpBlocks?: string[];
+  /** Original client addresses the caller must not come from. @default - none */
+  readonly notRemoteIpBlocks?: string[];
+  /**
+   * Request principals of a validated JWT, `<iss>/<sub>` (a `RequestAuthentication` validates the token);
+   * `*` means any authenticated request. @default - any
+   */
+  readonly requestPrincipals?: string[];
+  /** Request principals the caller must not have. @default - none */
+  readonly notRequestPrincipals?: string[];
 }
 
 /** What may be called (one `to.operation`). Fields are ANDed; a rule's operations are ORed. */
@@ -50,6 +68,14 @@ export interface AuthorizationOperation {
   readonly paths?: string[];
   /** Request hosts (`Host`/`:authority`), exact or with a leading/trailing `*`. @default - any host */
   readonly hosts?: string[];
+  /** Ports that must not be called. @default - none */
+  readonly notPorts?: number[];
+  /** HTTP methods that must not be used. @default - none */
+  readonly notMethods?: HttpMethod[];
+  /** Paths that must not be requested (same forms as `paths`). @default - none */
+  readonly notPaths?: string[];
+  /** Hosts that must not be requested. @default - none */
+  readonly notHosts?: string[];
 }
 
 /** An extra condition (`when`) of a rule, e.g. `{ key: 'request.headers[x-tenant]', values: ['acme'] }`. */
@@ -68,9 +94,10 @@ export interface AuthorizationCondition {
 }
 
 /**
- * One rule of an ALLOW policy: a request is allowed when it matches some `from` source AND some
- * `to` operation AND every `when` condition. An omitted part matches everything, so at least one part
- * must be given (an empty rule would allow every request).
+ * One rule of a policy: a request matches when it matches some `from` source AND some `to` operation AND every
+ * `when` condition (then an ALLOW policy allows it, a DENY policy denies it, an AUDIT policy audits it, a CUSTOM
+ * policy asks its provider). An omitted part matches everything, so at least one part must be given (an empty
+ * rule would match every request).
  */
 export interface AuthorizationRule {
   /** Sources (ORed). @default - any source */
@@ -79,107 +106,6 @@ export interface AuthorizationRule {
   readonly to?: AuthorizationOperation[];
   /** Conditions (ANDed). @default - none */
   readonly when?: AuthorizationCondition[];
-}
-
-const SPIFFE_PRINCIPAL = /^([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/;
-const SPIFFE_EXPECTED = 'must be a SPIFFE principal "<trust domain>/ns/<namespace>/sa/<service account>" without the "spiffe://" scheme and without wildcards, e.g. "cluster.local/ns/istio-system/sa/prometheus"';
-
-/** Parses a SPIFFE-form principal; returns its namespace or undefined when malformed. */
-function principalNamespace(p: string): string | undefined {
-  const m = typeof p === 'string' ? SPIFFE_PRINCIPAL.exec(p) : null;
-  if (!m) return undefined;
-  const [, td, ns, sa] = m;
-  if (!isDnsSubdomain(td) || !isDnsLabel(ns) || !isDnsSubdomain(sa)) return undefined;
-  return ns;
-}
-
-// ---- condition keys (`when`) ----------------------------------------------------------------------------------------
-//
-// Istio validates every condition by its key (AuthorizationPolicy admission): the values of the address keys must be
-// IP addresses or CIDR blocks, those of destination.port port numbers, source.serviceAccount and source.trustDomain have
-// their own forms, keys with a name part need the bracket form, some keys of the old v1alpha1 API are refused by
-// name, and any other key is unknown. The table below is the one place these rules live.
-
-/** One condition key Istio accepts, and what its values must be. */
-interface ConditionKey {
-  /** The key as users read it in messages. */
-  readonly shown: string;
-  readonly pattern: RegExp;
-  /** First Istio minor release that knows the key. @default - every supported release */
-  readonly since?: number;
-  /** Most values Istio accepts per list. @default - no limit */
-  readonly maxValues?: number;
-  /** Checks one value; returns what would be valid when it is bad. */
-  readonly value?: (v: string) => string | undefined;
-}
-
-const IP_OR_CIDR = (v: string) => (isIP(v) || isCidr(v) ? undefined
-  : 'must be an IP address or a CIDR block such as "10.0.0.1", "10.0.0.0/8", "2001:db8::1" or "fd00::/8" (Istio refuses anything else for this key)');
-
-const PORT_TEXT = (v: string) => (/^[1-9][0-9]{0,4}$/.test(v) && Number(v) <= 65535 ? undefined
-  : 'must be a port number from 1 to 65535 written in decimal, e.g. "8080" (Istio refuses anything else for destination.port)');
-
-/** `<serviceAccount>` or `<namespace>/<serviceAccount>`, no wildcard (Istio's form; names as Kubernetes has them). */
-const SERVICE_ACCOUNT = (v: string) => {
-  const parts = v.split('/');
-  const ok = v.length <= 320 && ((parts.length === 1 && isDnsSubdomain(parts[0])) || (parts.length === 2 && isDnsLabel(parts[0]) && isDnsSubdomain(parts[1])));
-  return ok ? undefined : 'must be "<serviceAccount>" or "<namespace>/<serviceAccount>" without wildcards, e.g. "prod/reviews" (Istio\'s form for source.serviceAccount)';
-};
-
-/** A trust domain with at most one `*`, only at its start or end, and no "/" (Istio's form for source.trustDomain). */
-const TRUST_DOMAIN = (v: string) => {
-  const stars = v.split('*').length - 1;
-  const ok = !v.includes('/') && !/\s/.test(v) && (stars === 0 || (stars === 1 && (v.startsWith('*') || v.endsWith('*'))));
-  return ok ? undefined : 'must be a trust domain such as "cluster.local", with at most one "*" and only at its start or end ("*.example.org", "prod-*"), and no "/"';
-};
-
-const CONDITION_KEYS: readonly ConditionKey[] = [
-  { shown: 'request.headers[<name>]', pattern: /^request\.headers\[[^\][\s]+\]$/ },
-  { shown: 'source.ip', pattern: /^source\.ip$/, value: IP_OR_CIDR },
-  { shown: 'remote.ip', pattern: /^remote\.ip$/, value: IP_OR_CIDR },
-  { shown: 'source.namespace', pattern: /^source\.namespace$/ },
-  { shown: 'source.serviceAccount', pattern: /^source\.serviceAccount$/, since: 30, maxValues: 16, value: SERVICE_ACCOUNT },
-  { shown: 'source.principal', pattern: /^source\.principal$/ },
-  { shown: 'source.trustDomain', pattern: /^source\.trustDomain$/, since: 30, value: TRUST_DOMAIN },
-  { shown: 'request.auth.principal', pattern: /^request\.auth\.principal$/ },
-  { shown: 'request.auth.audiences', pattern: /^request\.auth\.audiences$/ },
-  { shown: 'request.auth.presenter', pattern: /^request\.auth\.presenter$/ },
-  { shown: 'request.auth.claims[<claim>]', pattern: /^request\.auth\.claims(\[[^\][]+\])+$/ },
-  { shown: 'destination.ip', pattern: /^destination\.ip$/, value: IP_OR_CIDR },
-  { shown: 'destination.port', pattern: /^destination\.port$/, value: PORT_TEXT },
-  { shown: 'connection.sni', pattern: /^connection\.sni$/ },
-  { shown: 'experimental.envoy.filters.<filter>[<key>]', pattern: /^experimental\.envoy\.filters\.[^\s[\]]+(\[[^\][]+\])+$/ },
-];
-
-/** Keys Istio refuses by name, and why. */
-const REFUSED_KEYS: ReadonlyArray<{ readonly pattern: RegExp; readonly why: string }> = [
-  { pattern: /^destination\.namespace$/, why: 'is refused by Istio: the policy applies to its own namespace already (metadata.namespace)' },
-  { pattern: /^destination\.labels(\[|$)/, why: 'is refused by Istio: select the workloads with the policy\'s selector instead' },
-  { pattern: /^destination\.(name|user)$/, why: 'is refused by Istio: it was a key of the old v1alpha1 RBAC API only' },
-];
-
-/** Keys with a name part: Istio refuses them without the `<key>[<name>]` form. */
-const BRACKET_KEYS: ReadonlyArray<{ readonly prefix: string; readonly shown: string }> = [
-  { prefix: 'request.headers', shown: 'request.headers[<name>], e.g. request.headers[x-tenant]' },
-  { prefix: 'request.auth.claims', shown: 'request.auth.claims[<claim>], e.g. request.auth.claims[iss] or request.auth.claims[groups]' },
-  { prefix: 'experimental.envoy.filters.', shown: 'experimental.envoy.filters.<filter>[<key>], e.g. experimental.envoy.filters.network.mysql_proxy[db.table]' },
-];
-
-/** Returns the key's rule, or throws naming what would be valid on `version`. */
-function conditionKey(scope: IConstruct, field: string, key: unknown, version: IstioVersion): ConditionKey {
-  const known = CONDITION_KEYS.filter((k) => (k.since ?? 0) <= version.minor);
-  const list = `must be an Istio condition key (Istio ${version.tag} refuses any other): ${known.map((k) => k.shown).join(', ')}`;
-  if (typeof key !== 'string') fail(scope, field, key, list);
-  const refused = REFUSED_KEYS.find((r) => r.pattern.test(key));
-  if (refused) fail(scope, field, key, refused.why);
-  const bracket = BRACKET_KEYS.find((b) => key.startsWith(b.prefix));
-  const rule = CONDITION_KEYS.find((k) => k.pattern.test(key));
-  if (!rule && bracket) fail(scope, field, key, `must have the form ${bracket.shown}: Istio refuses the key without a name in brackets`);
-  if (!rule) fail(scope, field, key, list);
-  if ((rule.since ?? 0) > version.minor) {
-    fail(scope, field, key, `needs Istio 1.${rule.since}: Istio ${version.tag} does not know this condition key and refuses the policy; match the caller with from[].serviceAccounts or from[].principals instead`);
-  }
-  return rule;
 }
 
 /** What a rendered rule needs from the NetworkPolicy: the namespaces and addresses it names, and its ports. */
@@ -194,6 +120,17 @@ export interface RuleReach {
   readonly anySource: boolean;
 }
 
+const SOURCE_FIELDS: ReadonlyArray<keyof AuthorizationSource> = [
+  'namespaces', 'serviceAccounts', 'principals', 'ipBlocks', 'notNamespaces', 'notPrincipals', 'notIpBlocks', 'remoteIpBlocks',
+  'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals',
+];
+const OPERATION_FIELDS: ReadonlyArray<keyof AuthorizationOperation> = ['ports', 'methods', 'paths', 'hosts', 'notPorts', 'notMethods', 'notPaths', 'notHosts'];
+
+/** `{ [name]: value }` when the value is given, else nothing (for spreading into a rendered object). */
+function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+}
+
 function nonEmptyList<T>(scope: IConstruct, field: string, v: T[] | undefined): T[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.length === 0) fail(scope, field, v, 'must be a non-empty list when given');
@@ -205,26 +142,27 @@ function nonEmptyList<T>(scope: IConstruct, field: string, v: T[] | undefined): 
  * @internal
  */
 export function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule, trustDomain: string, version: IstioVersion): { rule: sec.AuthorizationPolicySpecRules; reach: RuleReach } {
-  // URI templates ({*}, {**}) in paths came with the 1.30 line.
-  const pathTemplates = version.minor >= 30;
   if (!rule || typeof rule !== 'object' || (rule.from === undefined && rule.to === undefined && rule.when === undefined)) {
     fail(scope, field, rule, 'must name at least one of from, to or when: an empty rule allows every request');
   }
   const namespaces: string[] = [];
   const cidrs: string[] = [];
 
+  let anySource = rule.from === undefined;
   const from = nonEmptyList(scope, `${field}.from`, rule.from)?.map((src, i) => {
     const f = `${field}.from[${i}]`;
-    if (!src || (src.namespaces === undefined && src.serviceAccounts === undefined && src.principals === undefined && src.ipBlocks === undefined)) {
-      fail(scope, f, src, 'must set at least one of namespaces, serviceAccounts, principals or ipBlocks');
+    if (!src || typeof src !== 'object' || Object.values(src).every((v) => v === undefined)) {
+      fail(scope, f, src, `must set at least one of ${SOURCE_FIELDS.join(', ')}`);
     }
-    const srcNamespaces = nonEmptyList(scope, `${f}.namespaces`, src.namespaces)?.map((n, j) => checkDnsLabel(scope, `${f}.namespaces[${j}]`, n));
-    const principals: string[] = [];
-    nonEmptyList(scope, `${f}.principals`, src.principals)?.forEach((p, j) => {
-      const ns = principalNamespace(p);
-      if (ns === undefined) fail(scope, `${f}.principals[${j}]`, p, SPIFFE_EXPECTED);
-      principals.push(p);
+    const list = (name: keyof AuthorizationSource) => nonEmptyList(scope, `${f}.${name}`, src[name] as string[] | undefined);
+    const srcNamespaces = list('namespaces')?.map((n, j) => checkDnsLabel(scope, `${f}.namespaces[${j}]`, n));
+    const notNamespaces = list('notNamespaces')?.map((n, j) => checkDnsLabel(scope, `${f}.notNamespaces[${j}]`, n));
+    const spiffe = (name: 'principals' | 'notPrincipals') => list(name)?.map((p, j) => {
+      if (principalNamespace(p) === undefined) fail(scope, `${f}.${name}[${j}]`, p, SPIFFE_EXPECTED);
+      return p;
     });
+    const principals = spiffe('principals') ?? [];
+    const notPrincipals = spiffe('notPrincipals');
     const principalNs = principals.map((p) => principalNamespace(p)!);
     nonEmptyList(scope, `${f}.serviceAccounts`, src.serviceAccounts)?.forEach((sa, j) => {
       checkDnsLabel(scope, `${f}.serviceAccounts[${j}].namespace`, sa?.namespace);
@@ -232,18 +170,32 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       principals.push(`${trustDomain}/ns/${sa.namespace}/sa/${sa.name}`);
       principalNs.push(sa.namespace);
     });
-    const ipBlocks = nonEmptyList(scope, `${f}.ipBlocks`, src.ipBlocks)?.map((b, j) => {
-      if (!isCidr(b) && !isIP(b)) fail(scope, `${f}.ipBlocks[${j}]`, b, 'must be an IP address or a CIDR block such as "10.0.0.0/8"');
+    const addresses = (name: 'ipBlocks' | 'notIpBlocks' | 'remoteIpBlocks' | 'notRemoteIpBlocks') => list(name)?.map((b, j) => {
+      if (!isCidr(b) && !isIP(b)) fail(scope, `${f}.${name}[${j}]`, b, 'must be an IP address or a CIDR block such as "10.0.0.0/8"');
       return b;
     });
+    const ipBlocks = addresses('ipBlocks');
+    const requestPrincipal = (name: 'requestPrincipals' | 'notRequestPrincipals') => list(name)?.map((p, j) => {
+      if (typeof p !== 'string' || p === '' || /\s/.test(p)) fail(scope, `${f}.${name}[${j}]`, p, 'must be "<issuer>/<subject>" of a validated JWT (or "*", or with a leading/trailing "*"), without spaces');
+      return p;
+    });
     // The NetworkPolicy can only narrow to what this source pins; fields are ANDed, so the most
-    // specific of them decides (an address beats a namespace).
+    // specific of them decides (an address beats a namespace). A source that pins no peer (only
+    // exclusions, JWT principals or original-client addresses) may come from anywhere.
     if (ipBlocks) cidrs.push(...ipBlocks.map((b) => (isCidr(b) ? b : `${b}/${b.includes(':') ? 128 : 32}`)));
     else if (srcNamespaces || principalNs.length > 0) namespaces.push(...(srcNamespaces ?? principalNs));
+    else anySource = true;
     const source: sec.AuthorizationPolicySpecRulesFromSource = {
       ...(srcNamespaces ? { namespaces: srcNamespaces } : {}),
+      ...(notNamespaces ? { notNamespaces } : {}),
       ...(principals.length > 0 ? { principals } : {}),
+      ...(notPrincipals ? { notPrincipals } : {}),
       ...(ipBlocks ? { ipBlocks } : {}),
+      ...optional('notIpBlocks', addresses('notIpBlocks')),
+      ...optional('remoteIpBlocks', addresses('remoteIpBlocks')),
+      ...optional('notRemoteIpBlocks', addresses('notRemoteIpBlocks')),
+      ...optional('requestPrincipals', requestPrincipal('requestPrincipals')),
+      ...optional('notRequestPrincipals', requestPrincipal('notRequestPrincipals')),
     };
     return { source };
   });
@@ -252,47 +204,39 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
   const ports: number[] = [];
   const to = nonEmptyList(scope, `${field}.to`, rule.to)?.map((op, i) => {
     const f = `${field}.to[${i}]`;
-    if (!op || (op.ports === undefined && op.methods === undefined && op.paths === undefined && op.hosts === undefined)) {
-      fail(scope, f, op, 'must set at least one of ports, methods, paths or hosts');
+    if (!op || typeof op !== 'object' || Object.values(op).every((v) => v === undefined)) {
+      fail(scope, f, op, `must set at least one of ${OPERATION_FIELDS.join(', ')}`);
     }
-    const opPorts = nonEmptyList(scope, `${f}.ports`, op.ports)?.map((p, j) => checkPort(scope, `${f}.ports[${j}]`, p));
+    const portList = (name: 'ports' | 'notPorts') => nonEmptyList(scope, `${f}.${name}`, op[name])?.map((p, j) => checkPort(scope, `${f}.${name}[${j}]`, p));
+    const opPorts = portList('ports');
     if (opPorts) ports.push(...opPorts);
     else allPorts = false;
-    const methods = nonEmptyList(scope, `${f}.methods`, op.methods)?.map((m, j) => {
-      if (!METHODS.has(m)) fail(scope, `${f}.methods[${j}]`, m, `must be one of ${[...METHODS].join(', ')} (upper case; gRPC is POST)`);
+    const methodList = (name: 'methods' | 'notMethods') => nonEmptyList(scope, `${f}.${name}`, op[name])?.map((m, j) => {
+      if (!METHODS.has(m)) fail(scope, `${f}.${name}[${j}]`, m, `must be one of ${[...METHODS].join(', ')} (upper case; gRPC is POST)`);
       return m;
     });
-    const paths = nonEmptyList(scope, `${f}.paths`, op.paths)?.map((p, j) => {
-      if (typeof p === 'string' && /\{\*\*?\}/.test(p)) {
-        // a URI template: {*} is one path segment, {**} the rest of the path (last operator only)
-        if (!pathTemplates) fail(scope, `${f}.paths[${j}]`, p, 'uses a path template ({*} or {**}), which Istio 1.20 does not have (it would match the braces literally); use the 1.30 line, or "/prefix/*"');
-        const ops = p.match(/\{\*\*?\}/g)!;
-        if (!/^(\/([^/*{}\s]+|\{\*\*?\}))+\/?$/.test(p) || ops.slice(0, -1).includes('{**}')) {
-          fail(scope, `${f}.paths[${j}]`, p, 'must be a path template of whole segments, e.g. "/api/{*}/info" or "/static/{**}", with {**} only as the last operator and no other "*"');
-        }
-        return p;
-      }
-      if (typeof p !== 'string' || !/^[/*]\S*$/.test(p) || !/^(\*|\*?[^*]*|[^*]*\*)$/.test(p)) {
-        fail(scope, `${f}.paths[${j}]`, p, `must start with "/" (exact, or "/prefix/*" with the "*" last) or "*" (suffix match "*/suffix", or "*" alone), without spaces; Istio matches a "*" anywhere else literally${pathTemplates ? ' (for one segment use the template "{*}")' : ''}`);
-      }
-      return p;
-    });
-    const hosts = nonEmptyList(scope, `${f}.hosts`, op.hosts)?.map((h, j) => {
-      if (typeof h !== 'string' || !/^\S+$/.test(h)) fail(scope, `${f}.hosts[${j}]`, h, 'must be a host such as "api.example.com" or "*.example.com", without spaces');
+    const pathList = (name: 'paths' | 'notPaths') => nonEmptyList(scope, `${f}.${name}`, op[name])?.map((p, j) => checkAuthzPath(scope, `${f}.${name}[${j}]`, p, version));
+    const hostList = (name: 'hosts' | 'notHosts') => nonEmptyList(scope, `${f}.${name}`, op[name])?.map((h, j) => {
+      if (typeof h !== 'string' || !/^\S+$/.test(h)) fail(scope, `${f}.${name}[${j}]`, h, 'must be a host such as "api.example.com" or "*.example.com", without spaces');
       return h;
     });
+    const notPorts = portList('notPorts');
     const operation: sec.AuthorizationPolicySpecRulesToOperation = {
-      ...(hosts ? { hosts } : {}),
-      ...(methods ? { methods } : {}),
-      ...(paths ? { paths } : {}),
+      ...optional('hosts', hostList('hosts')),
+      ...optional('notHosts', hostList('notHosts')),
+      ...optional('methods', methodList('methods')),
+      ...optional('notMethods', methodList('notMethods')),
+      ...optional('paths', pathList('paths')),
+      ...optional('notPaths', pathList('notPaths')),
       ...(opPorts ? { ports: opPorts.map(String) } : {}),
+      ...(notPorts ? { notPorts: notPorts.map(String) } : {}),
     };
     return { operation };
   });
 
   const when = nonEmptyList(scope, `${field}.when`, rule.when)?.map((c, i) => {
     const f = `${field}.when[${i}]`;
-    const key = conditionKey(scope, `${f}.key`, c?.key, version);
+    const key = checkConditionKey(scope, `${f}.key`, c?.key, version);
     const strings = (name: 'values' | 'notValues') => {
       const list = nonEmptyList(scope, `${f}.${name}`, c[name]);
       if (list && key.maxValues !== undefined && list.length > key.maxValues) {
@@ -313,7 +257,7 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
 
   return {
     rule: { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(when ? { when } : {}) },
-    reach: { namespaces, cidrs, ports: allPorts ? ports : undefined, anySource: from === undefined },
+    reach: { namespaces, cidrs, ports: allPorts ? ports : undefined, anySource },
   };
 }
 

@@ -7,9 +7,13 @@ import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { KubeJson, kubeObject } from '../kube';
 import { checkAnnotations, checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
-import { AuthorizationRule, renderRule, ServiceAccountRef } from './authorization';
+import { AuthorizationPolicy } from '../security/authorization-policy';
+import { checkKnownKeys, Shape } from '../resource/keys';
+import type { AuthorizationPolicySpec } from '../resource/specs.generated';
+import { AuthorizationRule, AuthorizationSource, renderRule, ServiceAccountRef } from './authorization';
 import { IMeshNamespace } from '../resource/mesh-namespace';
 import { namespacePeers, tcpPorts, uniq } from './network';
+import { ALLOW_MONITORING_OPTIONS, PERMISSIVE_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './shapes';
 
 /** A Pod Security Standard level. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -114,14 +118,23 @@ export interface PermissiveOptions {
   readonly name?: string;
 }
 
-/** Options of {@link ZeroTrustNamespace.allow}. */
+/** Options of {@link ZeroTrustNamespace.allow}, {@link ZeroTrustNamespace.deny} and {@link ZeroTrustNamespace.audit}. */
 export interface AllowOptions {
-  /** AuthorizationPolicy (and NetworkPolicy) name. @default - the id */
+  /** AuthorizationPolicy (and, for `allow`, NetworkPolicy) name. @default - the id */
   readonly name?: string;
   /** Workloads (pod labels) the policy applies to. @default - every workload of the namespace */
   readonly selector?: Record<string, string>;
-  /** Rules; a request is allowed when any rule matches. */
+  /** Rules; the policy applies to a request when any rule matches. */
   readonly rules: AuthorizationRule[];
+}
+
+/** Options of {@link ZeroTrustNamespace.custom}. */
+export interface CustomAuthorizationOptions extends AllowOptions {
+  /**
+   * Name of the external authorizer: an extension provider of the mesh config (`envoyExtAuthzHttp` or
+   * `envoyExtAuthzGrpc` in `meshConfig.extensionProviders`), asked about the requests the rules match.
+   */
+  readonly provider: string;
 }
 
 /** Options of {@link ZeroTrustNamespace.allowMonitoring}. */
@@ -146,6 +159,18 @@ export interface AllowMonitoringOptions {
 export const AGENT_STATUS_PORT = 15020;
 /** Envoy's Prometheus port. */
 export const ENVOY_PROMETHEUS_PORT = 15090;
+
+const SOURCE_SHAPE: Shape<AuthorizationSource> = {
+  namespaces: true, serviceAccounts: [{ namespace: true, name: true }], principals: true, ipBlocks: true, notNamespaces: true,
+  notPrincipals: true, notIpBlocks: true, remoteIpBlocks: true, notRemoteIpBlocks: true, requestPrincipals: true, notRequestPrincipals: true,
+};
+const RULE_SHAPE: Shape<AuthorizationRule> = {
+  from: [SOURCE_SHAPE],
+  to: [{ ports: true, methods: true, paths: true, hosts: true, notPorts: true, notMethods: true, notPaths: true, notHosts: true }],
+  when: [{ key: true, values: true, notValues: true }],
+};
+const ALLOW_OPTIONS: Shape<AllowOptions> = { name: true, selector: true, rules: [RULE_SHAPE] };
+const CUSTOM_OPTIONS: Shape<CustomAuthorizationOptions> = { ...ALLOW_OPTIONS, provider: true };
 
 const PSA = 'pod-security.kubernetes.io';
 const PSA_VERSION = /^(latest|v1\.(0|[1-9][0-9]?))$/;
@@ -178,6 +203,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
   public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, ZERO_TRUST_NAMESPACE_PROPS);
     if (!props || !isIstiod(props.istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct serving the namespace');
     }
@@ -239,9 +265,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
     // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
     this.authzNames.add(DEFAULT_DENY_NAME);
-    istioObject(this, 'DefaultDeny', this.version, 'AuthorizationPolicy', { name: DEFAULT_DENY_NAME, namespace: this.name }, {
-      action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
-    });
+    new AuthorizationPolicy(this, 'DefaultDeny', { namespace: this, name: DEFAULT_DENY_NAME, spec: { action: 'ALLOW' } });
 
     emitNetworkPolicies?.();
     emitSidecar?.();
@@ -252,6 +276,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
    * e.g. a legacy service called from outside the mesh. The rest of the namespace stays STRICT.
    */
   public permissive(id: string, options: PermissiveOptions): ApiObject {
+    checkKnownKeys(this, `permissive(${id})`, options, PERMISSIVE_OPTIONS);
     const name = checkDnsSubdomain(this, `permissive(${id}).name`, options?.name ?? `${id}-permissive`);
     const selector = options?.selector;
     if (!selector || Object.keys(selector).length === 0) {
@@ -268,14 +293,51 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   /**
    * Adds an ALLOW AuthorizationPolicy. When NetworkPolicies are on, a NetworkPolicy of the same name
    * opens the network path from the namespaces and addresses the rules name (on the rule's ports when
-   * every operation names ports), and from anywhere for a rule without `from`, so the two layers never
+   * every operation names ports), and from anywhere for a rule whose sources pin no peer, so the two layers never
    * disagree.
    */
-  public allow(id: string, options: AllowOptions): ApiObject {
-    const f = `allow(${id})`;
-    const name = checkDnsSubdomain(this, `${f}.name`, options?.name ?? id);
-    if (!options || !Array.isArray(options.rules) || options.rules.length === 0) {
-      fail(this, `${f}.rules`, options?.rules, 'must be a non-empty list of rules (the namespace already denies everything else)');
+  public allow(id: string, options: AllowOptions): AuthorizationPolicy {
+    return this.authorization('ALLOW', id, options);
+  }
+
+  /**
+   * Adds a DENY AuthorizationPolicy: requests matching a rule are refused, whatever ALLOW policies say (Istio
+   * evaluates CUSTOM, then DENY, then ALLOW). Opens no network path.
+   */
+  public deny(id: string, options: AllowOptions): AuthorizationPolicy {
+    return this.authorization('DENY', id, options);
+  }
+
+  /** Adds an AUDIT AuthorizationPolicy: matching requests are logged by the audit provider; access is unchanged. */
+  public audit(id: string, options: AllowOptions): AuthorizationPolicy {
+    return this.authorization('AUDIT', id, options);
+  }
+
+  /**
+   * Adds a CUSTOM AuthorizationPolicy: requests matching a rule are sent to the external authorizer `provider` (an
+   * extension provider of the mesh config) which allows or denies them. They still need an ALLOW policy here.
+   */
+  public custom(id: string, options: CustomAuthorizationOptions): AuthorizationPolicy {
+    return this.authorization('CUSTOM', id, options);
+  }
+
+  private authorization(action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM', id: string, options: AllowOptions | CustomAuthorizationOptions): AuthorizationPolicy {
+    const f = `${action.toLowerCase()}(${id})`;
+    if (!options || typeof options !== 'object') fail(this, f, options, 'must be an options object with `rules`');
+    if (Object.prototype.hasOwnProperty.call(options, 'action')) {
+      const given = (options as { action?: unknown }).action;
+      fail(this, `${f}.action`, given, `\`action\` is not a key: ${action.toLowerCase()}() always renders an ${action} policy; use allow(), deny(), audit() or custom() for the action you mean`);
+    }
+    checkKnownKeys(this, f, options as CustomAuthorizationOptions, action === 'CUSTOM' ? CUSTOM_OPTIONS : ALLOW_OPTIONS as Shape<CustomAuthorizationOptions>);
+    const name = checkDnsSubdomain(this, `${f}.name`, options.name ?? id);
+    if (!Array.isArray(options.rules) || options.rules.length === 0) {
+      fail(this, `${f}.rules`, options.rules, action === 'ALLOW'
+        ? 'must be a non-empty list of rules (the namespace already denies everything else)'
+        : `must be a non-empty list of rules (a ${action} policy without rules matches nothing)`);
+    }
+    const provider = action === 'CUSTOM' ? (options as CustomAuthorizationOptions).provider : undefined;
+    if (action === 'CUSTOM' && (typeof provider !== 'string' || !/^\S+$/.test(provider))) {
+      fail(this, `${f}.provider`, provider, 'must name an extension provider of the mesh config (meshConfig.extensionProviders[].name)');
     }
     const selector = checkObject(this, `${f}.selector`, options.selector, 'must be pod labels (an object), or omitted for the whole namespace');
     if (selector !== undefined) {
@@ -284,11 +346,12 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     }
     const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain, this.version));
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
-    if (this.networkPolicyEnabled) {
+    // Only ALLOW opens network paths: DENY and AUDIT allow nothing, CUSTOM still needs an ALLOW.
+    if (this.networkPolicyEnabled && action === 'ALLOW') {
       for (const { reach } of rendered) {
         const ports = reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {};
         if (reach.anySource) {
-          // no `from`: the policy admits any source, so the network path must be open from anywhere too
+          // no pinned source: the policy admits any peer, so the network path must be open from anywhere too
           if (!ingress.some((r) => JSON.stringify(r) === JSON.stringify(ports))) ingress.push(ports);
           continue;
         }
@@ -300,10 +363,16 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     }
     // Both names are checked before either object is emitted.
     this.claimNames(`${f}.name`, name, true, ingress.length > 0);
-    const policy = istioObject(this, `Allow-${id}`, this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
-      ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
-      action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
-      rules: rendered.map((r) => r.rule),
+    const prefix = action === 'ALLOW' ? 'Allow' : action === 'DENY' ? 'Deny' : action === 'AUDIT' ? 'Audit' : 'Custom';
+    const policy = new AuthorizationPolicy(this, `${prefix}-${id}`, {
+      namespace: this,
+      name,
+      spec: {
+        ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+        action,
+        ...(provider ? { provider: { name: provider } } : {}),
+        rules: rendered.map((r) => r.rule) as AuthorizationPolicySpec['rules'],
+      },
     });
     if (ingress.length > 0) {
       kubeObject(this, `AllowNetwork-${id}`, 'NetworkPolicy', {
@@ -324,6 +393,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   public allowMonitoring(options: AllowMonitoringOptions = {}): void {
     const f = 'allowMonitoring';
     checkObject(this, f, options, 'must be AllowMonitoringOptions (an object) or omitted');
+    checkKnownKeys(this, f, options, ALLOW_MONITORING_OPTIONS);
     const ns = checkDnsLabel(this, `${f}.namespace`, options.namespace ?? this.istiod.namespace);
     const sa: ServiceAccountRef = { namespace: ns, name: checkDnsSubdomain(this, `${f}.serviceAccount`, options.serviceAccount ?? 'prometheus') };
     const name = checkDnsSubdomain(this, `${f}.name`, options.name ?? 'allow-monitoring');
@@ -338,10 +408,14 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     // Both names are checked before either object is emitted.
     this.claimNames(`${f}.name`, name, rendered !== undefined, this.networkPolicyEnabled);
     if (rendered) {
-      istioObject(this, 'AllowMonitoring', this.version, 'AuthorizationPolicy', { name, namespace: this.name }, {
-        ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
-        action: ('ALLOW' as sec.AuthorizationPolicySpecAction),
-        rules: [rendered.rule],
+      new AuthorizationPolicy(this, 'AllowMonitoring', {
+        namespace: this,
+        name,
+        spec: {
+          ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+          action: 'ALLOW',
+          rules: [rendered.rule] as AuthorizationPolicySpec['rules'],
+        },
       });
     }
     if (this.networkPolicyEnabled) {

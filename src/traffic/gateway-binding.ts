@@ -16,10 +16,10 @@ export interface IGatewayBinding {
 export type GatewayRef = IGatewayBinding | string;
 
 /**
- * Parses a Gateway reference. Istio names a Gateway by a DNS-1123 label (it refuses a Gateway whose name has a dot),
+ * Parses a Gateway reference (`name` or `namespace/name`); undefined when it is not one. Istio names a Gateway by a DNS-1123 label (it refuses a Gateway whose name has a dot),
  * and reads a dotted reference without "/" as the legacy `<name>.<namespace>` form: so both parts are labels.
  */
-function parseRef(ref: unknown): { ns?: string; name: string } | undefined {
+export function parseGatewayRef(ref: unknown): { ns?: string; name: string } | undefined {
   if (typeof ref !== 'string') return undefined;
   const parts = ref.split('/');
   if (parts.length === 1 && isDnsLabel(parts[0]) && parts[0] !== 'mesh') return { name: parts[0] };
@@ -52,13 +52,13 @@ export function resolveGateways(scope: IConstruct, field: string, gateways: Gate
   let allBindings = true;
   const refs = gateways.map((g, i) => {
     if (typeof g === 'string') {
-      if (!parseRef(g)) {
+      if (!parseGatewayRef(g)) {
         fail(scope, `${field}[${i}]`, g, 'must be a Gateway reference "<namespace>/<name>" or "<name>" (same namespace); for in-mesh traffic use the mesh option, not "mesh"; namespace and name are DNS-1123 labels (Istio refuses a dot in a Gateway name, and reads "<a>.<b>" as name a in namespace b)');
       }
       allBindings = false;
       return g;
     }
-    const parsed = parseRef(g?.gatewayRef);
+    const parsed = parseGatewayRef(g?.gatewayRef);
     if (!parsed?.ns) fail(scope, `${field}[${i}].gatewayRef`, g?.gatewayRef, 'must be "<namespace>/<name>" of an Istio Gateway, each a DNS-1123 label');
     if (!Array.isArray(g.hosts) || g.hosts.length === 0) fail(scope, `${field}[${i}].hosts`, g.hosts, 'must list the hosts the Gateway accepts');
     for (const h of g.hosts) {
