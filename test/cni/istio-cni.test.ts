@@ -122,7 +122,7 @@ describe('1.20.3 (settings as env and a cni_network_config template)', () => {
     const repair = findOne(objs, 'ClusterRole', 'istio-cni-repair-role');
     expect(repair.rules).toContainEqual({ apiGroups: [''], resources: ['pods'], verbs: ['delete'] });
     // 1.20's repair binding carries no release label
-    expect(findOne(objs, 'ClusterRoleBinding', 'istio-cni-repair-rolebinding').metadata.labels.release).toBeUndefined();
+    expect(findOne(objs, 'ClusterRoleBinding', 'istio-cni-repair-rolebinding').metadata.labels?.release).toBeUndefined();
   });
 });
 

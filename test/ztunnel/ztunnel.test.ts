@@ -37,7 +37,7 @@ describe('ambient at 1.30.3', () => {
 
   test('ServiceAccount and DaemonSet ztunnel in the control plane namespace, on every node', () => {
     expect(istiod.ztunnel).toBeInstanceOf(Ztunnel);
-    expect(findOne(objs, 'ServiceAccount', 'ztunnel', 'istio-system').metadata.labels['app.kubernetes.io/name']).toBe('ztunnel');
+    expect(findOne(objs, 'ServiceAccount', 'ztunnel', 'istio-system').metadata.labels?.['app.kubernetes.io/name']).toBe('ztunnel');
     const spec = ztunnel(objs).spec;
     expect(spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     expect(spec.template.spec.priorityClassName).toBe('system-node-critical');
