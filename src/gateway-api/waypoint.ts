@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkMeshNamespace, IMeshNamespace } from '../resource/mesh-namespace';
-import { DATAPLANE_MODE_LABEL, USE_WAYPOINT_LABEL } from '../base/labels';
+import { AMBIENT_LABELS } from '../base/labels';
 import { fail, findNamespaceObject } from '../validation';
 import { IstioVersion } from '../version';
 import { checkKnownKeys, Shape } from '../resource/keys';
@@ -14,7 +14,7 @@ export const WAYPOINT_GATEWAY_CLASS = 'istio-waypoint';
 export const WAYPOINT_HBONE_PORT = 15008;
 /** Label on a waypoint: which traffic it processes. */
 export const WAYPOINT_FOR_LABEL = 'istio.io/waypoint-for';
-/** Label next to {@link USE_WAYPOINT_LABEL} when the waypoint is in another namespace. */
+/** Label next to `istio.io/use-waypoint` when the waypoint is in another namespace. */
 export const USE_WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
 
 /** Which traffic a waypoint processes. */
@@ -84,7 +84,7 @@ export class Waypoint extends Construct {
    * `istio.io/use-waypoint-namespace` when the waypoint is in another namespace).
    */
   public useFor(target: string | ServiceObject): void {
-    const labels: Record<string, string> = { [USE_WAYPOINT_LABEL]: this.name };
+    const labels: Record<string, string> = { [AMBIENT_LABELS.useWaypoint]: this.name };
     let obj: ApiObject;
     let targetNamespace: string;
     if (typeof target === 'string') {
@@ -115,8 +115,8 @@ export class Waypoint extends Construct {
 function checkAmbientNamespace(scope: Construct, field: string, name: string): void {
   const nsObj = findNamespaceObject(scope, name);
   if (!nsObj) return;
-  const mode = nsObj.metadata.getLabel(DATAPLANE_MODE_LABEL);
-  if (mode !== 'ambient') {
-    fail(scope, field, name, `must be a namespace in ambient mode (label ${DATAPLANE_MODE_LABEL}: ambient): it carries ${mode === undefined ? 'no such label' : `${DATAPLANE_MODE_LABEL}: ${mode}`}, so its pods bypass ztunnel and no waypoint sees their traffic`);
+  const mode = nsObj.metadata.getLabel(AMBIENT_LABELS.dataplaneMode);
+  if (mode !== AMBIENT_LABELS.ambient) {
+    fail(scope, field, name, `must be a namespace in ambient mode (label ${AMBIENT_LABELS.dataplaneMode}: ambient): it carries ${mode === undefined ? 'no such label' : `${AMBIENT_LABELS.dataplaneMode}: ${mode}`}, so its pods bypass ztunnel and no waypoint sees their traffic`);
   }
 }
