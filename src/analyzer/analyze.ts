@@ -5,6 +5,7 @@ import { checkAnnotations } from './checks/annotations';
 import { checkDestinationRules } from './checks/destination-rules';
 import { checkGatewayAccess } from './checks/gateway-access';
 import { checkConditions } from './checks/conditions';
+import { checkEnvoyFilters } from './checks/envoy-filters';
 import { checkGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
@@ -35,6 +36,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkConditions,
   checkTelemetryProviders,
   checkDeprecatedFields,
+  checkEnvoyFilters,
 ];
 
 /**
