@@ -277,3 +277,19 @@ export function checkPortMap(scope: IConstruct, field: string, ports: { readonly
     checkPort(scope, `${field}.${name}`, port);
   }
 }
+
+/**
+ * Checks the address and ports of a WorkloadEntry or a WorkloadGroup template (under `at`): a unix socket is an
+ * absolute path or an abstract name and has no ports; any other address is an IP or a DNS name; ports are port names
+ * with numbers 1-65535.
+ */
+export function checkWorkloadAddress(scope: IConstruct, at: string, spec: { readonly address?: string; readonly ports?: { readonly [name: string]: number } }): void {
+  const addr = spec.address ?? '';
+  if (addr.startsWith(UNIX_PREFIX)) {
+    checkUnixAddress(scope, `${at}.address`, addr);
+    if (spec.ports && Object.keys(spec.ports).length) fail(scope, `${at}.ports`, spec.ports, 'must be left out for a unix socket address (the socket is the port)');
+  } else if (addr !== '' && !isIP(addr) && !isFqdn(addr)) {
+    fail(scope, `${at}.address`, addr, 'must be an IP address, a DNS name or "unix://<absolute path>"');
+  }
+  checkPortMap(scope, `${at}.ports`, spec.ports);
+}
