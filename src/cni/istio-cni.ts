@@ -189,7 +189,7 @@ export class IstioCni extends Construct {
     const enablement = [
       { podSelector: { matchLabels: { [AMBIENT_LABELS.dataplaneMode]: AMBIENT_LABELS.ambient } } },
       {
-        podSelector: { matchExpressions: [{ key: AMBIENT_LABELS, operator: 'NotIn', values: ['none'] }] },
+        podSelector: { matchExpressions: [{ key: AMBIENT_LABELS.dataplaneMode, operator: 'NotIn', values: ['none'] }] },
         namespaceSelector: { matchLabels: { [AMBIENT_LABELS.dataplaneMode]: AMBIENT_LABELS.ambient } },
       },
     ];

@@ -4,6 +4,7 @@
  * suite's job: test/conformance/istio-1.30/controlplane.)
  */
 import { Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
 import { IstioBase, IstioCni, Istiod, IstioValidationError, IstioVersion, ResourcePreset } from '../../src';
 import { render, VERSIONS } from '../istiod/helpers';
 import { K8sObject } from '../support/schema';
@@ -103,6 +104,14 @@ describe('1.30.3 (settings in istio-cni-config, read through envFrom)', () => {
       AMBIENT_ENABLED: 'false', CURRENT_AGENT_VERSION: '1.30.3', EXCLUDE_NAMESPACES: 'kube-system',
       REPAIR_ENABLED: 'true', REPAIR_REPAIR_PODS: 'true', REPAIR_DELETE_PODS: 'false', REPAIR_LABEL_PODS: 'false',
     });
+    // which pods are ambient: labelled themselves, or in a labelled namespace and not opted out
+    expect(parse(cniConfig(objs).AMBIENT_ENABLEMENT_SELECTOR)).toEqual([
+      { podSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
+      {
+        namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } },
+        podSelector: { matchExpressions: [{ key: 'istio.io/dataplane-mode', operator: 'NotIn', values: ['none'] }] },
+      },
+    ]);
   });
 });
 
