@@ -36,7 +36,6 @@ const PROFILES: Record<string, { readonly ingress: boolean; readonly ambient: bo
 
 /** Flags of features that are not built yet: refused, never ignored. */
 const NOT_YET_FLAGS: Record<string, string> = {
-  '--gateway-api': 'the Kubernetes Gateway API CRDs are not built yet',
   '--revision-tag': 'revision tags (the istio-revision-tag-<tag> webhooks) are not built yet',
   '--eastwest-gateway': 'the east-west gateway of multi-network meshes is not built yet',
 };
@@ -56,6 +55,8 @@ Options:
                            CNI node agent and ztunnel; Istio 1.30.x only). Default: default
   --cni                    Add the Istio CNI node agent (DaemonSet istio-cni-node): injected pods get no
                            privileged istio-init container. On with --profile ambient
+  --gateway-api            Add the Kubernetes Gateway API CRDs (standard channel) of the version the release
+                           is built against (v1.5.1 for 1.30.x, v1.0.0 for 1.20.x), to 00-crds.yaml
   --ingress                Add the ingress gateway (istio-ingressgateway in namespace istio-ingress)
   --egress                 Add the egress gateway (istio-egressgateway in namespace istio-egress)
   --revision <name>        Install the control plane as revision <name> (istiod-<name>; namespaces opt in
@@ -70,7 +71,7 @@ Options:
   --argocd-revision <rev>  Branch, tag or commit Argo CD follows. Default: HEAD
   -h, --help               Show this help
 
-Not available yet: --gateway-api, --revision-tag, --eastwest-gateway.
+Not available yet: --revision-tag, --eastwest-gateway.
 
 Exit status: 0 written, 2 usage error, invalid value or output folder refused (nothing written).
 `;
@@ -87,6 +88,7 @@ interface InstallRequest {
   readonly profile: string;
   readonly ambient: boolean;
   readonly cni: boolean;
+  readonly gatewayApi: boolean;
   readonly ingress: boolean;
   readonly egress: boolean;
   readonly revision?: string;
@@ -110,7 +112,7 @@ const VALUE_FLAGS: Record<string, string> = {
   '--argocd-path': '--argocd-path',
   '--argocd-revision': '--argocd-revision',
 };
-const SWITCHES = new Set(['--ingress', '--egress', '--cni', '-h', '--help']);
+const SWITCHES = new Set(['--ingress', '--egress', '--cni', '--gateway-api', '-h', '--help']);
 
 /** Which flag carried the value an IstioValidationError names (by the field of the construct or option). */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -179,6 +181,7 @@ function parseInstallArgs(args: readonly string[]): InstallRequest | 'help' {
     profile,
     ambient: PROFILES[profile].ambient,
     cni: PROFILES[profile].ambient || switches.has('--cni'),
+    gatewayApi: switches.has('--gateway-api'),
     ingress: PROFILES[profile].ingress || switches.has('--ingress'),
     egress: switches.has('--egress'),
     revision: values.get('--revision'),
@@ -198,7 +201,7 @@ function buildInstall(req: InstallRequest): App {
   const app = new App();
   const chart = new Chart(app, INSTALL_CHART, { disableResourceNameHashes: true });
   // A stand-alone revision is also the one the cluster-wide validator (istiod-default-validator) calls.
-  const base = new IstioBase(chart, 'base', { version: req.version, defaultRevision: req.revision });
+  const base = new IstioBase(chart, 'base', { version: req.version, defaultRevision: req.revision, gatewayApi: req.gatewayApi || undefined });
   const istiod = new Istiod(chart, 'istiod', {
     base,
     revision: req.revision,
@@ -261,7 +264,7 @@ export function installCommand(args: readonly string[], io: CliIO): number {
     return usageError(`-o ${JSON.stringify(req.outdir)}: ${e.message.replace(/^GitOpsTree: /, '')}`);
   }
 
-  const components = ['base', req.ambient ? 'istiod (ambient)' : 'istiod', ...(req.cni ? ['Istio CNI node agent'] : []), ...(req.ambient ? ['ztunnel'] : []), ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : [])];
+  const components = [req.gatewayApi ? 'base with the Gateway API CRDs' : 'base', req.ambient ? 'istiod (ambient)' : 'istiod', ...(req.cni ? ['Istio CNI node agent'] : []), ...(req.ambient ? ['ztunnel'] : []), ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : [])];
   io.stdout([
     `Wrote Istio ${req.version.tag}${req.revision ? ` revision ${req.revision}` : ''} (profile ${req.profile}: ${components.join(', ')}) to ${req.outdir}:`,
     ...rendered.tree.paths.map((f) => `  ${f}`),

@@ -179,6 +179,21 @@ describe('profiles and gateways', () => {
     expect(analyzed).toMatchObject({ code: 0, out: '' });
   });
 
+  test('--gateway-api adds the Gateway API CRDs of the release to 00-crds.yaml, and nothing else', () => {
+    const r = install('--version', '1.30.3', '--profile', 'ambient', '--gateway-api', '-o', 'out');
+    expect(r.out).toMatch(/^Wrote Istio 1\.30\.3 \(profile ambient: base with the Gateway API CRDs, istiod \(ambient\), Istio CNI node agent, ztunnel\) to out:\n/);
+    const gatewayCrds = (dir: string) => stage(path.join(work, dir), '00-crds.yaml').filter((o) => o.spec.group === 'gateway.networking.k8s.io');
+    expect(gatewayCrds('out').map((o) => `${o.metadata.name} ${o.metadata.annotations!['gateway.networking.k8s.io/bundle-version']}`)).toEqual([
+      'backendtlspolicies', 'gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'listenersets', 'referencegrants', 'tlsroutes',
+    ].map((p) => `${p}.gateway.networking.k8s.io v1.5.1`));
+    install('--version', '1.30.3', '--profile', 'ambient', '-o', 'without');
+    expect(gatewayCrds('without')).toEqual([]);
+    expect(stage(path.join(work, 'out'), '10-control-plane.yaml')).toEqual(stage(path.join(work, 'without'), '10-control-plane.yaml'));
+    install('--version', '1.20.3', '--gateway-api', '-o', 'old');
+    expect(gatewayCrds('old').map((o) => o.spec.names.kind)).toEqual(['GatewayClass', 'Gateway', 'HTTPRoute', 'ReferenceGrant']);
+    expect(cli('analyze', 'out')).toMatchObject({ code: 0, out: '' });
+  });
+
   test('--cni adds the node agent to any profile and puts the injector in CNI mode', () => {
     const r = install('--version', '1.20.3', '--cni', '-o', 'out');
     expect(r.out).toMatch(/^Wrote Istio 1\.20\.3 \(profile default: base, istiod, Istio CNI node agent, ingress gateway\) to out:\n/);
@@ -272,7 +287,7 @@ describe('refused input: exit 2, one line and the usage hint, nothing written', 
     ['an unknown profile', [...ok, '--profile', 'demo'], /^--profile "demo": must be default, minimal or ambient$/],
     ['the ambient profile at 1.20.3', ['--version', '1.20.3', '-o', 'out', '--profile', 'ambient'], /^--profile ambient: ambient mode needs Istio 1\.24 or later .* Fix: use version 1\.30\.3/],
     ['a value on --cni', [...ok, '--cni=true'], /^--cni takes no value$/],
-    ['--gateway-api', [...ok, '--gateway-api'], /^--gateway-api is not available yet/],
+    ['a value on --gateway-api', [...ok, '--gateway-api=true'], /^--gateway-api takes no value$/],
     ['--revision-tag', [...ok, '--revision-tag', 'stable'], /^--revision-tag is not available yet/],
     ['--revision-tag=', [...ok, '--revision-tag=stable'], /^--revision-tag is not available yet/],
     ['--eastwest-gateway', [...ok, '--eastwest-gateway'], /^--eastwest-gateway is not available yet/],
@@ -319,10 +334,10 @@ describe('help and commands', () => {
     const help = cli('install', '--help');
     expect(help).toMatchObject({ code: 0, err: '' });
     expect(help.out).toMatch(/^Usage: cdk8s-istio install --version <1\.30\.x\|1\.20\.x> -o <dir> \[options\]\n/);
-    for (const flag of ['--profile <name>', '--cni', '--ingress', '--egress', '--revision <name>', '--mesh-id <id>', '--cluster <name>', '--network <name>', '--argocd-repo <url>', '-o, --output <dir>']) {
+    for (const flag of ['--profile <name>', '--cni', '--gateway-api', '--ingress', '--egress', '--revision <name>', '--mesh-id <id>', '--cluster <name>', '--network <name>', '--argocd-repo <url>', '-o, --output <dir>']) {
       expect(help.out).toContain(flag);
     }
-    expect(help.out).toContain('Not available yet: --gateway-api, --revision-tag, --eastwest-gateway.');
+    expect(help.out).toContain('Not available yet: --revision-tag, --eastwest-gateway.');
     expect(cli('install', '-h')).toEqual(help);
     expect(cli('install', '--version', '1.30.3', '--help')).toEqual(help);
     expect(fs.readdirSync(work)).toEqual([]);
