@@ -46,6 +46,15 @@ export function pathOf(scope: IConstruct): string {
   return scope.node.path || '<root>';
 }
 
+/**
+ * A stand-in scope for errors of a function or static method that has no construct (`CanaryRoute.atStep`,
+ * `argoCdApplication`, the picture functions): its errors name `path` (e.g. `"gitops"`).
+ * @internal
+ */
+export function callScope(path: string): IConstruct {
+  return { node: { path } } as IConstruct;
+}
+
 /** Throws an {@link IstioValidationError} for `scope`. */
 export function fail(scope: IConstruct, field: string, value: unknown, expected: string): never {
   throw new IstioValidationError(pathOf(scope), field, value, expected);

@@ -4,6 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { KubeJson, kubeObject } from './kube';
 import { checkCpu, checkInt, checkList, checkMemory, checkObject, fail, isLabelKey, parseCpu, parseMemory } from './validation';
 import { IstioVersion } from './version';
+import { checkKnownKeys } from './resource/keys';
+import { RESOURCE_REQUIREMENTS } from './workload-shapes';
 
 /** CPU and memory quantities. */
 export interface ResourceQuantities {
@@ -57,6 +59,7 @@ export class ResourcePreset {
    * in Kubernetes form, keys sorted (cpu, memory).
    */
   public render(scope: IConstruct, field: string): { requests?: Record<string, string>; limits?: Record<string, string> } {
+    checkKnownKeys(scope, field, this.requirements, RESOURCE_REQUIREMENTS);
     const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
     for (const kind of ['requests', 'limits'] as const) {
       const q = this.requirements[kind];

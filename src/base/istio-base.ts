@@ -7,6 +7,8 @@ import { BASE_CHART, BASE_RELEASE, CrdFacts, istioCrdCatalog } from './crd-catal
 import { IstioCrds } from './crds';
 import { renderGatewayApiCrds } from './gateway-api-crds';
 import { commonLabels, sortLabels } from './labels';
+import { checkKnownKeys } from '../resource/keys';
+import { ISTIO_BASE_PROPS } from './shapes';
 
 /** Props of {@link IstioBase}. */
 export interface IstioBaseProps {
@@ -134,6 +136,7 @@ export class IstioBase extends Construct {
   public constructor(scope: Construct, id: string, props: IstioBaseProps = {}) {
     super(scope, id);
     checkObject(this, 'props', props, 'must be IstioBaseProps (an object) or omitted');
+    checkKnownKeys(this, '', props, ISTIO_BASE_PROPS);
     this.version = props.version ?? IstioVersion.V1_30_3;
     if (!(this.version instanceof IstioVersion)) {
       fail(this, 'version', props.version, 'must be an IstioVersion, e.g. IstioVersion.V1_30_3 or IstioVersion.of("1.20.3")');

@@ -5,6 +5,8 @@ import { checkDnsLabel, checkDnsSubdomain, checkHost, checkObject, checkPort, fa
 import { GatewayWorkload, GatewayWorkloadProps } from './gateway-workload';
 import { MeshGateway } from './mesh-gateway';
 import { GatewayService } from './service';
+import { checkKnownKeys } from '../resource/keys';
+import { EXTERNAL_HOST_OPTIONS } from './shapes';
 
 /** Props of {@link EgressGateway}. */
 export interface EgressGatewayProps extends GatewayWorkloadProps {}
@@ -129,6 +131,7 @@ export class ExternalHostRoute extends Construct {
     register: (route: ExternalHostRoute, subsetName: string) => void,
   ) {
     super(egress, id);
+    checkKnownKeys(this, '', options, EXTERNAL_HOST_OPTIONS);
     const o = options ?? ({} as ExternalHostOptions);
     this.host = checkHost(this, 'host', o.host, { allowWildcard: false });
     if (!this.host.includes('.')) {

@@ -18,6 +18,8 @@ import {
 import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
 import { GatewayPort, ResolvedServicePort, resolveServicePorts } from './ports';
 import { GatewayService, GatewayServiceType } from './service';
+import { checkKnownKeys } from '../resource/keys';
+import { GATEWAY_WORKLOAD_PROPS } from './shapes';
 
 /** Name of the upstream chart these gateways follow (gives `helm.sh/chart: gateway-<tag>`). */
 const CHART = 'gateway';
@@ -167,6 +169,7 @@ export abstract class GatewayWorkload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: GatewayWorkloadProps, defaults: GatewayWorkloadDefaults) {
     super(scope, id);
+    checkKnownKeys(this, '', props, GATEWAY_WORKLOAD_PROPS);
     if (!props || !(props.istiod instanceof Istiod)) {
       fail(this, 'istiod', props?.istiod, 'must be an Istiod construct');
     }

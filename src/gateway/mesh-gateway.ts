@@ -3,6 +3,8 @@ import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkObject, fail, isDnsLabel, isHost } from '../validation';
 import type { GatewayWorkload } from './gateway-workload';
+import { checkKnownKeys } from '../resource/keys';
+import { MESH_GATEWAY_PROPS } from './shapes';
 
 /** Protocols a Gateway server can speak. */
 export type GatewayServerProtocol = 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS';
@@ -116,6 +118,7 @@ export class MeshGateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshGatewayProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, MESH_GATEWAY_PROPS);
     const gw = props.gateway;
     this.gateway = gw;
     this.name = props.name ?? id;

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { checkCidr, checkDnsSubdomain, checkIP, fail } from '../validation';
 import { checkNodePort } from './ports';
+import { checkKnownKeys } from '../resource/keys';
+import { LOAD_BALANCER_SERVICE_OPTIONS, NODE_PORT_SERVICE_OPTIONS } from './shapes';
 
 /** Kubernetes Service types a gateway can use. */
 export type GatewayServiceType = 'LoadBalancer' | 'NodePort' | 'ClusterIP';
@@ -89,6 +91,8 @@ export class GatewayService {
 
   /** Options that were not an object (from JavaScript or a parsed file): refused when the Service is resolved. */
   private readonly badOptions?: { readonly value: unknown };
+  /** The options object as given, for the unknown-key check. */
+  private readonly given?: LoadBalancerServiceOptions & NodePortServiceOptions;
 
   private constructor(type: GatewayServiceType, lbGiven: LoadBalancerServiceOptions, npGiven: NodePortServiceOptions, given?: unknown) {
     const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -96,6 +100,7 @@ export class GatewayService {
     const lb = isObject(lbGiven) ? lbGiven : {};
     const np = isObject(npGiven) ? npGiven : {};
     this.type = type;
+    if (isObject(given)) this.given = given as LoadBalancerServiceOptions & NodePortServiceOptions;
     this.ip = lb.ip;
     this.pool = lb.pool;
     this.loadBalancerSourceRanges = lb.loadBalancerSourceRanges ? [...lb.loadBalancerSourceRanges] : undefined;
@@ -117,6 +122,8 @@ export class GatewayService {
       const call = this.type === 'LoadBalancer' ? 'GatewayService.loadBalancer' : 'GatewayService.nodePort';
       fail(scope, field, this.badOptions.value, `must come from ${call}() with an options object, or no argument`);
     }
+    if (this.type === 'NodePort') checkKnownKeys(scope, field, this.given, NODE_PORT_SERVICE_OPTIONS);
+    else checkKnownKeys(scope, field, this.given, LOAD_BALANCER_SERVICE_OPTIONS);
     const annotations: Record<string, string> = {};
     if (this.ip !== undefined) annotations[METALLB_IPS_ANNOTATION] = checkIP(scope, `${field}.ip`, this.ip);
     if (this.pool !== undefined) annotations[METALLB_POOL_ANNOTATION] = checkDnsSubdomain(scope, `${field}.pool`, this.pool);

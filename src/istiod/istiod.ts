@@ -24,6 +24,7 @@ import { addRbac } from './rbac';
 import { addScaling, planScaling } from './scaling';
 import { addService } from './service';
 import { addInjectorWebhook, addValidatorWebhook } from './webhooks';
+import { ISTIOD_PROPS } from './shapes';
 
 /** Longest revision whose `istiod-<revision>` Service name is still a 63-character DNS label. */
 const MAX_REVISION_LENGTH = 63 - 'istiod-'.length;
@@ -196,6 +197,7 @@ export class Istiod extends Construct implements IIstiod {
 
   public constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, ISTIOD_PROPS);
     if (!props || !(props.base instanceof IstioBase)) {
       fail(this, 'base', props?.base, 'must be an IstioBase construct');
     }

@@ -4,6 +4,8 @@ import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { fail } from '../validation';
+import { checkKnownKeys } from '../resource/keys';
+import { MESH_WIDE_MTLS_PROPS } from './shapes';
 
 /** Props of {@link MeshWideMtls}. */
 export interface MeshWideMtlsProps {
@@ -29,6 +31,7 @@ export class MeshWideMtls extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshWideMtlsProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, MESH_WIDE_MTLS_PROPS);
     if (!props || !isIstiod(props.istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct of the mesh');
     }

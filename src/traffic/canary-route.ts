@@ -3,11 +3,13 @@ import { Construct } from 'constructs';
 import type * as net from '../../imports/networking.istio.io';
 import { istioObject } from '../istio-object';
 import { checkMeshNamespace, IMeshNamespace } from '../resource/mesh-namespace';
-import { checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, fail, IstioValidationError } from '../validation';
+import { callScope, checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, fail, IstioValidationError } from '../validation';
 import { IstioVersion } from '../version';
 import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';
 import { checkPercent, HttpMatch, renderHttpMatch, renderRouteOptions, RouteOptions } from './http';
 import { renderTrafficPolicy, TrafficPolicyOptions } from './traffic-policy';
+import { checkKnownKeys } from '../resource/keys';
+import { CANARY_ROUTE_PROPS } from './shapes';
 
 /** One version of the service: a DestinationRule subset. */
 export interface CanarySubset {
@@ -97,6 +99,7 @@ export class CanaryRoute extends Construct {
    * stable weight `100 - steps[index]`; everything else is unchanged.
    */
   public static atStep(props: CanaryRouteProps, index: number): CanaryRouteProps {
+    checkKnownKeys(callScope('CanaryRoute.atStep'), 'props', props, CANARY_ROUTE_PROPS);
     const steps = props.steps ?? [];
     if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
       throw new IstioValidationError('CanaryRoute.atStep', 'index', index,
@@ -122,6 +125,7 @@ export class CanaryRoute extends Construct {
 
   public constructor(scope: Construct, id: string, props: CanaryRouteProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, CANARY_ROUTE_PROPS);
     this.props = props;
     const ns = checkMeshNamespace(this, 'namespace', props?.namespace);
     this.version = ns.istiod.version;

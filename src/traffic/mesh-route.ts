@@ -7,6 +7,8 @@ import { checkDnsSubdomain, checkHost, checkPort, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';
 import { HttpMatch, renderHttpMatch, renderRouteOptions, RouteOptions } from './http';
+import { checkKnownKeys } from '../resource/keys';
+import { MESH_ROUTE_PROPS } from './shapes';
 
 /** Where a route sends requests: a service and optionally its port. */
 export interface RouteDestination {
@@ -54,6 +56,7 @@ export class MeshRoute extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshRouteProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, MESH_ROUTE_PROPS);
     const ns = checkMeshNamespace(this, 'namespace', props?.namespace);
     this.version = ns.istiod.version;
     const name = checkDnsSubdomain(this, 'name', props.name ?? id);
