@@ -3,6 +3,7 @@ import { Istiod } from '../../src/istiod/istiod';
 import { IIstiod } from '../../src/istiod/istiod-ref';
 import { RequestAuthentication, RequestAuthenticationProps } from '../../src/security';
 import { IstioVersion } from '../../src/version';
+import { K8sObject } from '../support/schema';
 import { findOne, newChart, synthValid } from '../support/synth';
 import { expectExampleInSync, expectIstioError } from './l2-support';
 
@@ -26,8 +27,8 @@ type Spec = RequestAuthenticationProps['spec'];
  * `jwksUri` is emitted under its proto name `jwks_uri` by the generated L1 binding; Istio reads both spellings as the
  * same field (json name jwksUri, proto name jwks_uri), so the comparison folds them into the JSON name.
  */
-function jwksUriAsOneSpelling<T extends { spec: { jwtRules?: Array<Record<string, unknown>> } }>(obj: T): T {
-  for (const r of obj.spec.jwtRules ?? []) {
+function jwksUriAsOneSpelling(obj: K8sObject): K8sObject {
+  for (const r of (obj.spec.jwtRules ?? []) as Array<Record<string, unknown>>) {
     if (r.jwks_uri !== undefined) {
       expect(r.jwksUri).toBeUndefined();
       r.jwksUri = r.jwks_uri;
