@@ -51,12 +51,14 @@ describe.each(RELEASES)('WorkloadGroup, Istio %s', (_tag, version, apiVersion) =
 });
 
 describe('WorkloadGroup: what the release serves', () => {
-  test('probe.grpc (1.30 only) renders at 1.30 and is refused at 1.20 naming the release that has it', () => {
+  test('probe.grpc: 1.20 has no such field; 1.30 has it in the CRD but istiod\'s webhook refuses it, so both releases refuse it with their reason', () => {
     const spec = probe({ grpc: { port: 9090, service: 'health' } });
-    expect(() => group(spec)()).not.toThrow();
-    const e = refusal(group(spec, {}, IstioVersion.V1_20_3));
-    expect(e.field).toBe('spec.probe.grpc');
-    expect(e.expected).toMatch(/1\.30/);
+    const old = refusal(group(spec, {}, IstioVersion.V1_20_3));
+    expect(old.field).toBe('spec.probe.grpc');
+    expect(old.expected).toMatch(/1\.30/);
+    const now = refusal(group(spec));
+    expect(where(now)).toEqual(['c/wg', 'spec.probe.grpc', '{"port":9090,"service":"health"}']);
+    expect(now.expected).toBe('is refused by Istio\'s validating webhook ("unknown health check method") although the CRD has the field: use httpGet, tcpSocket or exec');
   });
 });
 
