@@ -58,6 +58,8 @@ export interface Entry {
   readonly file?: string;
   /** Codes suppressed on this object by `galley.istio.io/analyze-suppress` ('*' = all). */
   readonly suppressed?: ReadonlySet<string> | '*';
+  /** Set for the objects `istioctl analyze` assumes on a complete input (the default ingress gateway): never reported on. */
+  readonly virtual?: boolean;
 }
 
 /** A pod-producing object: its pod labels/annotations and where the pod template sits. */
@@ -185,6 +187,39 @@ export class MeshModel {
     };
     this.mesh = options.meshConfig ?? (fromInput('mesh') as AnalyzerMeshConfig | undefined) ?? {};
     this.meshNetworks = options.meshNetworks ?? (fromInput('meshNetworks') as AnalyzerMeshNetworks | undefined);
+    if (this.assumeComplete) this.addDefaultIngress();
+  }
+
+  /**
+   * On a complete input `istioctl analyze` assumes Istio's default ingress gateway (a pod labelled
+   * `istio: ingressgateway` behind the mesh config's `ingressService`, ports 80, 443, 31400, 15443) unless the
+   * ingress controller mode is OFF; so does this analyzer, unless the input has that Service. Nothing is ever
+   * reported on these objects.
+   */
+  private addDefaultIngress(): void {
+    if ((this.mesh.ingressControllerMode ?? 'STRICT').toUpperCase() === 'OFF') return;
+    const name = this.mesh.ingressService ?? 'istio-ingressgateway';
+    const ns = this.rootNamespace;
+    if (this.servicesByFqdn.has(`${name}.${ns}.svc.${this.domain}`)) return;
+    const selector = { istio: 'ingressgateway' };
+    const objects: ManifestObject[] = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-dummypod`, namespace: ns, labels: selector }, spec: { containers: [{ name: 'istio-proxy' }] } },
+      {
+        apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns },
+        spec: {
+          selector,
+          ports: [[80, 'http2'], [443, 'https'], [31400, 'tcp'], [15443, 'tls']].map(([port, pname]) => ({ name: pname, port, targetPort: port, protocol: 'TCP' })),
+        },
+      },
+    ];
+    for (const obj of objects) {
+      const entry: Entry = {
+        index: this.entries.length, obj, apiVersion: obj.apiVersion!, group: '', kind: obj.kind!, name: obj.metadata!.name!, ns,
+        spec: rec(obj.spec) ?? {}, virtual: true,
+      };
+      this.entries.push(entry);
+      this.index(entry);
+    }
   }
 
   private index(e: Entry): void {
@@ -494,13 +529,15 @@ export class Reporter {
    * Records a finding with the catalog severity of `code` and its default fix (unless given). `analyzer`
    * names Istio's analyzer that reports the same, when several of Istio's analyzers report the code.
    */
-  public report(code: string, e: Entry, field: string, message: string, fix?: string, analyzer?: string): void {
+  public report(code: string, e: Entry, field: string, message: string, fix?: string, analyzer?: string | readonly string[]): void {
+    if (e.virtual) return;
     if (this.suppress.has(code)) return;
     if (e.suppressed === '*' || e.suppressed?.has(code)) return;
     const info = codeInfo(code);
-    if (analyzer !== undefined && !info.analyzers.includes(analyzer)) throw new Error(`analyzer: ${analyzer} does not report ${code}`);
-    const upstream = analyzer
-      ?? (code === 'IST0106' ? `schema.ValidationAnalyzer.${e.kind}` : info.analyzers.length === 1 ? info.analyzers[0] : undefined);
+    const given = analyzer === undefined ? undefined : typeof analyzer === 'string' ? [analyzer] : analyzer;
+    for (const a of given ?? []) if (!info.analyzers.includes(a)) throw new Error(`analyzer: ${a} does not report ${code}`);
+    const upstream = given
+      ?? (code === 'IST0106' ? [`schema.ValidationAnalyzer.${e.kind}`] : info.analyzers.length === 1 ? [info.analyzers[0]] : undefined);
     this.findings.push({
       code,
       name: info.name,
@@ -509,7 +546,7 @@ export class Reporter {
       field,
       message,
       fix: fix ?? info.fix,
-      ...(upstream !== undefined ? { analyzer: upstream } : {}),
+      ...(upstream !== undefined ? { analyzers: upstream } : {}),
       ...(e.constructPath !== undefined ? { constructPath: e.constructPath } : {}),
       ...(e.file !== undefined ? { file: e.file } : {}),
     });

@@ -75,10 +75,10 @@ export interface Finding {
   /** How to fix it. */
   readonly fix: string;
   /**
-   * The `istioctl analyze` analyzer that reports the same message (its metadata name, e.g.
+   * The `istioctl analyze` analyzers that report the same message (their metadata names, e.g.
    * `virtualservice.DestinationHostAnalyzer`); absent for this library's own codes.
    */
-  readonly analyzer?: string;
+  readonly analyzers?: readonly string[];
   /** Path of the cdk8s construct that produced the object, when analyzed in-process. */
   readonly constructPath?: string;
   /** File the object was read from, when analyzed from files. */

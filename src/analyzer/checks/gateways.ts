@@ -23,9 +23,29 @@ function selectorText(sel: Record<string, string>): string {
   return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',');
 }
 
+function selectorOfText(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Whether the input holds gateway workloads (pods injected with the `gateway` template, or labelled
+ * `istio: <...>gateway`): then a Gateway selector that matches none of them is a mistake, not a workload
+ * deployed elsewhere.
+ */
+function holdsGatewayWorkloads(m: MeshModel): boolean {
+  return m.workloads.some((w) => !w.entry.virtual && ((w.annotations['inject.istio.io/templates'] ?? '').split(',').map((t) => t.trim()).includes('gateway')
+    || /gateway$/.test(w.labels.istio ?? '')));
+}
+
 export function checkGateways(m: MeshModel, r: Reporter): void {
   const groups = new Map<string, PortGroup>();
 
+  const gatewayWorkloads = holdsGatewayWorkloads(m);
   for (const gw of m.istio('Gateway')) {
     if (gw.group !== 'networking.istio.io') continue;
     const servers = arr(gw.spec.servers);
@@ -35,9 +55,9 @@ export function checkGateways(m: MeshModel, r: Reporter): void {
     const selector = strMap(gw.spec.selector);
     const selText = selectorText(selector);
     const pods = Object.keys(selector).length ? m.select(selector, undefined) : [];
-    if (Object.keys(selector).length && pods.length === 0 && m.assumeComplete) {
+    if (Object.keys(selector).length && pods.length === 0 && (m.assumeComplete || gatewayWorkloads)) {
       r.report('IST0101', gw, 'spec.selector', `Referenced selector not found: "${selText}" (no workload carries these labels).`,
-        'Correct the selector to the labels of the gateway pods, or deploy the gateway.', 'gateway.IngressGatewayPortAnalyzer');
+        'Correct the selector to the labels of the gateway pods, or deploy the gateway.', ['gateway.IngressGatewayPortAnalyzer', 'gateway.SecretAnalyzer']);
     }
 
     // Ports offered by the Services in front of the selected gateway pods (IST0162).
@@ -101,8 +121,30 @@ export function checkGateways(m: MeshModel, r: Reporter): void {
     });
   }
 
-  // IST0145: same selector and port, overlapping hosts, different Gateways.
-  for (const g of groups.values()) {
+  // Gateways with different selectors that select the same pods (one narrower than the other) also share
+  // those pods' ports: their servers are compared too.
+  const byPort = new Map<number, PortGroup[]>();
+  for (const g of groups.values()) byPort.set(g.port, [...(byPort.get(g.port) ?? []), g]);
+  const pairs: PortGroup[] = [];
+  for (const list of byPort.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, b] = [selectorOfText(list[i].selector), selectorOfText(list[j].selector)];
+        if (Object.keys(a).some((k) => k in b && a[k] !== b[k])) continue;
+        if (Object.keys(a).length === 0 || Object.keys(b).length === 0 || m.select({ ...a, ...b }, undefined).length === 0) continue;
+        const merged: PortGroup = { selector: `${list[i].selector} / ${list[j].selector}`, port: list[i].port, index: new HostIndex(), items: [] };
+        for (const item of [...list[i].items, ...list[j].items]) {
+          merged.index.add(item.host, item);
+          merged.items.push(item);
+        }
+        pairs.push(merged);
+      }
+    }
+  }
+
+  // IST0145: same selector (or the same pods) and port, overlapping hosts, different Gateways.
+  const reported = new Set<string>();
+  for (const g of [...groups.values(), ...pairs]) {
     // conflicts of one (gateway, server): other gateway -> shared host
     const conflicts = new Map<Entry, Map<number, Map<Entry, string>>>();
     const note = (a: ServerHost, b: ServerHost, host: string) => {
@@ -124,6 +166,9 @@ export function checkGateways(m: MeshModel, r: Reporter): void {
     }
     for (const [gw, byServer] of conflicts) {
       for (const [server, others] of byServer) {
+        const once = `${gw.index}/${server}`;
+        if (reported.has(once)) continue;
+        reported.add(once);
         const names = [...others.keys()].map(ref);
         const hosts = [...new Set(others.values())];
         r.report('IST0145', gw, `spec.servers[${server}]`,

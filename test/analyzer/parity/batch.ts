@@ -26,7 +26,7 @@ const results = input.cases.map((c) => {
     stdin: () => '',
   });
   const findings = exit === 2 ? [] : (JSON.parse(stdout) as { findings: Finding[] }).findings.map((f) => ({
-    code: f.code, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name, analyzer: f.analyzer,
+    code: f.code, kind: f.object.kind, namespace: f.object.namespace, name: f.object.name, analyzers: f.analyzers ?? [],
   }));
   return { id: c.id, exit, findings, stderr };
 });
