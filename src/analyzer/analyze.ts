@@ -6,6 +6,7 @@ import { checkDestinationRules } from './checks/destination-rules';
 import { checkGatewayAccess } from './checks/gateway-access';
 import { checkConditions } from './checks/conditions';
 import { checkEnvoyFilters } from './checks/envoy-filters';
+import { checkGatewayTls } from './checks/gateway-tls';
 import { checkGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
@@ -37,6 +38,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkTelemetryProviders,
   checkDeprecatedFields,
   checkEnvoyFilters,
+  checkGatewayTls,
 ];
 
 /**
