@@ -1,0 +1,222 @@
+/**
+ * Cases of the seven networking kinds (valid samples and bad inputs) with the verdict Istio gives each:
+ * `admit` (istiod's validating webhook admits it), `webhook` (the webhook refuses it), `crd` (the webhook admits it but
+ * the CRD's own rules, CEL or one-of, which the API server applies, refuse it) or `ours` (Istio admits it; we refuse it
+ * on purpose, see docs/istio-api.md). The verdicts were taken by sending each object to istiod's webhook
+ * (pkg/webhooks/validation/server of the istio.io/istio module the conformance suite uses); networking-cases.test.ts
+ * checks that our constructs refuse exactly the cases whose verdict is not `admit`. The objects are plain data, so the
+ * conformance suite can send them to the webhook again (see objectOf).
+ */
+import type { JsonObject } from '../../src/base/schemas/types';
+
+/** What Istio does with a case. */
+export type Verdict = 'admit' | 'webhook' | 'crd' | 'ours';
+
+/** Id, Istio's verdict, kind, spec, and metadata when the case needs it. */
+export type WebhookCase = [string, Verdict, string, JsonObject, { labels?: Record<string, string>; name?: string }?];
+
+const https = [{ number: 443, name: 'https', protocol: 'TLS' }];
+const gwServer = (s: JsonObject) => ({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], ...s }] });
+const tlsServer = (tls: JsonObject) => gwServer({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.com'], tls });
+const ing = (l: JsonObject) => ({ workloadSelector: { labels: { app: 'ratings' } }, ingress: [{ port: { number: 9080, protocol: 'HTTP', name: 'somename' }, ...l }] });
+const ef = (p: JsonObject) => ({ configPatches: [p] });
+const hcm = 'envoy.filters.network.http_connection_manager';
+const value = { name: 'x' };
+const probe = (p: JsonObject) => ({ template: { serviceAccount: 'default' }, probe: p });
+export const NETWORKING_WEBHOOK_CASES: WebhookCase[] = [
+  ['se ok httpbin', 'admit', 'ServiceEntry', { hosts: ['httpbin.org'], ports: https, resolution: 'DNS', location: 'MESH_EXTERNAL' }],
+  ['se ok mongo static', 'admit', 'ServiceEntry', { hosts: ['mymongodb.somedomain'], addresses: ['192.192.192.192/24'], ports: [{ number: 27018, name: 'mongodb', protocol: 'MONGO' }], location: 'MESH_INTERNAL', resolution: 'STATIC', endpoints: [{ address: '2.2.2.2' }, { address: '3.3.3.3' }] }],
+  ['se ok wildcard none', 'admit', 'ServiceEntry', { hosts: ['*.wikipedia.org'], ports: https, resolution: 'NONE' }],
+  ['se ok dynamic dns', 'admit', 'ServiceEntry', { hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DYNAMIC_DNS' }],
+  ['se hosts empty', 'webhook', 'ServiceEntry', { hosts: [] }],
+  ['se host *', 'webhook', 'ServiceEntry', { hosts: ['*'] }],
+  ['se host a..b', 'webhook', 'ServiceEntry', { hosts: ['a..b'] }],
+  ['se host numeric tld', 'webhook', 'ServiceEntry', { hosts: ['api.example.123'] }],
+  ['se dns wildcard no endpoints', 'webhook', 'ServiceEntry', { hosts: ['*.example.com'], ports: https, resolution: 'DNS' }],
+  ['se dns wildcard with endpoints', 'admit', 'ServiceEntry', { hosts: ['*.example.com'], ports: https, resolution: 'DNS', endpoints: [{ address: 'proxy.example.com' }] }],
+  ['se dnsrr 2 endpoints', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, resolution: 'DNS_ROUND_ROBIN', endpoints: [{ address: '1.1.1.1' }, { address: '2.2.2.2' }] }],
+  ['se dns bad endpoint', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, resolution: 'DNS', endpoints: [{ address: 'not a host' }] }],
+  ['se static no endpoints', 'ours', 'ServiceEntry', { hosts: ['db.internal'], ports: https, resolution: 'STATIC' }],
+  ['se static selector', 'admit', 'ServiceEntry', { hosts: ['db.internal'], ports: https, resolution: 'STATIC', workloadSelector: { labels: { app: 'db' } } }],
+  ['se static dns endpoint', 'webhook', 'ServiceEntry', { hosts: ['db.internal'], ports: https, resolution: 'STATIC', endpoints: [{ address: 'db.example.com' }] }],
+  ['se static no address', 'webhook', 'ServiceEntry', { hosts: ['db.internal'], ports: https, resolution: 'STATIC', endpoints: [{ labels: { a: 'b' } }] }],
+  ['se static network only', 'admit', 'ServiceEntry', { hosts: ['db.internal'], ports: https, resolution: 'STATIC', endpoints: [{ network: 'vpc-2' }] }],
+  ['se uds ok', 'admit', 'ServiceEntry', { hosts: ['uds.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'STATIC', endpoints: [{ address: 'unix:///var/run/app.sock' }] }],
+  ['se uds relative', 'webhook', 'ServiceEntry', { hosts: ['uds.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'STATIC', endpoints: [{ address: 'unix://var/run/app.sock' }] }],
+  ['se uds ports', 'webhook', 'ServiceEntry', { hosts: ['uds.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'STATIC', endpoints: [{ address: 'unix:///var/run/app.sock', ports: { http: 8080 } }] }],
+  ['se uds two ports', 'webhook', 'ServiceEntry', { hosts: ['uds.local'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 81, name: 'http2', protocol: 'HTTP' }], resolution: 'STATIC', endpoints: [{ address: 'unix:///var/run/app.sock' }] }],
+  ['se endpoints+selector', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, resolution: 'STATIC', endpoints: [{ address: '1.1.1.1' }], workloadSelector: { labels: { app: 'a' } } }],
+  ['se none endpoints', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, endpoints: [{ address: '1.1.1.1' }] }],
+  ['se selector wildcard', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, resolution: 'STATIC', workloadSelector: { labels: { app: 'web*' } } }],
+  ['se endpoint port undefined', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: https, resolution: 'STATIC', endpoints: [{ address: '1.1.1.1', ports: { http: 8080 } }] }],
+  ['se dup port number', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'a', protocol: 'TLS' }, { number: 443, name: 'b', protocol: 'TLS' }] }],
+  ['se dup port name', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'a', protocol: 'TLS' }, { number: 80, name: 'a', protocol: 'HTTP' }] }],
+  ['se port name underscore', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'my_port', protocol: 'TLS' }] }],
+  ['se protocol QUIC', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'a', protocol: 'QUIC' }] }],
+  ['se bad address', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], addresses: ['10.0.0.300'] }],
+  ['se cidr with dns', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], addresses: ['10.0.0.0/16'], ports: https, resolution: 'DNS' }],
+  ['se multi host tcp dns', 'webhook', 'ServiceEntry', { hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' }],
+  ['se multi host tcp none', 'admit', 'ServiceEntry', { hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }], resolution: 'NONE' }],
+  ['se dyn non-wildcard', 'webhook', 'ServiceEntry', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DYNAMIC_DNS' }],
+  ['se dyn addresses', 'webhook', 'ServiceEntry', { hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DYNAMIC_DNS', addresses: ['1.2.3.4'] }],
+  ['se dyn tcp', 'webhook', 'ServiceEntry', { hosts: ['*.example.com'], ports: [{ number: 5432, name: 'pg', protocol: 'TCP' }], resolution: 'DYNAMIC_DNS' }],
+  ['se dyn internal waypoint', 'webhook', 'ServiceEntry', { hosts: ['*.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DYNAMIC_DNS', location: 'MESH_INTERNAL' }, { labels: { 'istio.io/use-waypoint': 'waypoint' } }],
+  ['se exportTo . + ns', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], exportTo: ['.', 'default'] }],
+  ['se exportTo * + ns', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], exportTo: ['*', 'prod'] }],
+  ['se exportTo ~ + ns', 'webhook', 'ServiceEntry', { hosts: ['a.example.com'], exportTo: ['~', 'prod'] }],
+  ['se exportTo ~', 'admit', 'ServiceEntry', { hosts: ['a.example.com'], exportTo: ['~'] }],
+
+  ['gw ok bookinfo', 'admit', 'Gateway', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }],
+  ['gw ok https cred', 'admit', 'Gateway', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', credentialName: 'httpbin-credential' }, hosts: ['httpbin.example.com'] }] }],
+  ['gw credentialNames', 'admit', 'Gateway', { servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', credentialNames: ['rsa-cert', 'ecdsa-cert'] }, hosts: ['a.example.com'] }] }],
+  ['gw no servers', 'webhook', 'Gateway', { selector: { istio: 'ingressgateway' } }],
+  ['gw dotted name', 'webhook', 'Gateway', gwServer({}), { name: 'my.gateway' }],
+  ['gw hosts empty', 'webhook', 'Gateway', gwServer({ hosts: [] })],
+  ['gw short host', 'webhook', 'Gateway', gwServer({ hosts: ['reviews'] })],
+  ['gw partial wildcard', 'webhook', 'Gateway', gwServer({ hosts: ['*foo.example.com'] })],
+  ['gw bad ns', 'webhook', 'Gateway', gwServer({ hosts: ['Prod_1/a.example.com'] })],
+  ['gw ~ ns', 'webhook', 'Gateway', gwServer({ hosts: ['~/a.example.com'] })],
+  ['gw ok host forms', 'admit', 'Gateway', gwServer({ hosts: ['./a.example.com', '*/*.example.com', 'prod/*', '10.0.0.1'] })],
+  ['gw protocol SPDY', 'webhook', 'Gateway', gwServer({ port: { number: 80, name: 'http', protocol: 'SPDY' } })],
+  ['gw port 0', 'webhook', 'Gateway', gwServer({ port: { number: 0, name: 'http', protocol: 'HTTP' } })],
+  ['gw targetPort', 'webhook', 'Gateway', gwServer({ port: { number: 80, name: 'http', protocol: 'HTTP', targetPort: 8080 } })],
+  ['gw dup port names', 'webhook', 'Gateway', { servers: [{ port: { number: 80, name: 'web', protocol: 'HTTP' }, hosts: ['a.example.com'] }, { port: { number: 8080, name: 'web', protocol: 'HTTP' }, hosts: ['b.example.com'] }] }],
+  ['gw bind hostname', 'webhook', 'Gateway', gwServer({ bind: 'localhost' })],
+  ['gw bind uds ok', 'admit', 'Gateway', gwServer({ bind: 'unix:///var/run/gw.sock', port: { number: 0, name: 'uds', protocol: 'HTTP' } })],
+  ['gw bind uds port 80', 'webhook', 'Gateway', gwServer({ bind: 'unix:///var/run/gw.sock' })],
+  ['gw https no tls', 'webhook', 'Gateway', gwServer({ port: { number: 443, name: 'https', protocol: 'HTTPS' } })],
+  ['gw http httpsRedirect', 'admit', 'Gateway', gwServer({ tls: { httpsRedirect: true } })],
+  ['gw http simple', 'webhook', 'Gateway', gwServer({ tls: { mode: 'SIMPLE', credentialName: 'c' } })],
+  ['gw tcp tls', 'webhook', 'Gateway', gwServer({ port: { number: 31400, name: 'tcp', protocol: 'TCP' }, tls: { mode: 'PASSTHROUGH' } })],
+  ['gw simple no cert', 'webhook', 'Gateway', tlsServer({ mode: 'SIMPLE' })],
+  ['gw simple cert no key', 'webhook', 'Gateway', tlsServer({ mode: 'SIMPLE', serverCertificate: '/etc/certs/tls.crt' })],
+  ['gw simple files', 'admit', 'Gateway', tlsServer({ mode: 'SIMPLE', serverCertificate: '/etc/certs/tls.crt', privateKey: '/etc/certs/tls.key' })],
+  ['gw mutual no ca', 'webhook', 'Gateway', tlsServer({ mode: 'MUTUAL', serverCertificate: '/c', privateKey: '/k' })],
+  ['gw mutual cred', 'admit', 'Gateway', tlsServer({ mode: 'MUTUAL', credentialName: 'httpbin-credential' })],
+  ['gw two sources', 'webhook', 'Gateway', tlsServer({ mode: 'SIMPLE', credentialName: 'a', serverCertificate: '/c', privateKey: '/k' })],
+  ['gw istio_mutual cred', 'webhook', 'Gateway', tlsServer({ mode: 'ISTIO_MUTUAL', credentialName: 'a' })],
+  ['gw mutual cred crl', 'ours', 'Gateway', tlsServer({ mode: 'MUTUAL', credentialName: 'a', caCrl: '/crl' })],
+  ['gw simple crl', 'webhook', 'Gateway', tlsServer({ mode: 'SIMPLE', serverCertificate: '/c', privateKey: '/k', caCrl: '/crl' })],
+  ['gw passthrough', 'admit', 'Gateway', tlsServer({ mode: 'PASSTHROUGH' })],
+  ['gw auto passthrough', 'admit', 'Gateway', gwServer({ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*.local'], tls: { mode: 'AUTO_PASSTHROUGH' } })],
+  ['gw selector value space', 'ours', 'Gateway', { ...gwServer({}), selector: { istio: 'ingress gateway' } }],
+
+  ['sc ok default', 'admit', 'Sidecar', { egress: [{ hosts: ['./*', 'istio-system/*'] }] }],
+  ['sc ok ratings', 'admit', 'Sidecar', { workloadSelector: { labels: { app: 'ratings' } }, ingress: [{ port: { number: 9080, protocol: 'HTTP', name: 'somename' }, defaultEndpoint: 'unix:///var/run/someuds.sock' }], egress: [{ port: { number: 9080, protocol: 'HTTP', name: 'egresshttp' }, hosts: ['prod-us1/*'] }, { hosts: ['istio-system/*'] }] }],
+  ['sc ok https ingress', 'admit', 'Sidecar', { workloadSelector: { labels: { app: 'productpage' } }, ingress: [{ port: { number: 9080, protocol: 'HTTPS', name: 'somename' }, defaultEndpoint: '127.0.0.1:8080', tls: { mode: 'SIMPLE', privateKey: '/etc/certs/privatekey.pem', serverCertificate: '/etc/certs/servercert.pem' } }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, egress: [{ hosts: ['./*'] }] }],
+  ['sc ok maxConcurrentStreams', 'admit', 'Sidecar', { inboundConnectionPool: { http: { maxConcurrentStreams: 100 } } }],
+  ['sc empty', 'webhook', 'Sidecar', { workloadSelector: { labels: { app: 'a' } } }],
+  ['sc bare host', 'webhook', 'Sidecar', { egress: [{ hosts: ['reviews.prod.svc.cluster.local'] }] }],
+  ['sc short host', 'webhook', 'Sidecar', { egress: [{ hosts: ['prod/reviews'] }] }],
+  ['sc partial wildcard', 'webhook', 'Sidecar', { egress: [{ hosts: ['prod/*reviews.com'] }] }],
+  ['sc ns upper', 'ours', 'Sidecar', { egress: [{ hosts: ['Prod/*'] }] }],
+  ['sc no hosts', 'webhook', 'Sidecar', { egress: [{ hosts: [] }] }],
+  ['sc ok host forms', 'admit', 'Sidecar', { egress: [{ hosts: ['~/*', '*/*.example.com', './reviews.prod.svc.cluster.local'] }] }],
+  ['sc catch-all first', 'webhook', 'Sidecar', { egress: [{ hosts: ['./*'] }, { port: { number: 80, protocol: 'HTTP', name: 'http' }, hosts: ['./*'] }] }],
+  ['sc two catch-all', 'webhook', 'Sidecar', { egress: [{ hosts: ['./*'] }, { hosts: ['istio-system/*'] }] }],
+  ['sc dup egress port', 'webhook', 'Sidecar', { egress: [{ port: { number: 80, protocol: 'HTTP', name: 'a' }, hosts: ['./*'] }, { port: { number: 80, protocol: 'HTTP', name: 'b' }, hosts: ['istio-system/*'] }] }],
+  ['sc port 0 no bind', 'webhook', 'Sidecar', { egress: [{ port: { number: 0, protocol: 'HTTP', name: 'a' }, hosts: ['./*'] }] }],
+  ['sc uds ok', 'admit', 'Sidecar', { egress: [{ port: { number: 0, protocol: 'HTTP', name: 'a' }, bind: 'unix:///var/run/out.sock', hosts: ['./*'] }] }],
+  ['sc uds iptables', 'webhook', 'Sidecar', { egress: [{ port: { number: 0, protocol: 'HTTP', name: 'a' }, bind: 'unix:///var/run/out.sock', captureMode: 'IPTABLES', hosts: ['./*'] }] }],
+  ['sc bind hostname', 'webhook', 'Sidecar', { egress: [{ port: { number: 80, protocol: 'HTTP', name: 'a' }, bind: 'localhost', hosts: ['./*'] }] }],
+  ['sc egress targetPort', 'webhook', 'Sidecar', { egress: [{ port: { number: 80, protocol: 'HTTP', name: 'a', targetPort: 8080 }, hosts: ['./*'] }] }],
+  ['sc egress QUIC', 'webhook', 'Sidecar', { egress: [{ port: { number: 80, protocol: 'QUIC', name: 'a' }, hosts: ['./*'] }] }],
+  ['sc ingress port 70000', 'webhook', 'Sidecar', ing({ port: { number: 70000, protocol: 'HTTP', name: 'a' } })],
+  ['sc ingress name a_b', 'webhook', 'Sidecar', ing({ port: { number: 80, protocol: 'HTTP', name: 'a_b' } })],
+  ['sc ingress targetPort', 'webhook', 'Sidecar', ing({ port: { number: 80, protocol: 'HTTP', name: 'a', targetPort: 81 } })],
+  ['sc ingress dup', 'webhook', 'Sidecar', { ingress: [{ port: { number: 80, protocol: 'HTTP', name: 'a' } }, { port: { number: 80, protocol: 'TCP', name: 'b' } }] }],
+  ...['127.0.0.1:8080', '0.0.0.0:8080', '[::1]:8080', '[::]:8080', ':8080', 'unix:///var/run/app.sock'].map((e): WebhookCase => [`sc ok defaultEndpoint ${e}`, 'admit', 'Sidecar', ing({ defaultEndpoint: e })]),
+  ['sc defaultEndpoint remote', 'webhook', 'Sidecar', ing({ defaultEndpoint: '10.0.0.1:8080' })],
+  ['sc defaultEndpoint named port', 'webhook', 'Sidecar', ing({ defaultEndpoint: '127.0.0.1:http' })],
+  ['sc defaultEndpoint uds relative', 'webhook', 'Sidecar', ing({ defaultEndpoint: 'unix://app.sock' })],
+  ['sc ingress tls cred', 'webhook', 'Sidecar', ing({ port: { number: 9443, protocol: 'HTTPS', name: 'https' }, tls: { mode: 'SIMPLE', credentialName: 'cert' } })],
+  ['sc ingress istio_mutual', 'webhook', 'Sidecar', ing({ port: { number: 9443, protocol: 'HTTPS', name: 'https' }, tls: { mode: 'ISTIO_MUTUAL' } })],
+  ['sc ingress tls on http', 'webhook', 'Sidecar', ing({ tls: { mode: 'SIMPLE', serverCertificate: '/c', privateKey: '/k' } })],
+  ['sc ingress tls no key', 'webhook', 'Sidecar', ing({ port: { number: 9443, protocol: 'HTTPS', name: 'https' }, tls: { mode: 'SIMPLE', serverCertificate: '/c' } })],
+  ['sc ingress httpsRedirect', 'webhook', 'Sidecar', ing({ port: { number: 9443, protocol: 'HTTPS', name: 'https' }, tls: { mode: 'SIMPLE', serverCertificate: '/c', privateKey: '/k', httpsRedirect: true } })],
+  ['sc empty pool', 'webhook', 'Sidecar', { inboundConnectionPool: {} }],
+  ['sc pool 0.1ms', 'webhook', 'Sidecar', { inboundConnectionPool: { tcp: { connectTimeout: '0.1ms' } } }],
+  ['sc pool idle 0s', 'admit', 'Sidecar', { inboundConnectionPool: { tcp: { idleTimeout: '0s' } } }],
+  ['sc pool upgrade+client', 'webhook', 'Sidecar', { inboundConnectionPool: { http: { h2UpgradePolicy: 'UPGRADE', useClientProtocol: true } } }],
+  ['sc pool negative retries', 'webhook', 'Sidecar', ing({ connectionPool: { http: { maxRetries: -1 } } })],
+  ['sc egressProxy registry_only', 'webhook', 'Sidecar', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY', egressProxy: { host: 'egress.istio-system.svc.cluster.local', port: { number: 3128 } } } }],
+  ['sc egressProxy ok', 'admit', 'Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: 'egress.istio-system.svc.cluster.local', port: { number: 3128 } } } }],
+  ['sc egressProxy no port', 'webhook', 'Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: 'egress' } } }],
+  ['sc egressProxy host *', 'webhook', 'Sidecar', { outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: '*', port: { number: 3128 } } } }],
+  ['sc selector wildcard', 'webhook', 'Sidecar', { workloadSelector: { labels: { app: '*' } }, egress: [{ hosts: ['./*'] }] }],
+
+  ['ef ok lua', 'admit', 'EnvoyFilter', { workloadSelector: { labels: { app: 'reviews' } }, configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND', listener: { portNumber: 8080, filterChain: { filter: { name: hcm, subFilter: { name: 'envoy.filters.http.router' } } } } }, patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua', defaultSourceCode: { inlineString: 'function envoy_on_request(request_handle) end' } } } } }] }],
+  ['ef ok ratelimit', 'admit', 'EnvoyFilter', { workloadSelector: { labels: { app: 'productpage' } }, configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND', listener: { filterChain: { filter: { name: hcm } } } }, patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.filters.http.local_ratelimit', typed_config: { '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', type_url: 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', value: { stat_prefix: 'http_local_rate_limiter', token_bucket: { max_tokens: 4, tokens_per_fill: 4, fill_interval: '60s' }, filter_enabled: { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } }, filter_enforced: { runtime_key: 'local_rate_limit_enforced', default_value: { numerator: 100, denominator: 'HUNDRED' } }, response_headers_to_add: [{ append_action: 'APPEND_IF_EXISTS_OR_ADD', header: { key: 'x-local-rate-limit', value: 'true' } }] } } } } }] }],
+  ['ef ok remove + cluster', 'admit', 'EnvoyFilter', { configPatches: [{ applyTo: 'HTTP_FILTER', match: { context: 'GATEWAY', listener: { filterChain: { filter: { name: hcm, subFilter: { name: 'envoy.filters.http.cors' } } } } }, patch: { operation: 'REMOVE' } }, { applyTo: 'CLUSTER', match: { context: 'SIDECAR_OUTBOUND', cluster: { service: 'reviews.bookinfo.svc.cluster.local' } }, patch: { operation: 'MERGE', value: { connect_timeout: '2s' } } }], priority: -10 }],
+  ['ef ok targetRefs', 'admit', 'EnvoyFilter', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }], configPatches: [{ applyTo: 'CLUSTER', patch: { operation: 'MERGE', value: { connect_timeout: '2s' } } }] }],
+  ['ef no applyTo', 'webhook', 'EnvoyFilter', ef({ patch: { operation: 'MERGE', value } })],
+  ['ef no patch', 'webhook', 'EnvoyFilter', ef({ applyTo: 'CLUSTER' })],
+  ['ef no operation', 'webhook', 'EnvoyFilter', ef({ applyTo: 'CLUSTER', patch: { value } })],
+  ['ef add no value', 'webhook', 'EnvoyFilter', ef({ applyTo: 'CLUSTER', patch: { operation: 'ADD' } })],
+  ['ef http_filter cluster match', 'webhook', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { cluster: { service: 'a' } }, patch: { operation: 'ADD', value } })],
+  ['ef http_route listener match', 'webhook', 'EnvoyFilter', ef({ applyTo: 'HTTP_ROUTE', match: { listener: { portNumber: 80 } }, patch: { operation: 'MERGE', value } })],
+  ['ef cluster route match', 'webhook', 'EnvoyFilter', ef({ applyTo: 'CLUSTER', match: { routeConfiguration: { name: 'r' } }, patch: { operation: 'MERGE', value } })],
+  ['ef filter no name', 'webhook', 'EnvoyFilter', ef({ applyTo: 'NETWORK_FILTER', match: { listener: { filterChain: { filter: {} } } }, patch: { operation: 'REMOVE' } })],
+  ['ef subfilter on network', 'webhook', 'EnvoyFilter', ef({ applyTo: 'NETWORK_FILTER', match: { listener: { filterChain: { filter: { name: hcm, subFilter: { name: 'envoy.filters.http.router' } } } } }, patch: { operation: 'REMOVE' } })],
+  ['ef subfilter tcp_proxy', 'webhook', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { listener: { filterChain: { filter: { name: 'envoy.filters.network.tcp_proxy', subFilter: { name: 'x' } } } } }, patch: { operation: 'REMOVE' } })],
+  ['ef subfilter no name', 'webhook', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { listener: { filterChain: { filter: { name: hcm, subFilter: {} } } } }, patch: { operation: 'REMOVE' } })],
+  ['ef bad proxyVersion', 'webhook', 'EnvoyFilter', ef({ applyTo: 'CLUSTER', match: { proxy: { proxyVersion: '^1\\.(2[0-9]' } }, patch: { operation: 'MERGE', value } })],
+  ['ef selector+targetRefs', 'crd', 'EnvoyFilter', { workloadSelector: { labels: { app: 'a' } }, targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'g' }] }],
+  ['ef targetRef ns', 'crd', 'EnvoyFilter', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'g', namespace: 'other' }] }],
+  ['ef selector wildcard key', 'webhook', 'EnvoyFilter', { workloadSelector: { labels: { 'app*': 'a' } } }],
+  ['ef waypoint wrong ctx', 'webhook', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { context: 'SIDECAR_INBOUND', waypoint: { portNumber: 80 } }, patch: { operation: 'REMOVE' } })],
+  ['ef waypoint missing', 'crd', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT' }, patch: { operation: 'REMOVE' } })],
+  ['ef waypoint ok', 'admit', 'EnvoyFilter', ef({ applyTo: 'HTTP_FILTER', match: { context: 'WAYPOINT', waypoint: { filter: { name: 'x' } } }, patch: { operation: 'REMOVE' } })],
+
+  ['we ok details', 'admit', 'WorkloadEntry', { serviceAccount: 'details-legacy', address: '2.2.2.2', labels: { 'app': 'details-legacy', 'instance-id': 'vm1' } }],
+  ['we ok dns ports', 'admit', 'WorkloadEntry', { serviceAccount: 'details-legacy', address: 'vm1.vpc01.corp.net', ports: { http: 9080, grpc: 3550 }, labels: { app: 'details-legacy' }, locality: 'us-east1/us-east1-b', weight: 10 }],
+  ['we no address', 'webhook', 'WorkloadEntry', { labels: { app: 'a' } }],
+  ['we network only', 'admit', 'WorkloadEntry', { network: 'vpc-2', labels: { app: 'a' } }],
+  ['we bad address', 'webhook', 'WorkloadEntry', { address: 'not an address' }],
+  ['we uds relative', 'webhook', 'WorkloadEntry', { address: 'unix://relative.sock' }],
+  ['we uds dir', 'webhook', 'WorkloadEntry', { address: 'unix:///var/run/a/' }],
+  ['we uds ports', 'webhook', 'WorkloadEntry', { address: 'unix:///var/run/app.sock', ports: { http: 80 } }],
+  ...['10.0.0.1', 'fd00::1', 'vm.example.com', 'unix:///var/run/app.sock', 'unix://@abstract'].map((a): WebhookCase => [`we ok address ${a}`, 'admit', 'WorkloadEntry', { address: a }]),
+  ['we port 0', 'webhook', 'WorkloadEntry', { address: '10.0.0.1', ports: { http: 0 } }],
+  ['we port 70000', 'webhook', 'WorkloadEntry', { address: '10.0.0.1', ports: { http: 70000 } }],
+  ['we port name underscore', 'webhook', 'WorkloadEntry', { address: '10.0.0.1', ports: { http_web: 80 } }],
+  ['we label value space', 'webhook', 'WorkloadEntry', { address: '10.0.0.1', labels: { app: 'a b' } }],
+
+  ['wg ok reviews', 'admit', 'WorkloadGroup', { metadata: { labels: { 'app.kubernetes.io/name': 'reviews', 'app.kubernetes.io/version': '1.3.4' } }, template: { ports: { grpc: 3550, http: 8080 }, serviceAccount: 'default' }, probe: { initialDelaySeconds: 5, timeoutSeconds: 3, periodSeconds: 4, successThreshold: 3, failureThreshold: 3, httpGet: { path: '/foo/bar', host: '127.0.0.1', port: 3100, scheme: 'HTTPS', httpHeaders: [{ name: 'Lit-Header', value: 'Im-The-Best' }] } } }],
+  ['wg ok vm', 'admit', 'WorkloadGroup', { metadata: { labels: { app: 'vm-app' } }, template: { serviceAccount: 'vm-sa', network: 'vm-network' } }],
+  ['wg ok grpc', 'webhook', 'WorkloadGroup', probe({ grpc: { port: 9090, service: 'health' } })],
+  ['wg no template', 'webhook', 'WorkloadGroup', { metadata: { labels: { app: 'a' } } }],
+  ['wg bad label', 'webhook', 'WorkloadGroup', { template: {}, metadata: { labels: { app: 'a/b' } } }],
+  ['wg probe no method', 'webhook', 'WorkloadGroup', probe({ periodSeconds: 5 })],
+  ['wg probe two methods', 'crd', 'WorkloadGroup', probe({ tcpSocket: { port: 80 }, exec: { command: ['true'] } })],
+  ['wg probe scheme FTP', 'webhook', 'WorkloadGroup', probe({ httpGet: { port: 3100, scheme: 'FTP' } })],
+  ['wg probe header space', 'webhook', 'WorkloadGroup', probe({ httpGet: { port: 3100, httpHeaders: [{ name: 'Bad Header', value: 'x' }] } })],
+  ['wg probe port 0', 'webhook', 'WorkloadGroup', probe({ httpGet: { port: 0 } })],
+  ['wg probe tcp 70000', 'webhook', 'WorkloadGroup', probe({ tcpSocket: { port: 70000 } })],
+  ['wg probe exec empty', 'webhook', 'WorkloadGroup', probe({ exec: { command: [] } })],
+  ['wg template uds ports', 'crd', 'WorkloadGroup', { template: { address: 'unix:///var/run/app.sock', ports: { http: 80 } } }],
+  ['wg template port name', 'crd', 'WorkloadGroup', { template: { ports: { a_b: 80 } } }],
+
+  ['pc ok per-workload', 'admit', 'ProxyConfig', { selector: { matchLabels: { app: 'ratings' } }, concurrency: 0, image: { imageType: 'debug' } }],
+  ['pc ok mesh', 'admit', 'ProxyConfig', { concurrency: 0, image: { imageType: 'distroless' } }],
+  ['pc concurrency -1', 'webhook', 'ProxyConfig', { concurrency: -1 }],
+  ['pc selector wildcard', 'webhook', 'ProxyConfig', { selector: { matchLabels: { app: 'rat*' } } }],
+  ['pc selector empty key', 'webhook', 'ProxyConfig', { selector: { matchLabels: { '': 'x' } } }],
+  ['pc imageType', 'ours', 'ProxyConfig', { image: { imageType: 'Debug Image' } }],
+  ['pc env 1BAD', 'ours', 'ProxyConfig', { environmentVariables: { '1BAD': 'x' } }],
+  ['pc env ok', 'admit', 'ProxyConfig', { environmentVariables: { ISTIO_META_DNS_CAPTURE: 'true', 'my.var-1': 'x' } }],
+];
+
+/** apiVersion of each kind at 1.30. */
+const API_VERSIONS: Record<string, string> = { EnvoyFilter: 'networking.istio.io/v1alpha3', ProxyConfig: 'networking.istio.io/v1beta1' };
+
+/** The Kubernetes object of a case (namespace `default`, name `x` unless the case names it), at 1.30. */
+export function objectOf(c: WebhookCase): JsonObject {
+  const [, , kind, spec, extra] = c;
+  return {
+    apiVersion: API_VERSIONS[kind] ?? 'networking.istio.io/v1',
+    kind,
+    metadata: { name: extra?.name ?? 'x', namespace: 'default', ...(extra?.labels ? { labels: extra.labels } : {}) },
+    spec,
+  };
+}
