@@ -269,45 +269,112 @@ function ruleLabel(rule: unknown, i: number): string {
   return name ? `${i} ("${name}")` : String(i);
 }
 
+/** The parts of an HTTP match compared for prefix overlap (as Istio's validation compares them). */
+interface PrefixMatch {
+  readonly rule: number;
+  readonly match: number;
+  readonly prefix: string;
+  readonly port: unknown;
+  readonly method: string;
+  readonly authority: string;
+  readonly headers: Record<string, string>;
+  readonly queryParams: Record<string, string>;
+  readonly withoutHeaders: Record<string, string>;
+}
+
+/** `exact:<v>` or `prefix:<v>` of a StringMatch, '' for other kinds. */
+function exactOrPrefix(v: unknown): string {
+  const sm = rec(v);
+  const exact = str(sm?.exact);
+  if (exact) return `exact:${exact}`;
+  const prefix = str(sm?.prefix);
+  return prefix ? `prefix:${prefix}` : '';
+}
+
+function stringMatches(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const r = rec(v) ?? {};
+  for (const k of Object.keys(r)) out[k] = exactOrPrefix(r[k]);
+  return out;
+}
+
+function prefixMatch(mt: Json, rule: number, match: number): PrefixMatch | undefined {
+  const prefix = str(rec(mt.uri)?.prefix);
+  if (!prefix) return undefined;
+  return {
+    rule, match, prefix, port: mt.port,
+    method: exactOrPrefix(mt.method) || 'exact:GET', // no method: Istio compares as GET
+    authority: exactOrPrefix(mt.authority),
+    headers: stringMatches(mt.headers), queryParams: stringMatches(mt.queryParams), withoutHeaders: stringMatches(mt.withoutHeaders),
+  };
+}
+
+/** Whether the earlier prefix match `a` takes every request of the later `b` (Istio's overlap test). */
+function covers(a: PrefixMatch, b: PrefixMatch): boolean {
+  if (!b.prefix.startsWith(a.prefix) || b.port !== a.port) return false;
+  const within = (x: string, y: string) => x === y || x.startsWith(y);
+  if (!within(a.method, b.method) || !within(a.authority, b.authority)) return false;
+  for (const [ma, mb] of [[a.headers, b.headers], [a.queryParams, b.queryParams], [a.withoutHeaders, b.withoutHeaders]]) {
+    const keys = Object.keys(ma);
+    if (keys.length !== Object.keys(mb).length) return false;
+    if (keys.some((k) => !(k in mb) || !within(ma[k], mb[k]))) return false;
+  }
+  return true;
+}
+
+/**
+ * IST0130/IST0131 as Istio's validation finds them: rules after a rule without matches, matches repeating an
+ * earlier one (and rules all of whose matches do), and HTTP prefix matches an earlier, shorter prefix covers.
+ */
 function checkRuleOrder(r: Reporter, vs: Entry, kind: string, rules: readonly unknown[]): void {
   const seen = new Map<string, number>();
   let catchAll = -1;
+  const prefixes: PrefixMatch[] = [];
+  const unreachable = new Set<number>();
+  const dead = (i: number, why: string) => {
+    if (unreachable.has(i)) return;
+    unreachable.add(i);
+    r.report('IST0130', vs, `spec.${kind}[${i}]`, `VirtualService rule ${ruleLabel(rules[i], i)} is never used: ${why}.`,
+      `Move rule ${i} before the rules that take its traffic, give it distinct matches, or remove it.`);
+  };
   rules.forEach((rule, i) => {
     const base = `spec.${kind}[${i}]`;
-    if (catchAll >= 0) {
-      r.report('IST0130', vs, base,
-        `VirtualService rule ${ruleLabel(rule, i)} is never used: rule ${ruleLabel(rules[catchAll], catchAll)} before it matches all traffic.`,
-        `Move rule ${i} above rule ${catchAll}, or remove it.`);
-      return;
-    }
     const matches = arr(rec(rule)?.match);
     if (matches.length === 0) {
+      if (catchAll >= 0) dead(i, `only the last rule can have no matches (rule ${ruleLabel(rules[catchAll], catchAll)} has none either)`);
       catchAll = i;
       return;
     }
-    const dups: Array<[number, number]> = [];
-    let matchesAll = false;
+    let duplicates = 0;
     matches.forEach((mt, j) => {
-      const key = matchKey(mt);
-      if (key === '{}') matchesAll = true;
-      const prev = seen.get(key);
-      if (prev !== undefined) dups.push([j, prev]);
-      else seen.set(key, i);
-    });
-    if (dups.length === matches.length) {
-      const earlier = [...new Set(dups.map(([, p]) => p))];
-      r.report('IST0130', vs, base,
-        `VirtualService rule ${ruleLabel(rule, i)} is never used: every match repeats one of rule(s) ${earlier.join(', ')}.`,
-        `Give rule ${i} a distinct match, move it first, or remove it.`);
-    } else {
-      for (const [j, prev] of dups) {
-        r.report('IST0131', vs, `${base}.match[${j}]`,
-          `VirtualService rule ${ruleLabel(rule, i)} match ${j} is not used (it repeats a match of rule ${prev}).`,
-          `Remove match ${j} of rule ${i} or make it distinct.`);
+      if (catchAll >= 0) {
+        dead(i, `rule ${ruleLabel(rules[catchAll], catchAll)} before it has no matches and takes all traffic`);
+        return;
       }
-    }
-    if (matchesAll) catchAll = i;
+      const key = matchKey(mt);
+      const prev = seen.get(key);
+      if (prev !== undefined) {
+        duplicates++;
+        r.report('IST0131', vs, `${base}.match[${j}]`,
+          `VirtualService rule ${ruleLabel(rule, i)} match ${j} is not used (it repeats a match of rule ${ruleLabel(rules[prev], prev)}).`,
+          `Remove match ${j} of rule ${i} or make it distinct.`);
+        return;
+      }
+      seen.set(key, i);
+      const pm = kind === 'http' ? prefixMatch(rec(mt) ?? {}, i, j) : undefined;
+      if (pm) prefixes.push(pm);
+    });
+    if (duplicates === matches.length) dead(i, 'all of its matches are used by earlier rules');
   });
+  for (let a = 0; a < prefixes.length; a++) {
+    for (let b = a + 1; b < prefixes.length; b++) {
+      const [pa, pb] = [prefixes[a], prefixes[b]];
+      if (pa.prefix === pb.prefix || !covers(pa, pb)) continue;
+      r.report('IST0131', vs, `spec.${kind}[${pb.rule}].match[${pb.match}]`,
+        `VirtualService rule ${ruleLabel(rules[pb.rule], pb.rule)} match ${pb.match} (prefix ${pb.prefix}) is not used: match ${pa.match} of rule ${ruleLabel(rules[pa.rule], pa.rule)} (prefix ${pa.prefix}) takes its requests first.`,
+        `Move the longer prefix ${pb.prefix} before ${pa.prefix}, or use an exact match.`);
+    }
+  }
 }
 
 function reportMeshConflicts(r: Reporter, meshHosts: Map<string, MeshHost[]>): void {
