@@ -88,6 +88,9 @@ const project = new typescript.TypeScriptProject({
 // dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
 project.gitignore.removePatterns('/dist/');
 for (const p of ['/docs/api/', '/typedoc.json', '/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
+// What the README's synth and the tests leave in the checkout stays out of the package (test/package checks the
+// tarball against an allow-list).
+for (const p of ['/.cdk8s.out/', '/dist.tmp-*/', '/dist.old-*/', '/build/', '/coverage/', '/cdk.out/']) project.npmignore?.exclude(p);
 project.npmignore?.include('/imports/**/*.d.ts');
 
 // The example app: `npx cdk8s synth` runs compiled JavaScript (no type-check at synth time).
@@ -97,7 +100,9 @@ new YamlFile(project, 'cdk8s.yaml', {
     app: 'node lib/src/main.js',
     // cdk8s-cli empties this folder before running the app; the app then writes dist/ atomically itself.
     output: '.cdk8s.out',
-    checkUpgrade: false,
+    // No `checkUpgrade` here: cdk8s-cli ignores it. Its upgrade check (a request to the npm registry on every
+    // run, a stack trace without network) is turned off by `--check-upgrade=false` or CDK8S_CHECK_UPGRADE=false,
+    // which the synth task sets.
     imports: [],
   },
 });
@@ -151,7 +156,8 @@ testTask.exec('jest --ci', { receiveArgs: true });
 testTask.spawn(conformance);
 
 project.addTask('synth', {
-  description: 'Compile and synthesize the example app into dist/',
+  description: 'Compile and synthesize the example app into dist/ (without cdk8s-cli\'s upgrade check: CDK8S_CHECK_UPGRADE=false)',
+  // cdk8s-cli reads its options from CDK8S_* variables; checkUpgrade in cdk8s.yaml is not one of its options.
   env: { CDK8S_CHECK_UPGRADE: 'false' },
   steps: [{ spawn: 'compile' }, { exec: 'cdk8s synth' }],
 });
@@ -190,5 +196,20 @@ project.npmignore?.include('/bin/');
 // Ship the injection templates (read at synth time) but no TypeScript sources.
 project.npmignore?.removePatterns('/src/');
 project.npmignore?.exclude('/src/**/*.ts');
+
+// Releases: the semantic version is set here and each release has its CHANGELOG.md entry. `npx projen release`
+// compiles, checks version, CHANGELOG and package contents (scripts/check-release.js) and runs `npm publish`
+// (which needs an npm token); `npx projen release --dry-run` does all of it but the upload.
+const VERSION = '0.1.0';
+project.package.addField('version', VERSION);
+project.addTask('release', {
+  description: `Check and publish version ${VERSION} to npm (\`--dry-run\`: everything but the upload)`,
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node scripts/check-release.js' },
+    { exec: 'npm publish --access public', receiveArgs: true },
+  ],
+});
 
 project.synth();
