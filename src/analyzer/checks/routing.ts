@@ -377,13 +377,33 @@ function checkRuleOrder(r: Reporter, vs: Entry, kind: string, rules: readonly un
   }
 }
 
+/**
+ * IST0109 as Istio groups mesh-bound hosts: per visibility scope and host; a host of a VirtualService exported
+ * to some namespaces also meets every overlapping host exported to all. Each VirtualService is reported once.
+ */
 function reportMeshConflicts(r: Reporter, meshHosts: Map<string, MeshHost[]>): void {
+  const everywhere = new HostIndex<{ host: string; items: MeshHost[] }>();
+  const everywhereList: Array<{ host: string; items: MeshHost[] }> = [];
   for (const [key, items] of meshHosts) {
-    if (items.length < 2) continue;
+    if (!key.startsWith('*|')) continue;
+    const e = { host: key.slice(2), items };
+    everywhere.add(e.host, e);
+    everywhereList.push(e);
+  }
+  const reported = new Set<Entry>();
+  for (const [key, own] of meshHosts) {
     const [scope, host] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
-    const names = listNames(items.map((p) => ref(p.vs)));
+    let items = own;
+    if (scope !== '*') {
+      const overlapping = isWildcard(host) ? everywhereList.filter((e) => hostsIntersect(e.host, host)) : everywhere.matching(host);
+      items = [...own, ...overlapping.flatMap((e) => e.items)];
+    }
+    if (items.length < 2) continue;
+    const names = listNames([...new Set(items.map((p) => ref(p.vs)))].sort());
     const where = scope === '*' ? '' : ` (visible in namespace ${scope})`;
     for (const x of items) {
+      if (reported.has(x.vs)) continue;
+      reported.add(x.vs);
       r.report('IST0109', x.vs, x.field,
         `The VirtualServices ${names} bound to the mesh define the same host ${host}${where}; which one applies is undefined.`,
         `Merge the VirtualServices for ${host} into one, or bind all but one to a gateway.`);
