@@ -109,7 +109,8 @@ function checkJwksUri(scope: Construct, field: string, uri: string): void {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || /\s/.test(uri)) {
+  // the authority is read from the text: the WHATWG parser would take "https:///jwks.json" as host "jwks.json"
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !/^https?:\/\/[^/?#@\s]*[^/?#@\s:]/i.test(uri.replace(/\/\/[^/?#]*@/, '//')) || /\s/.test(uri)) {
     fail(scope, field, uri, 'must be an http:// or https:// URL with a host, e.g. "https://example.com/.well-known/jwks.json"');
   }
 }
