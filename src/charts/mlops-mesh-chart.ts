@@ -1,6 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioBase } from '../base/istio-base';
+import { KubernetesGateway } from '../gateway-api/kubernetes-gateway';
+import { HttpRoute } from '../gateway-api/http-route';
+import { BackendService } from '../gateway-api/refs';
 import { GatewayService } from '../gateway/service';
 import { IngressGateway } from '../gateway/ingress-gateway';
 import { MeshGateway } from '../gateway/mesh-gateway';
@@ -10,6 +13,7 @@ import { MeshWideMtls } from '../policy/mesh-wide-mtls';
 import { PodSecurityOptions, ZeroTrustNamespace } from '../policy/zero-trust-namespace';
 import { CanaryRoute } from '../traffic/canary-route';
 import { MeshRoute } from '../traffic/mesh-route';
+import { checkKnownKeys } from '../resource/keys';
 import { checkDnsLabel, checkIP, checkLabels, checkPort, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { AutoscalingOptions, ResourcePreset } from '../workload';
@@ -66,6 +70,24 @@ export interface ModelAbTestOptions {
   readonly weightB?: number;
   /** Header that pins a request to version B when its value is `versionB`. @default 'x-model-version' */
   readonly header?: string;
+}
+
+/**
+ * Ingress through a Kubernetes Gateway API Gateway (class `istio`): istiod deploys it (Deployment, Service and
+ * ServiceAccount `<name>-istio`, from its `kube-gateway` template) in the gateway namespace, next to the
+ * `istio-gateway` ingress gateway. The chart then also emits the Gateway API CRDs.
+ */
+export interface GatewayApiIngressOptions {
+  /** Name of the Gateway. @default 'ml-ingress' */
+  readonly name?: string;
+  /** Host name of its HTTP listener on port 80. @default '*.local' */
+  readonly hostname?: string;
+  /**
+   * Also route the `ml-routing` host and prefix through it: an HTTPRoute `ml-routing` in the route's namespace (when
+   * `fraudApiRoute` is on).
+   * @default true
+   */
+  readonly fraudApiRoute?: boolean;
 }
 
 /** Props of {@link MlopsMeshChart}. Every default is the MLOps platform's value (`mlops-platform-istio-role.md`). */
@@ -134,6 +156,12 @@ export interface MlopsMeshChartProps extends ChartProps {
   readonly fraudApiRoute?: FraudApiRouteOptions | false;
   /** The model A/B test example, or `false` for none. @default {} */
   readonly modelAbTest?: ModelAbTestOptions | false;
+  /**
+   * Ingress through a Kubernetes Gateway API Gateway as well (`true` for the defaults). Turns on the Gateway API
+   * CRDs of the release in the base, and lets the Gateway's ServiceAccount into the injection namespaces.
+   * @default false
+   */
+  readonly gatewayApiIngress?: GatewayApiIngressOptions | boolean;
 }
 
 /** Default injection namespaces of the MLOps platform. */
@@ -164,6 +192,10 @@ export class MlopsMeshChart extends Chart {
   public readonly fraudApiRoute?: MeshRoute;
   /** The model A/B test, unless turned off. */
   public readonly modelAbTest?: CanaryRoute;
+  /** The Gateway API ingress Gateway, with `gatewayApiIngress`. */
+  public readonly gatewayApiIngress?: KubernetesGateway;
+  /** Its HTTPRoute for the `ml-routing` host, with `gatewayApiIngress` and `fraudApiRoute`. */
+  public readonly gatewayApiRoute?: HttpRoute;
 
   public constructor(scope: Construct, id: string, props: MlopsMeshChartProps = {}) {
     const given: unknown = props;
@@ -195,8 +227,21 @@ export class MlopsMeshChart extends Chart {
       fail(this, 'gatewayNamespace', gatewayNamespace, 'must differ from istioNamespace: the MLOps platform runs its gateway in a namespace of its own');
     }
 
+    const gwApiGiven = props.gatewayApiIngress ?? false;
+    if (typeof gwApiGiven !== 'boolean' && (gwApiGiven === null || typeof gwApiGiven !== 'object' || Array.isArray(gwApiGiven))) {
+      fail(this, 'gatewayApiIngress', gwApiGiven, 'must be true, false or GatewayApiIngressOptions ({ name?, hostname?, fraudApiRoute? })');
+    }
+    const gwApi: GatewayApiIngressOptions | undefined = gwApiGiven === true ? {} : gwApiGiven === false ? undefined : gwApiGiven;
+    if (gwApi !== undefined) {
+      checkKnownKeys(this, 'gatewayApiIngress', gwApi, { name: true, hostname: true, fraudApiRoute: true });
+      checkBoolean(this, 'gatewayApiIngress.fraudApiRoute', gwApi.fraudApiRoute ?? true);
+      if (gwApi.fraudApiRoute === true && props.fraudApiRoute === false) {
+        fail(this, 'gatewayApiIngress.fraudApiRoute', true, 'needs fraudApiRoute (it routes that route\'s host through the Gateway API Gateway): leave it unset or set fraudApiRoute');
+      }
+    }
+
     // --- control plane
-    this.base = new IstioBase(this, 'base', { version, namespace: istioNamespace });
+    this.base = new IstioBase(this, 'base', { version, namespace: istioNamespace, ...(gwApi !== undefined ? { gatewayApi: true } : {}) });
     this.istiod = new Istiod(this, 'istiod', {
       base: this.base,
       cni,
@@ -222,12 +267,22 @@ export class MlopsMeshChart extends Chart {
       autoscaling: props.gatewayAutoscaling ?? {},
     });
 
+    if (gwApi !== undefined) {
+      this.gatewayApiIngress = new KubernetesGateway(this, 'gateway-api-ingress', {
+        namespace: { istiod: this.istiod, name: gatewayNamespace },
+        name: gwApi.name ?? 'ml-ingress',
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: gwApi.hostname ?? '*.local', allowedRoutes: { from: 'All' } }],
+      });
+    }
+    const ingressAccounts = [{ namespace: gatewayNamespace, name: this.ingressGateway.serviceAccountName }];
+    if (this.gatewayApiIngress) ingressAccounts.push({ namespace: gatewayNamespace, name: this.gatewayApiIngress.serviceAccountName });
+
     // --- mesh policy
     this.meshMtls = new MeshWideMtls(this, 'mesh-mtls', { istiod: this.istiod, mode: mtlsMode });
     this.injectionNamespaces = injection.map((name) => {
       const ns = new ZeroTrustNamespace(this, `ns-${name}`, { istiod: this.istiod, name, podSecurity: props.podSecurity });
       ns.allow('allow-ingress-gateway', {
-        rules: [{ from: [{ serviceAccounts: [{ namespace: gatewayNamespace, name: this.ingressGateway.serviceAccountName }] }] }],
+        rules: [{ from: [{ serviceAccounts: ingressAccounts }] }],
       });
       if (allowIntra) ns.allow('allow-same-namespace', { rules: [{ from: [{ namespaces: [name] }] }] });
       ns.allowMonitoring();
@@ -252,6 +307,17 @@ export class MlopsMeshChart extends Chart {
         gateways: [this.mlGateway],
         routes: [{ match: { uri: { prefix: r.pathPrefix ?? '/v1/' } }, destination: { host: r.service ?? 'fraud-service', port } }],
       });
+      if (this.gatewayApiIngress && gwApi?.fraudApiRoute !== false) {
+        const routeNamespace = r.namespace ?? 'fraud-detection';
+        this.gatewayApiRoute = new HttpRoute(this, 'ml-routing-gateway-api', {
+          namespace: this.meshNamespace('fraudApiRoute.namespace', routeNamespace),
+          name: r.name ?? 'ml-routing',
+          parents: [this.gatewayApiIngress],
+          hostnames: [r.host ?? 'fraud-api.local'],
+          // the model Service is deployed by the platform's own charts, not by this one
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: r.pathPrefix ?? '/v1/' } }], backends: [{ service: BackendService.external(r.service ?? 'fraud-service', { port }) }] }],
+        });
+      }
     }
 
     if (props.modelAbTest !== false) {

@@ -169,8 +169,8 @@ export class HttpRoute extends Construct {
     this.version = ns.istiod.version;
     this.namespace = ns.name;
     this.name = checkObjectName(this, 'name', props.name ?? id);
-    const parentRefs = renderParents(this, 'HTTPRoute', this.namespace, props.parents);
     const hostnames = checkHostnames(this, 'hostnames', props.hostnames);
+    const parentRefs = renderParents(this, 'HTTPRoute', this.namespace, props.parents, hostnames);
     checkList(this, 'rules', props.rules, 'must be a list of rules');
     if (!props.rules || props.rules.length === 0 || props.rules.length > 16) fail(this, 'rules', props.rules?.length ?? props.rules, 'must list 1 to 16 rules');
     const rules = props.rules.map((r, i) => this.rule(`rules[${i}]`, r));

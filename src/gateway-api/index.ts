@@ -1,9 +1,10 @@
-export * from './refs';
+export { BackendService } from './refs';
+export type { BackendServiceOptions, BackendServiceSource, IRouteParent, ParentReference, ServiceObject } from './refs';
+export type { RouteBackend } from './route-common';
 export * from './gateway-class';
 export * from './kubernetes-gateway';
 export * from './http-route';
 export * from './grpc-route';
 export * from './reference-grant';
-export * from './route-common';
 export * from './http-canary-route';
 export * from './waypoint';

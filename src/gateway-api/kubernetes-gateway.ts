@@ -150,6 +150,15 @@ export class KubernetesGateway extends Construct implements IRouteParent {
     });
   }
 
+  /**
+   * The ServiceAccount (and Deployment) istiod creates for this Gateway when its class is one of istiod's gateway
+   * controller (`istio`, or a GatewayClass of `istio.io/gateway-controller`): `<name>-<class>`. Authorization rules
+   * that let the gateway's traffic in name it.
+   */
+  public get serviceAccountName(): string {
+    return `${this.name}-${this.gatewayClassName}`;
+  }
+
   /** This Gateway as a route's parent (every listener whose protocol fits the route). */
   public get parentRef(): ParentReference {
     return { group: GATEWAY_API_GROUP, kind: 'Gateway', name: this.name, namespace: this.namespace };

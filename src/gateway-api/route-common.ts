@@ -42,7 +42,7 @@ export interface ParentRefJson {
 }
 
 /** Checks and renders the parents of a route in namespace `ns`. */
-export function renderParents(scope: Construct, kind: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute', ns: string, parents: IRouteParent[]): ParentRefJson[] {
+export function renderParents(scope: Construct, kind: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute', ns: string, parents: IRouteParent[], hostnames?: string[]): ParentRefJson[] {
   checkList(scope, 'parents', parents, 'must be a list of parents: KubernetesGateways, their listeners, or BackendServices (GAMMA)');
   if (!parents || parents.length === 0 || parents.length > 32) fail(scope, 'parents', parents?.length ?? parents, 'must list 1 to 32 parents (a KubernetesGateway, gateway.listener(name), or a BackendService for mesh traffic)');
   const seen = new Set<string>();
@@ -58,7 +58,7 @@ export function renderParents(scope: Construct, kind: 'HTTPRoute' | 'GRPCRoute' 
     } else {
       const r = p.parentRef;
       if (r.kind !== 'Gateway' || r.group !== GATEWAY_API_GROUP) fail(scope, field, r, 'must be a KubernetesGateway, gateway.listener(name) or a BackendService');
-      checkGatewayParent(scope, field, kind, ns, r.name, r.namespace ?? ns, r.sectionName);
+      checkGatewayParent(scope, field, kind, ns, r.name, r.namespace ?? ns, r.sectionName, hostnames);
       ref = { group: GATEWAY_API_GROUP, kind: 'Gateway', name: r.name, ...(r.namespace !== undefined && r.namespace !== ns ? { namespace: r.namespace } : {}), ...(r.sectionName !== undefined ? { sectionName: r.sectionName } : {}) };
     }
     const key = JSON.stringify(ref);
@@ -69,7 +69,7 @@ export function renderParents(scope: Construct, kind: 'HTTPRoute' | 'GRPCRoute' 
 }
 
 /** A Gateway parent of this app: its listeners must take this kind of route from this namespace. */
-function checkGatewayParent(scope: Construct, field: string, kind: keyof typeof LISTENER_PROTOCOLS, ns: string, name: string, gwNs: string, sectionName?: string): void {
+function checkGatewayParent(scope: Construct, field: string, kind: keyof typeof LISTENER_PROTOCOLS, ns: string, name: string, gwNs: string, sectionName?: string, hostnames?: string[]): void {
   const gw = scope.node.root.node.findAll().find((c): c is KubernetesGateway => c instanceof KubernetesGateway && c.name === name && c.namespace === gwNs);
   if (!gw) return; // a Gateway made elsewhere: the Gateway API's status reports a mismatch
   const listeners = gw._listeners(sectionName);
@@ -81,6 +81,19 @@ function checkGatewayParent(scope: Construct, field: string, kind: keyof typeof 
   if (gwNs !== ns && fits.every((l) => (l.allowedRoutes?.from ?? 'Same') === 'Same')) {
     fail(scope, field, `${gwNs}/${name}`, `must admit routes of namespace "${ns}": ${where} takes routes of its own namespace only; set allowedRoutes: { from: 'All' } (or 'Selector') on its listener, or put the route in "${gwNs}"`);
   }
+  // The route serves the hosts its hostnames share with a listener's hostname; with none in common it serves nothing.
+  if (hostnames?.length && fits.every((l) => l.hostname !== undefined) && !fits.some((l) => hostnames.some((h) => hostsIntersect(l.hostname!, h)))) {
+    fail(scope, 'hostnames', hostnames, `must share a host with ${where}, which serves ${fits.map((l) => l.hostname).join(', ')}: otherwise the route attaches to nothing`);
+  }
+}
+
+/** Whether two Gateway API hostnames (each possibly `*.`-prefixed) have a host in common. */
+export function hostsIntersect(a: string, b: string): boolean {
+  if (a === b) return true;
+  const wild = (h: string) => h.startsWith('*.');
+  if (wild(a) && b.endsWith(a.slice(1))) return true;
+  if (wild(b) && a.endsWith(b.slice(1))) return true;
+  return false;
 }
 
 /** A resolved backendRefs entry (JSON form). */

@@ -73,6 +73,11 @@ export class Waypoint extends Construct {
     });
   }
 
+  /** The ServiceAccount (and Deployment) istiod creates for the waypoint: its name (no class suffix for waypoints). */
+  public get serviceAccountName(): string {
+    return this.name;
+  }
+
   /** A policy `targetRefs` entry naming this waypoint (for L7 AuthorizationPolicies enforced by it). */
   public get targetRef(): { readonly group: string; readonly kind: string; readonly name: string } {
     return { group: GATEWAY_API_GROUP, kind: 'Gateway', name: this.name };

@@ -21,7 +21,6 @@ import {
   CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
 import { gatewayApiMesh } from '../gateway-api/mesh';
-import { gatewayApiMesh } from '../gateway-api/mesh';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
 
@@ -195,8 +194,7 @@ function main(): void {
     writeCase(tag, 'install-minimal', minimalInstall(version));
     // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
-    // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
-    writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
+    writeCase(tag, 'preset-mlops-gateway-api', Testing.synth(new MlopsMeshChart(Testing.app(), 'mlops', { version, gatewayApiIngress: true })) as Obj[]);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
     const agents = nodeAgentInstalls(version);
     for (const v of agents) writeCase(tag, v.name, v.objs);

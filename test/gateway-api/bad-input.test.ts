@@ -178,3 +178,15 @@ test('GatewayClass: istiod\'s own classes and bad controller names are refused',
   expect(validationError(() => new GatewayClass(chart, 'a', { istiod, name: 'istio-waypoint' })).expected).toMatch(/classes istiod creates itself/);
   expect(validationError(() => new GatewayClass(chart, 'b', { istiod, controllerName: 'no-domain' })).field).toBe('controllerName');
 });
+
+test('HTTPRoute: hostnames must share a host with the listeners they attach to', () => {
+  const { chart, istiod } = mesh();
+  const gw = web(chart, istiod, [{ name: 'a', port: 80, protocol: 'HTTP', hostname: '*.example.com' }, { name: 'b', port: 8080, protocol: 'HTTP', hostname: 'api.example.org' }]);
+  const backends = [{ service: BackendService.external('a', { port: 80 }) }];
+  // a host under the wildcard, a wildcard over the exact host, and a route on both listeners that fits one: fine
+  new HttpRoute(chart, 'ok1', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('a')], hostnames: ['shop.example.com'], rules: [{ backends }] });
+  new HttpRoute(chart, 'ok2', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('b')], hostnames: ['*.example.org'], rules: [{ backends }] });
+  new HttpRoute(chart, 'ok3', { namespace: { istiod, name: 'shop' }, parents: [gw], hostnames: ['api.example.org'], rules: [{ backends }] });
+  const e = validationError(() => new HttpRoute(chart, 'bad', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('a')], hostnames: ['example.com', 'shop.example.net'], rules: [{ backends }] }));
+  expect([e.constructPath, e.field, e.expected]).toEqual(['test/bad', 'hostnames', 'must share a host with listener "a" of Gateway shop/web, which serves *.example.com: otherwise the route attaches to nothing']);
+});
