@@ -2,7 +2,7 @@
  * Checks of objects that select workloads (policies, Sidecars, Telemetry, EnvoyFilters) and generic
  * structure of every Istio object.
  */
-import { Entry, MeshModel, Reporter, Workload, isIstio, rec, ref, strMap } from '../model';
+import { Entry, MeshModel, Reporter, Workload, arr, isIstio, namespaceRevision, rec, ref, strMap } from '../model';
 import { listNames } from './routing';
 
 /** Kinds that select workloads, and where their labels are. */
@@ -36,12 +36,38 @@ export function checkIstioStructure(m: MeshModel, r: Reporter): void {
   }
 }
 
+/**
+ * Whether a workload's pods get a proxy (sidecar, or ambient redirection), as Istio's analyzers tell: a proxy
+ * container, the pod's own `sidecar.istio.io/inject`, else its namespace's labels. Undefined when the input
+ * cannot tell (the namespace is not in it, and the input is not complete).
+ */
+export function workloadInMesh(m: MeshModel, w: Workload): boolean | undefined {
+  const containers = [...arr(w.podSpec.containers), ...arr(w.podSpec.initContainers)];
+  if (containers.some((c) => rec(c)?.name === 'istio-proxy' && typeof rec(c)?.image === 'string')) return true;
+  if (w.annotations['ambient.istio.io/redirection'] === 'enabled') return true;
+  const choice = w.labels['sidecar.istio.io/inject'] ?? w.annotations['sidecar.istio.io/inject'];
+  if (choice !== undefined) return choice === 'true';
+  return namespaceInMesh(m, w.ns);
+}
+
+/** Whether a namespace's labels put its pods in the mesh (injection or ambient); undefined when the input cannot tell. */
+function namespaceInMesh(m: MeshModel, ns: string): boolean | undefined {
+  const nsEntry = m.namespaces.get(ns);
+  if (!nsEntry) return m.assumeComplete ? false : undefined;
+  const labels = strMap(rec(nsEntry.obj.metadata)?.labels);
+  return namespaceRevision(labels) !== undefined || labels['istio.io/dataplane-mode'] === 'ambient';
+}
+
 export function checkWorkloadSelectors(m: MeshModel, r: Reporter): void {
   for (const kind of Object.keys(SELECTORS)) {
     for (const e of m.istio(kind)) {
       const sel = selectorOf(e);
-      if (Object.keys(sel).length === 0) continue;
       const meshWide = e.ns === m.rootNamespace;
+      if (kind === 'AuthorizationPolicy') {
+        checkPolicyWorkloads(m, r, e, sel, meshWide);
+        continue;
+      }
+      if (Object.keys(sel).length === 0) continue;
       const scope = meshWide ? undefined : e.ns!;
       const conclude = m.assumeComplete || (!meshWide && m.workloadsDescribed(e.ns!));
       if (!conclude) continue;
@@ -138,4 +164,52 @@ function checkSelectorOverlaps(m: MeshModel, r: Reporter, kind: 'Sidecar' | 'Tel
       }
     }
   }
+}
+
+/**
+ * IST0127 for an AuthorizationPolicy: no workload with a proxy that it applies to (pods without a proxy enforce
+ * no policy). Concluded on a complete input, for a namespace whose workloads are in the input, or for a
+ * namespace the input labels without injection (then no pod there has a proxy unless it asks for one).
+ * IST0101 for `from.source.namespaces`/`notNamespaces` that match no Namespace (complete input only).
+ */
+function checkPolicyWorkloads(m: MeshModel, r: Reporter, ap: Entry, sel: Record<string, string>, meshWide: boolean): void {
+  const ns = ap.ns!;
+  const selected = Object.keys(sel).length === 0 && !meshWide ? [...(m.workloadsByNs.get(ns) ?? [])] : m.select(sel, meshWide ? undefined : ns);
+  const withProxy = selected.filter((w) => workloadInMesh(m, w) !== false);
+  const nsWithoutMesh = !meshWide && namespaceInMesh(m, ns) === false;
+  const conclude = m.assumeComplete || nsWithoutMesh || (!meshWide && Object.keys(sel).length > 0 && m.workloadsDescribed(ns));
+  const applies = Object.keys(sel).length > 0 || !meshWide;
+  if (applies && conclude && withProxy.length === 0) {
+    const shown = Object.keys(sel).map((k) => `${k}=${sel[k]}`).join(',');
+    const why = selected.length > 0
+      ? `the workloads it selects (${listNames(selected.map((w) => `${w.entry.kind} ${w.entry.name}`))}) have no proxy${nsWithoutMesh ? ` (namespace ${ns} is not labelled for injection)` : ''}, so they enforce no policy`
+      : nsWithoutMesh ? `namespace ${ns} is not labelled for injection or ambient mode, so its pods have no proxy to enforce the policy`
+        : `no workload ${shown ? `with the labels ${shown} ` : ''}${meshWide ? 'in the mesh' : `in namespace ${ns}`}`;
+    r.report('IST0127', ap, shown ? SELECTORS.AuthorizationPolicy.field : 'spec',
+      `No matching workloads for this AuthorizationPolicy: ${why}.`,
+      nsWithoutMesh
+        ? `Label namespace ${ns} istio-injection=enabled (or istio.io/rev, or istio.io/dataplane-mode=ambient) and restart its pods, or remove the policy.`
+        : 'Correct the selector to the pod labels of the workload it is for, or deploy that workload.');
+  }
+  if (!m.assumeComplete) return;
+  arr(ap.spec.rules).forEach((rule, i) => {
+    arr(rec(rule)?.from).forEach((from, j) => {
+      const source = rec(rec(from)?.source) ?? {};
+      for (const field of ['namespaces', 'notNamespaces'] as const) {
+        arr(source[field]).forEach((n, k) => {
+          if (typeof n !== 'string' || [...m.namespaces.keys()].some((name) => namespaceMatches(n, name))) return;
+          r.report('IST0101', ap, `spec.rules[${i}].from[${j}].source.${field}[${k}]`, `Referenced namespace not found: "${n}".`,
+            'Correct the namespace name, or create the namespace.', 'auth.AuthorizationPoliciesAnalyzer');
+        });
+      }
+    });
+  });
+}
+
+/** Istio's namespace match in policies: exact (case-insensitive), `*`, `prefix*` or `*suffix`. */
+function namespaceMatches(pattern: string, ns: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return ns.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return ns.startsWith(pattern.slice(0, -1));
+  return pattern.toLowerCase() === ns.toLowerCase();
 }
