@@ -18,12 +18,12 @@ export interface ServiceEntryProps extends IstioResourceProps<ServiceEntrySpec> 
  * (endpoints, wildcard hosts, CIDR addresses), endpoint addresses and ports, `exportTo`.
  *
  * @example
- * // egress to an external HTTPS API (Istio's "Accessing External Services" task)
+ * // Istio's task "Accessing External Services": let the mesh call httpbin.org over HTTP
  * new ServiceEntry(chart, 'httpbin-ext', {
  *   namespace: { istiod, name: 'default' },
  *   spec: {
  *     hosts: ['httpbin.org'],
- *     ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+ *     ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
  *     resolution: 'DNS',
  *     location: 'MESH_EXTERNAL',
  *   },

@@ -19,9 +19,9 @@ export interface SidecarProps extends IstioResourceProps<SidecarSpec> {}
  * endpoints, ingress TLS, connection pools, the egress proxy only with `ALLOW_ANY`.
  *
  * @example
- * // Istio reference "Sidecar": a namespace's proxies see only their own namespace and istio-system
+ * // Istio reference "Sidecar": the mesh-wide default in the root namespace: proxies see their own namespace and istio-system
  * new Sidecar(chart, 'default', {
- *   namespace: { istiod, name: 'prod-us1' },
+ *   namespace: { istiod, name: 'istio-config' },
  *   spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] },
  * });
  */

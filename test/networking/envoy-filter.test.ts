@@ -69,17 +69,31 @@ describe.each(RELEASES)('EnvoyFilter, Istio %s', (_tag, version) => {
                 token_bucket: { max_tokens: 4, tokens_per_fill: 4, fill_interval: '60s' },
                 filter_enabled: { runtime_key: 'local_rate_limit_enabled', default_value: { numerator: 100, denominator: 'HUNDRED' } },
                 filter_enforced: { runtime_key: 'local_rate_limit_enforced', default_value: { numerator: 100, denominator: 'HUNDRED' } },
-                response_headers_to_add: [{ append_action: 'APPEND_IF_EXISTS_OR_ADD', header: { key: 'x-local-rate-limit', value: 'true' } }],
+                response_headers_to_add: [{ append: false, header: { key: 'x-local-rate-limit', value: 'true' } }],
               },
             },
           },
         },
       }],
     };
-    new EnvoyFilter(chart, 'filter-local-ratelimit-svc', { namespace: { istiod, name: 'default' }, spec });
+    new EnvoyFilter(chart, 'filter-local-ratelimit-svc', { namespace: { istiod, name: 'istio-system' }, spec });
     const obj = findOne(synth(chart), 'EnvoyFilter', 'filter-local-ratelimit-svc');
     expect(obj.apiVersion).toBe('networking.istio.io/v1alpha3');
     expect(obj.spec).toEqual(spec);
+  });
+
+  test('Istio task "Enabling Rate Limits using Envoy": filter-ratelimit-svc, the rate limit actions merged into the gateway\'s virtual hosts', () => {
+    const { chart, istiod } = mesh(version);
+    const spec: EnvoyFilterSpec = {
+      workloadSelector: { labels: { istio: 'ingressgateway' } },
+      configPatches: [{
+        applyTo: 'VIRTUAL_HOST',
+        match: { context: 'GATEWAY', routeConfiguration: { vhost: { name: '', route: { action: 'ANY' } } } },
+        patch: { operation: 'MERGE', value: { rate_limits: [{ actions: [{ request_headers: { header_name: ':path', descriptor_key: 'PATH' } }] }] } },
+      }],
+    };
+    new EnvoyFilter(chart, 'filter-ratelimit-svc', { namespace: { istiod, name: 'istio-system' }, spec });
+    expect(findOne(synth(chart), 'EnvoyFilter', 'filter-ratelimit-svc').spec).toEqual(spec);
   });
 
   test('a REMOVE patch needs no value, and a cluster patch matches a cluster', () => {
@@ -140,6 +154,12 @@ describe('EnvoyFilter: the webhook rules', () => {
     expect(where(tcp)).toEqual(['c/ef', 'spec.configPatches[0].match.listener.filterChain.filter.name', '"envoy.filters.network.tcp_proxy"']);
     expect(refusal(filter(patch({ applyTo: 'HTTP_FILTER', match: { listener: { filterChain: { filter: { name: hcm, subFilter: {} } } } }, patch: { operation: 'REMOVE' } }))).field)
       .toBe('spec.configPatches[0].match.listener.filterChain.filter.subFilter.name');
+  });
+
+  test('a null inside a patch value is refused (the YAML would not carry it: the key would vanish)', () => {
+    const e = refusal(filter(patch({ applyTo: 'CLUSTER', patch: { operation: 'MERGE', value: { typed_config: { '@type': 't', x: [1, null] } } } })));
+    expect(where(e)).toEqual(['c/ef', 'spec.configPatches[0].patch.value.typed_config.x[1]', 'null']);
+    expect(e.expected).toMatch(/^must not be null: a null is not written to the YAML/);
   });
 
   test('the proxy version match is a regex that compiles', () => {

@@ -14,13 +14,13 @@ function entry(spec: ServiceEntrySpec, over: Partial<ServiceEntryProps> = {}, ve
 }
 
 describe.each(RELEASES)('ServiceEntry, Istio %s', (_tag, version, apiVersion) => {
-  test('the JSDoc example renders (Istio task "Accessing External Services": httpbin.org over TLS, DNS resolution)', () => {
+  test('the JSDoc example renders (Istio task "Accessing External Services": httpbin-ext, HTTP, DNS resolution)', () => {
     const { chart, istiod } = mesh(version);
     const se = new ServiceEntry(chart, 'httpbin-ext', {
       namespace: { istiod, name: 'default' },
       spec: {
         hosts: ['httpbin.org'],
-        ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+        ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
         resolution: 'DNS',
         location: 'MESH_EXTERNAL',
       },
@@ -28,11 +28,18 @@ describe.each(RELEASES)('ServiceEntry, Istio %s', (_tag, version, apiVersion) =>
     expect(se.hosts).toEqual(['httpbin.org']);
     expect(findOne(synth(chart), 'ServiceEntry', 'httpbin-ext', 'default')).toEqual({
       apiVersion, kind: 'ServiceEntry', metadata: { name: 'httpbin-ext', namespace: 'default' },
-      spec: { hosts: ['httpbin.org'], ports: [{ number: 443, name: 'https', protocol: 'TLS' }], resolution: 'DNS', location: 'MESH_EXTERNAL' },
+      spec: { hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS', location: 'MESH_EXTERNAL' },
     });
   });
 
-  test('Istio reference "ServiceEntry": MESH_INTERNAL VMs with STATIC endpoints (mymongodb.somedomain) render as given', () => {
+  test('Istio task "Accessing External Services": google, HTTPS to www.google.com renders as given', () => {
+    const { chart, istiod } = mesh(version);
+    const spec: ServiceEntrySpec = { hosts: ['www.google.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_EXTERNAL' };
+    new ServiceEntry(chart, 'google', { namespace: { istiod, name: 'default' }, spec });
+    expect(findOne(synth(chart), 'ServiceEntry', 'google').spec).toEqual(spec);
+  });
+
+  test('Istio reference "ServiceEntry": external-svc-mongocluster, MESH_INTERNAL with STATIC endpoints and a CIDR address', () => {
     const { chart, istiod } = mesh(version);
     const spec: ServiceEntrySpec = {
       hosts: ['mymongodb.somedomain'],
@@ -46,11 +53,13 @@ describe.each(RELEASES)('ServiceEntry, Istio %s', (_tag, version, apiVersion) =>
     expect(findOne(synth(chart), 'ServiceEntry', 'external-svc-mongocluster').spec).toEqual(spec);
   });
 
-  test('Istio reference "ServiceEntry": a wildcard host with resolution NONE (*.wikipedia.org, egress task) renders', () => {
+  test('Istio reference "ServiceEntry": external-svc-redirect, wikipedia.org and *.wikipedia.org with resolution NONE', () => {
     const { chart, istiod } = mesh(version);
-    const spec: ServiceEntrySpec = { hosts: ['*.wikipedia.org'], ports: [{ number: 443, name: 'https', protocol: 'TLS' }], resolution: 'NONE' };
-    new ServiceEntry(chart, 'wikipedia', { namespace: { istiod, name: 'default' }, spec });
-    expect(findOne(synth(chart), 'ServiceEntry', 'wikipedia').spec).toEqual(spec);
+    const spec: ServiceEntrySpec = {
+      hosts: ['wikipedia.org', '*.wikipedia.org'], location: 'MESH_EXTERNAL', ports: [{ number: 443, name: 'https', protocol: 'TLS' }], resolution: 'NONE',
+    };
+    new ServiceEntry(chart, 'external-svc-redirect', { namespace: { istiod, name: 'default' }, spec });
+    expect(findOne(synth(chart), 'ServiceEntry', 'external-svc-redirect').spec).toEqual(spec);
   });
 });
 

@@ -19,14 +19,14 @@ const ingress = (l: Partial<SidecarSpecIngress>): SidecarSpec => ({
 });
 
 describe.each(RELEASES)('Sidecar, Istio %s', (_tag, version, apiVersion) => {
-  test('the JSDoc example renders (Istio reference "Sidecar": namespace default, egress to ./* and istio-system/*)', () => {
+  test('the JSDoc example renders (Istio reference "Sidecar": default of the root namespace istio-config, egress to ./* and istio-system/*)', () => {
     const { chart, istiod } = mesh(version);
     new Sidecar(chart, 'default', {
-      namespace: { istiod, name: 'prod-us1' },
+      namespace: { istiod, name: 'istio-config' },
       spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] },
     });
-    expect(findOne(synth(chart), 'Sidecar', 'default', 'prod-us1')).toEqual({
-      apiVersion, kind: 'Sidecar', metadata: { name: 'default', namespace: 'prod-us1' },
+    expect(findOne(synth(chart), 'Sidecar', 'default', 'istio-config')).toEqual({
+      apiVersion, kind: 'Sidecar', metadata: { name: 'default', namespace: 'istio-config' },
       spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] },
     });
   });
@@ -45,20 +45,29 @@ describe.each(RELEASES)('Sidecar, Istio %s', (_tag, version, apiVersion) => {
     expect(findOne(synth(chart), 'Sidecar', 'ratings').spec).toEqual(spec);
   });
 
-  test('Istio reference "Sidecar": an HTTPS ingress listener terminating TLS with files, and REGISTRY_ONLY egress', () => {
+  test('Istio reference "Sidecar": ratings terminating one-way TLS on an HTTPS ingress port with certificate files', () => {
+    const { chart, istiod } = mesh(version);
+    const spec: SidecarSpec = {
+      workloadSelector: { labels: { app: 'ratings' } },
+      ingress: [{
+        port: { number: 80, protocol: 'HTTPS', name: 'somename' },
+        defaultEndpoint: 'unix:///var/run/someuds.sock',
+        tls: { mode: 'SIMPLE', privateKey: '/etc/certs/privatekey.pem', serverCertificate: '/etc/certs/servercert.pem' },
+      }],
+    };
+    new Sidecar(chart, 'ratings', { namespace: { istiod, name: 'prod-us1' }, spec });
+    expect(findOne(synth(chart), 'Sidecar', 'ratings').spec).toEqual(spec);
+  });
+
+  test('Istio reference "Sidecar": no-ip-tables, capture mode NONE with a MySQL egress listener bound to 127.0.0.1', () => {
     const { chart, istiod } = mesh(version);
     const spec: SidecarSpec = {
       workloadSelector: { labels: { app: 'productpage' } },
-      ingress: [{
-        port: { number: 9080, protocol: 'HTTPS', name: 'somename' },
-        defaultEndpoint: '127.0.0.1:8080',
-        tls: { mode: 'SIMPLE', privateKey: '/etc/certs/privatekey.pem', serverCertificate: '/etc/certs/servercert.pem' },
-      }],
-      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
-      egress: [{ hosts: ['./*'] }],
+      ingress: [{ port: { number: 9080, protocol: 'HTTP', name: 'somename' }, defaultEndpoint: '127.0.0.1:8080', captureMode: 'NONE' }],
+      egress: [{ port: { number: 3306, protocol: 'MYSQL', name: 'egressmysql' }, captureMode: 'NONE', bind: '127.0.0.1', hosts: ['*/mysql.foo.com'] }],
     };
-    new Sidecar(chart, 'productpage', { namespace: { istiod, name: 'prod-us1' }, spec });
-    expect(findOne(synth(chart), 'Sidecar', 'productpage').spec).toEqual(spec);
+    new Sidecar(chart, 'no-ip-tables', { namespace: { istiod, name: 'prod-us1' }, spec });
+    expect(findOne(synth(chart), 'Sidecar', 'no-ip-tables').spec).toEqual(spec);
   });
 });
 
