@@ -12,6 +12,9 @@ import { GitOpsTree } from '../gitops/tree';
 import { renderMeshPicture } from '../picture/render';
 import { MlopsMeshChart, MlopsMeshChartProps } from './mlops-mesh-chart';
 import { PiClusterMeshChart, PiClusterMeshChartProps } from './pi-cluster-mesh-chart';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { EXAMPLE_APP_OPTIONS } from './shapes';
 
 /** Placeholder Git repository of the example's Argo CD Applications; replace it with yours. */
 export const EXAMPLE_REPO_URL = 'https://git.example.com/platform/mesh.git';
@@ -45,6 +48,7 @@ export const EXAMPLE_CHARTS = { mlops: 'mlops', pi: 'pi' } as const;
 
 /** The example app with its two charts, not synthesized yet. */
 export function buildExampleApp(options: ExampleAppOptions = {}): App {
+  checkKnownKeys(callScope('buildExampleApp'), 'options', options, EXAMPLE_APP_OPTIONS);
   const app = new App({ outdir: options.cdk8sOutdir ?? '.cdk8s.out' });
   new MlopsMeshChart(app, EXAMPLE_CHARTS.mlops, options.mlops ?? {});
   new PiClusterMeshChart(app, EXAMPLE_CHARTS.pi, options.pi ?? {});
@@ -53,6 +57,7 @@ export function buildExampleApp(options: ExampleAppOptions = {}): App {
 
 /** The GitOps options of the example: output folder and one Argo CD Application per chart. */
 export function exampleGitOpsOptions(options: ExampleAppOptions = {}): GitOpsOptions {
+  checkKnownKeys(callScope('exampleGitOpsOptions'), 'options', options, EXAMPLE_APP_OPTIONS);
   return {
     outdir: options.outdir ?? 'dist',
     argo: {

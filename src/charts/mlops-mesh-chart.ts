@@ -13,11 +13,12 @@ import { MeshWideMtls } from '../policy/mesh-wide-mtls';
 import { PodSecurityOptions, ZeroTrustNamespace } from '../policy/zero-trust-namespace';
 import { CanaryRoute } from '../traffic/canary-route';
 import { MeshRoute } from '../traffic/mesh-route';
-import { checkKnownKeys } from '../resource/keys';
 import { checkDnsLabel, checkIP, checkLabels, checkPort, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { AutoscalingOptions, ResourcePreset } from '../workload';
 import { checkBoolean, checkChartNodePort, checkMtlsMode, checkNamespaceList, checkText, MeshMtlsMode } from './common';
+import { checkKnownKeys } from '../resource/keys';
+import { MLOPS_MESH_CHART_PROPS } from './shapes';
 
 /** The `ml-gateway` Gateway resource of the MLOps platform. */
 export interface MlGatewayOptions {
@@ -202,6 +203,7 @@ export class MlopsMeshChart extends Chart {
     const isObject = given !== null && typeof given === 'object' && !Array.isArray(given);
     super(scope, id, { ...(isObject ? props : {}), disableResourceNameHashes: (isObject ? props.disableResourceNameHashes : undefined) ?? true });
     if (!isObject) fail(this, 'props', given, 'must be an object of MlopsMeshChartProps, or omitted');
+    checkKnownKeys(this, '', props, MLOPS_MESH_CHART_PROPS);
 
     // --- check the chart's own props first, so errors name them
     const version = props.version ?? IstioVersion.V1_30_3;
@@ -233,7 +235,6 @@ export class MlopsMeshChart extends Chart {
     }
     const gwApi: GatewayApiIngressOptions | undefined = gwApiGiven === true ? {} : gwApiGiven === false ? undefined : gwApiGiven;
     if (gwApi !== undefined) {
-      checkKnownKeys(this, 'gatewayApiIngress', gwApi, { name: true, hostname: true, fraudApiRoute: true });
       checkBoolean(this, 'gatewayApiIngress.fraudApiRoute', gwApi.fraudApiRoute ?? true);
       if (gwApi.fraudApiRoute === true && props.fraudApiRoute === false) {
         fail(this, 'gatewayApiIngress.fraudApiRoute', true, 'needs fraudApiRoute (it routes that route\'s host through the Gateway API Gateway): leave it unset or set fraudApiRoute');

@@ -4,6 +4,8 @@ import { istioObject } from '../istio-object';
 import { Istiod } from '../istiod/istiod';
 import { MeshConfigOptions, OpenTelemetryProvider, ZipkinProvider } from '../istiod/mesh-config';
 import { checkDnsLabel, checkDnsSubdomain, fail } from '../validation';
+import { checkKnownKeys } from '../resource/keys';
+import { MESH_TELEMETRY_PROPS } from './shapes';
 
 /** Where the Prometheus that scrapes the mesh runs. */
 export interface PrometheusRef {
@@ -113,6 +115,7 @@ export class MeshTelemetry extends Construct {
 
   public constructor(scope: Construct, id: string, props: MeshTelemetryProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, MESH_TELEMETRY_PROPS);
     if (!props || !(props.istiod instanceof Istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct of the mesh');
     }

@@ -17,6 +17,8 @@ import { AutoscalingOptions, ResourcePreset } from '../workload';
 import { checkBoolean, checkMtlsMode, MeshMtlsMode } from './common';
 import { MeshObservabilityOptions, MeshTelemetry, observabilityMeshConfig, resolveObservability } from './observability';
 import { VaultIstioCa, VaultPkiOptions } from './vault-ca';
+import { checkKnownKeys } from '../resource/keys';
+import { PI_CLUSTER_MESH_CHART_PROPS } from './shapes';
 
 /** The `trading-gateway` Gateway resource: HTTP on port 80 of the ingress gateway. */
 export interface TradingGatewayOptions {
@@ -185,6 +187,7 @@ export class PiClusterMeshChart extends Chart {
     const isObject = given !== null && typeof given === 'object' && !Array.isArray(given);
     super(scope, id, { ...(isObject ? props : {}), disableResourceNameHashes: (isObject ? props.disableResourceNameHashes : undefined) ?? true });
     if (!isObject) fail(this, 'props', given, 'must be an object of PiClusterMeshChartProps, or omitted');
+    checkKnownKeys(this, '', props, PI_CLUSTER_MESH_CHART_PROPS);
 
     // --- the chart's own props
     const version = props.version ?? IstioVersion.V1_20_3;

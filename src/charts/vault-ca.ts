@@ -4,6 +4,8 @@ import { Istiod } from '../istiod/istiod';
 import { kubeObject } from '../kube';
 import { checkDuration, durationMillis } from '../traffic/http';
 import { checkDnsLabel, checkDnsSubdomain, fail } from '../validation';
+import { checkKnownKeys } from '../resource/keys';
+import { VAULT_ISTIO_CA_PROPS } from './shapes';
 
 /** Secret istiod reads a plugged-in CA from (mounted, optional, at {@link ISTIOD_CACERTS_PATH}). */
 export const ISTIOD_CACERTS_SECRET = 'cacerts';
@@ -104,6 +106,7 @@ export class VaultIstioCa extends Construct {
 
   public constructor(scope: Construct, id: string, props: VaultIstioCaProps) {
     super(scope, id);
+    checkKnownKeys(this, '', props, VAULT_ISTIO_CA_PROPS);
     if (!props || !(props.istiod instanceof Istiod)) {
       fail(this, 'istiod', props?.istiod === undefined ? undefined : '(not an Istiod)', 'must be the Istiod construct whose CA this becomes');
     }

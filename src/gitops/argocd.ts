@@ -1,6 +1,8 @@
-import { isDnsLabel, isDnsSubdomain, IstioValidationError } from '../validation';
+import { callScope, isDnsLabel, isDnsSubdomain, IstioValidationError } from '../validation';
 import { apiGroup, isIstioResource, SynthesizedObject, stringField } from './manifest';
 import { StagedObjects } from './stages';
+import { checkKnownKeys } from '../resource/keys';
+import { ARGO_CD_APPLICATION_PROPS } from './shapes';
 
 /** Annotation that orders an object's sync inside one Argo CD Application. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -131,6 +133,7 @@ export function isRepoPath(p: string): boolean {
  * @param path what to name in error messages
  */
 export function argoCdApplication(props: ArgoCdApplicationProps, path: string = 'argoCdApplication'): SynthesizedObject {
+  checkKnownKeys(callScope(path), '', props, ARGO_CD_APPLICATION_PROPS);
   const bad = (field: string, value: unknown, expected: string): never => {
     throw new IstioValidationError(path, field, value, expected);
   };

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { isDnsSubdomain, IstioValidationError } from '../validation';
+import { callScope, isDnsSubdomain, IstioValidationError } from '../validation';
 import {
   ArgoCdAutomatedSync, ArgoCdDestination, argoCdApplication, isRepoPath, istiodWebhookIgnoreDifferences,
   withArgoCdAnnotations,
@@ -9,6 +9,8 @@ import { SynthesizedObject } from './manifest';
 import { stageObjects, StagedObjects } from './stages';
 import { GitOpsTree } from './tree';
 import { toYamlDocument, toYamlFile } from './yaml';
+import { checkKnownKeys } from '../resource/keys';
+import { GITOPS_OPTIONS } from './shapes';
 
 /** Folder of the GitOps output that holds the Argo CD Applications. */
 export const ARGOCD_FOLDER = 'argocd';
@@ -180,6 +182,7 @@ function resolveRepoPath(options: GitOpsOptions): string {
  * Charts without objects are skipped. Output is byte-identical for the same app.
  */
 export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
+  checkKnownKeys(callScope('gitops'), '', options, GITOPS_OPTIONS);
   if (!options || typeof options.outdir !== 'string' || options.outdir.trim() === '') {
     throw new IstioValidationError('gitops', 'outdir', options?.outdir, 'must be the output folder, e.g. "dist"');
   }

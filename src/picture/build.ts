@@ -16,6 +16,9 @@ import {
   serverText,
   trafficPolicyLines,
 } from './summarize';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { MESH_GRAPH_OPTIONS } from './shapes';
 
 const NETWORKING = 'networking.istio.io';
 const SECURITY = 'security.istio.io';
@@ -147,6 +150,7 @@ const MTLS_MARK: Record<MtlsMode, MeshMark> = { STRICT: 'mtls-strict', PERMISSIV
  * Services, which name the pods a Gateway or policy selects. Fields of unexpected types are skipped.
  */
 export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGraphOptions = {}): MeshGraph {
+  checkKnownKeys(callScope('buildMeshGraph'), 'options', options, MESH_GRAPH_OPTIONS);
   const hosts = new Hosts(options.domainSuffix ?? 'cluster.local');
   const rootNs = options.rootNamespace ?? 'istio-system';
   const all = readObjects(objects);

@@ -4,6 +4,9 @@
  */
 import { MeshEdge, MeshGraph, MeshNode, MeshNodeKind } from './model';
 import { badges, EDGE_STYLE, KIND_STYLE, markOutline, meshLine, plan, ServiceGroup } from './style';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { DOT_OPTIONS } from './shapes';
 
 /**
  * Graphviz measures text with built-in metrics for a few font names only; a list such as
@@ -128,6 +131,7 @@ export interface DotOptions {
 
 /** The mesh graph as a Graphviz DOT document (deterministic: the same graph gives the same text). */
 export function toDot(graph: MeshGraph, options: DotOptions = {}): string {
+  checkKnownKeys(callScope('toDot'), 'options', options, DOT_OPTIONS);
   const p = plan(graph);
   const title = options.title ?? 'Istio mesh';
   const lines: string[] = [

@@ -5,6 +5,9 @@
 import { MeshEdge, MeshGraph, MeshNode, MeshNodeKind } from './model';
 import { cmp } from './read';
 import { badges, EDGE_STYLE, KIND_STYLE, layoutOrder, markOutline, meshLine, namespaceTitle, present } from './style';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { MESH_MARKDOWN_OPTIONS } from './shapes';
 
 /** Shape brackets per kind (open, close), label quoted inside. */
 const SHAPE: Record<MeshNodeKind, [string, string]> = {
@@ -142,6 +145,7 @@ export interface MeshMarkdownOptions {
 
 /** The `mesh.md` page: a heading, what the picture shows, a legend of what is in it, and the Mermaid block. */
 export function meshMarkdownFromGraph(graph: MeshGraph, options: MeshMarkdownOptions = {}): string {
+  checkKnownKeys(callScope('meshMarkdownFromGraph'), 'options', options, MESH_MARKDOWN_OPTIONS);
   const { kinds, edges } = present(graph);
   const count = (k: MeshNodeKind) => graph.nodes.filter((n) => n.kind === k).length;
   const authz = graph.edges.filter((e) => e.kind === 'allows' || e.kind === 'denies' || e.kind === 'audits' || e.kind === 'delegates').length;

@@ -6,6 +6,9 @@ import { buildMeshGraph } from './build';
 import { escapeHtml, LAYOUT_FONT, toDot } from './dot';
 import { meshMarkdownFromGraph, toMermaid } from './mermaid';
 import { MeshGraphOptions } from './model';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { graphOptions, MESH_PICTURE_OPTIONS } from './shapes';
 
 /** The part of `@viz-js/viz`'s instance this module uses. */
 interface VizInstance {
@@ -70,12 +73,14 @@ export interface MeshPicture {
 
 /** `mesh.md` for plain objects (synthesized charts or parsed YAML): heading, legend and a Mermaid flowchart. */
 export function meshMarkdown(objects: ReadonlyArray<unknown>, options: MeshPictureOptions = {}): string {
-  return meshMarkdownFromGraph(buildMeshGraph(objects, options), { title: options.title });
+  checkKnownKeys(callScope('meshMarkdown'), 'options', options, MESH_PICTURE_OPTIONS);
+  return meshMarkdownFromGraph(buildMeshGraph(objects, graphOptions(options)), { title: options.title });
 }
 
 /** Mermaid, SVG and `mesh.md` for plain objects (synthesized charts or parsed YAML). */
 export async function renderMeshPicture(objects: ReadonlyArray<unknown>, options: MeshPictureOptions = {}): Promise<MeshPicture> {
-  const graph = buildMeshGraph(objects, options);
+  checkKnownKeys(callScope('renderMeshPicture'), 'options', options, MESH_PICTURE_OPTIONS);
+  const graph = buildMeshGraph(objects, graphOptions(options));
   const limit = options.maxSvgNodes ?? 1000;
   const dot = graph.nodes.length <= limit ? toDot(graph, { title: options.title }) : tooLargeDot(graph.nodes.length, graph.edges.length, limit, options.title);
   const svg = await dotToSvg(dot);

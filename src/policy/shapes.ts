@@ -8,12 +8,16 @@
  */
 import type { Shape } from '../resource/keys';
 import type { MeshWideMtlsProps } from './mesh-wide-mtls';
-import type { AllowMonitoringOptions, PermissiveOptions, ZeroTrustNamespaceProps } from './zero-trust-namespace';
+import type { AllowMonitoringOptions, PermissiveOptions, PodSecurityOptions, ZeroTrustNamespaceProps } from './zero-trust-namespace';
+
+export const POD_SECURITY: Shape<PodSecurityOptions> = {
+  enforce: true, enforceVersion: true, warn: true, warnVersion: true, audit: true, auditVersion: true,
+};
 
 export const ZERO_TRUST_NAMESPACE_PROPS: Shape<ZeroTrustNamespaceProps> = {
   istiod: 'ref',
   name: true,
-  podSecurity: { enforce: true, enforceVersion: true, warn: true, warnVersion: true, audit: true, auditVersion: true },
+  podSecurity: POD_SECURITY,
   ingressGatewayNamespaces: 'ref',
   allowedNamespaces: true,
   networkPolicy: { restrictEgress: true, egressNamespaces: true, egressCidrs: true },
