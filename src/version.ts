@@ -38,6 +38,7 @@ interface LineFacts {
   readonly istiodInferencePoolGrants: boolean;
   readonly gatewayControllerScalingGrants: boolean;
   readonly readerTelemetryExtensionsConfigMaps: boolean;
+  readonly sidecarInboundConnectionPoolAlone: boolean;
   readonly kubernetesVersionBranches: boolean;
   readonly minKubernetesMinor: number;
   readonly injectionTemplates: string[];
@@ -146,6 +147,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     istiodInferencePoolGrants: false,
     gatewayControllerScalingGrants: false,
     readerTelemetryExtensionsConfigMaps: false,
+    sidecarInboundConnectionPoolAlone: false,
     kubernetesVersionBranches: true,
     // the 1.20 charts branch down to old clusters (policy/v1beta1, autoscaling/v2beta2)
     minKubernetesMinor: 16,
@@ -205,6 +207,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     istiodInferencePoolGrants: true,
     gatewayControllerScalingGrants: true,
     readerTelemetryExtensionsConfigMaps: true,
+    sidecarInboundConnectionPoolAlone: true,
     kubernetesVersionBranches: false,
     // the 1.30 charts emit autoscaling/v2 and policy/v1 unconditionally: both GA from Kubernetes 1.23
     minKubernetesMinor: 23,
@@ -408,6 +411,8 @@ export class IstioVersion {
   public get gatewayControllerScalingGrants(): boolean { return this.facts.gatewayControllerScalingGrants; }
   /** The reader ClusterRole also reads telemetry/extensions groups and ConfigMaps (1.30). */
   public get readerTelemetryExtensionsConfigMaps(): boolean { return this.facts.readerTelemetryExtensionsConfigMaps; }
+  /** A Sidecar with only `inboundConnectionPool` is a configuration (1.30); the 1.20 webhook refuses it as empty. */
+  public get sidecarInboundConnectionPoolAlone(): boolean { return this.facts.sidecarInboundConnectionPoolAlone; }
   /** Names of the injection templates Istio ships for this line. */
   public get injectionTemplates(): string[] { return [...this.facts.injectionTemplates]; }
   /**

@@ -31,10 +31,13 @@ export class Sidecar extends IstioResource<SidecarSpec> {
   }
 }
 
-function checkSidecar(scope: Construct, spec: SidecarSpec, _ctx: IstioRuleContext): void {
+function checkSidecar(scope: Construct, spec: SidecarSpec, ctx: IstioRuleContext): void {
   checkSelectorLabels(scope, 'spec.workloadSelector.labels', spec.workloadSelector?.labels);
-  if (!spec.egress?.length && !spec.ingress?.length && spec.outboundTrafficPolicy === undefined && spec.inboundConnectionPool === undefined) {
-    fail(scope, 'spec', '(empty)', 'must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool (Istio refuses an empty Sidecar)');
+  const poolCounts = ctx.version.sidecarInboundConnectionPoolAlone;
+  if (!spec.egress?.length && !spec.ingress?.length && spec.outboundTrafficPolicy === undefined && (!poolCounts || spec.inboundConnectionPool === undefined)) {
+    fail(scope, 'spec', '(empty)', poolCounts
+      ? 'must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool (Istio refuses an empty Sidecar)'
+      : `must set at least one of egress, ingress or outboundTrafficPolicy (Istio ${ctx.version.tag} refuses a Sidecar without them as empty, inboundConnectionPool alone included)`);
   }
 
   const ingressPorts = new Map<number, number>();

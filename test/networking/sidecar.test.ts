@@ -82,9 +82,13 @@ describe('Sidecar: what the release serves', () => {
 });
 
 describe('Sidecar: the webhook rules', () => {
-  test('an empty Sidecar is refused', () => {
+  test('an empty Sidecar is refused; at 1.20 inboundConnectionPool alone counts as empty (its webhook says so)', () => {
     const e = refusal(sidecar({ workloadSelector: { labels: { app: 'a' } } }));
     expect([e.field, e.expected]).toEqual(['spec', 'must set at least one of egress, ingress, outboundTrafficPolicy or inboundConnectionPool (Istio refuses an empty Sidecar)']);
+    const pool = { inboundConnectionPool: { tcp: { maxConnections: 100 } } };
+    expect(() => sidecar(pool)()).not.toThrow();
+    const old = refusal(sidecar(pool, {}, IstioVersion.V1_20_3));
+    expect([old.field, old.expected]).toEqual(['spec', 'must set at least one of egress, ingress or outboundTrafficPolicy (Istio 1.20.3 refuses a Sidecar without them as empty, inboundConnectionPool alone included)']);
   });
 
   test('egress hosts are "namespace/host": no bare host, no short name, no partial wildcard, a valid namespace', () => {
