@@ -16,7 +16,8 @@ const project = new typescript.TypeScriptProject({
   projenrcTs: true,
   projenVersion: '0.103.25',
   typescriptVersion: '5.9.3',
-  minNodeVersion: '20.0.0',
+  // The lowest tested release (the machine's Node 20); @types/node follows its major. `engines` is set below.
+  minNodeVersion: '20.20.2',
 
   // No hosted CI, release flow, linting bots or lockfile churn: CI is .ci/run.
   github: false,
@@ -149,10 +150,19 @@ const conformance = project.addTask('conformance', {
   exec: 'bash test/conformance/run.sh',
 });
 
+// The Node.js lines: `jest --ci` and the example synth (dist/ byte for byte) on the machine's Node and on the
+// pinned releases of Node 22, 24 and 26 from the npm registry (scripts/node-lines.js; docs/toolchain.md).
+// `npm test -- <jest arguments>` passes them to jest on every line.
+const nodeLines = project.addTask('node-lines', {
+  description: "Run the jest suite and the example synth on the machine's Node and on Node 22, 24 and 26 (from the npm registry)",
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  steps: [{ spawn: 'compile' }, { exec: 'node scripts/node-lines.js', receiveArgs: true }],
+});
+
 const testTask = project.tasks.tryFind('test')!;
 testTask.reset();
 testTask.spawn(typecheck);
-testTask.exec('jest --ci', { receiveArgs: true });
+testTask.spawn(nodeLines, { receiveArgs: true });
 testTask.spawn(conformance);
 
 project.addTask('synth', {
@@ -186,8 +196,12 @@ project.addTask('docgen', {
 
 project.addTask('bench', {
   description: 'Run the synth benchmark and print its figures',
-  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js', receiveArgs: true }],
 });
+
+// The tested Node.js lines (scripts/node-lines.js checks that every line it runs is in this range, and that
+// every line of the range is run): 20 (end of life, the machine's Node), 22 and 24 (LTS), 26 (current).
+project.package.addEngine('node', '^20.20.2 || ^22.23.5 || ^24.22.3 || ^26.12.1');
 
 // `npm install` compiles, so `npx cdk8s synth` works right after it.
 project.package.setScript('prepare', 'tsc --build');
