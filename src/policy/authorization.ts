@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type * as sec from '../../imports/security.istio.io';
+import type { AuthorizationPolicySpecRule, AuthorizationPolicySpecRuleFromSource, AuthorizationPolicySpecRuleToOperation } from '../resource/specs.generated';
 import { checkAuthzPath, checkConditionKey, HttpMethod, METHODS, principalNamespace, SPIFFE_EXPECTED } from '../security/authorization-rules';
 import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isIP } from '../validation';
 import type { IstioVersion } from '../version';
@@ -141,7 +141,7 @@ function nonEmptyList<T>(scope: IConstruct, field: string, v: T[] | undefined): 
  * Renders one typed rule to the AuthorizationPolicy shape, validating as it goes.
  * @internal
  */
-export function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule, trustDomain: string, version: IstioVersion): { rule: sec.AuthorizationPolicySpecRules; reach: RuleReach } {
+export function renderRule(scope: IConstruct, field: string, rule: AuthorizationRule, trustDomain: string, version: IstioVersion): { rule: AuthorizationPolicySpecRule; reach: RuleReach } {
   if (!rule || typeof rule !== 'object' || (rule.from === undefined && rule.to === undefined && rule.when === undefined)) {
     fail(scope, field, rule, 'must name at least one of from, to or when: an empty rule allows every request');
   }
@@ -185,7 +185,7 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
     if (ipBlocks) cidrs.push(...ipBlocks.map((b) => (isCidr(b) ? b : `${b}/${b.includes(':') ? 128 : 32}`)));
     else if (srcNamespaces || principalNs.length > 0) namespaces.push(...(srcNamespaces ?? principalNs));
     else anySource = true;
-    const source: sec.AuthorizationPolicySpecRulesFromSource = {
+    const source: AuthorizationPolicySpecRuleFromSource = {
       ...(srcNamespaces ? { namespaces: srcNamespaces } : {}),
       ...(notNamespaces ? { notNamespaces } : {}),
       ...(principals.length > 0 ? { principals } : {}),
@@ -221,7 +221,7 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       return h;
     });
     const notPorts = portList('notPorts');
-    const operation: sec.AuthorizationPolicySpecRulesToOperation = {
+    const operation: AuthorizationPolicySpecRuleToOperation = {
       ...optional('hosts', hostList('hosts')),
       ...optional('notHosts', hostList('notHosts')),
       ...optional('methods', methodList('methods')),

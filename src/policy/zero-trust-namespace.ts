@@ -9,7 +9,6 @@ import { checkAnnotations, checkCidr, checkDnsLabel, checkDnsSubdomain, checkLab
 import { IstioVersion } from '../version';
 import { AuthorizationPolicy } from '../security/authorization-policy';
 import { checkKnownKeys, Shape } from '../resource/keys';
-import type { AuthorizationPolicySpec } from '../resource/specs.generated';
 import { AuthorizationRule, AuthorizationSource, renderRule, ServiceAccountRef } from './authorization';
 import { IMeshNamespace } from '../resource/mesh-namespace';
 import { namespacePeers, tcpPorts, uniq } from './network';
@@ -371,7 +370,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
         ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
         action,
         ...(provider ? { provider: { name: provider } } : {}),
-        rules: rendered.map((r) => r.rule) as AuthorizationPolicySpec['rules'],
+        rules: rendered.map((r) => r.rule),
       },
     });
     if (ingress.length > 0) {
@@ -414,7 +413,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
         spec: {
           ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
           action: 'ALLOW',
-          rules: [rendered.rule] as AuthorizationPolicySpec['rules'],
+          rules: [rendered.rule],
         },
       });
     }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { istioObject, IstioKind, IstioSpecs } from '../istio-object';
-import { checkAnnotations, checkDnsSubdomain, checkLabels, fail } from '../validation';
+import type { IstioKind } from '../istio-object';
+import { checkAnnotations, checkDnsSubdomain, checkLabels, claimObject, fail } from '../validation';
 import { IstioVersion } from '../version';
 import { checkKnownKeys, Shape } from './keys';
 import { checkMeshNamespace, IMeshNamespace } from './mesh-namespace';
@@ -92,13 +92,20 @@ export abstract class IstioResource<S extends object> extends Construct {
     // a copy: later changes to the caller's object do not reach the emitted one
     this.spec = JSON.parse(JSON.stringify(props.spec)) as S;
     rules(this, this.spec, { version: this.version, namespace: this.namespace, rootNamespace: this.meshNamespace.istiod.rootNamespace });
-    this.apiObject = istioObject(this, 'Resource', this.version, kind,
-      {
+    // The spec is in wire form and checked against the release's schema, so it is emitted as it is. Not through the
+    // generated L1 classes: their toJson() renames fields to cdk8s-import's spelling and drops any key it does not
+    // know (consecutive5xxErrors is `consecutive5XxErrors` there, so the wire spelling would vanish).
+    claimObject(this, this.apiVersion, kind, this.namespace, this.name);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: this.apiVersion,
+      kind,
+      metadata: {
         name: this.name,
         namespace: this.namespace,
         ...(props.labels && Object.keys(props.labels).length ? { labels: { ...props.labels } } : {}),
         ...(props.annotations && Object.keys(props.annotations).length ? { annotations: { ...props.annotations } } : {}),
       },
-      this.spec as unknown as IstioSpecs[IstioKind]);
+      spec: this.spec,
+    });
   }
 }

@@ -65,12 +65,12 @@ function join(field: string, key: string): string {
   return field ? `${field}.${key}` : key;
 }
 
-/** Fails for key `key` of `field`, which is none of `valid`. */
-export function unknownKey(scope: IConstruct, field: string, key: string, valid: readonly string[], note = ''): never {
+/** Fails for key `key` of `field`, which is none of `valid`; `where` says of what (`here` when left out). */
+export function unknownKey(scope: IConstruct, field: string, key: string, valid: readonly string[], where = ''): never {
   const near = closest(key, valid);
   const hint = near ? `did you mean \`${near}\`? ` : '';
   const list = valid.length === 0 ? 'it takes no keys' : `valid keys: ${[...valid].sort().join(', ')}`;
-  return fail(scope, join(field, key), '(unknown key)', `${hint}\`${key}\` is not a key here${note}; ${list}`);
+  return fail(scope, join(field, key), '(unknown key)', `${hint}\`${key}\` is not a key ${where || 'here'}; ${list}`);
 }
 
 /** The entry of `candidates` nearest to `word` (edit distance, case-insensitive), when near enough to be a typo. */

@@ -153,7 +153,7 @@ class SpecWalker {
       const newerSub = newer?.properties?.[key] ?? (typeof newer?.additionalProperties === 'object' ? newer.additionalProperties : undefined);
       if (!sub) {
         if (s['x-kubernetes-preserve-unknown-fields']) continue;
-        const note = newer?.properties?.[key] ? ` of ${this.what} (Istio ${NEWEST_LINE} has it: it needs a newer release)` : ` of ${this.what}`;
+        const note = newer?.properties?.[key] ? `of ${this.what} (Istio ${NEWEST_LINE} has it: it needs a newer release)` : `of ${this.what}`;
         unknownKey(this.scope, field, key, Object.keys(props), note);
       }
       this.walk(`${field}.${key}`, obj[key], sub, newerSub);

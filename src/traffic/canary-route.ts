@@ -1,9 +1,10 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type * as net from '../../imports/networking.istio.io';
-import { istioObject } from '../istio-object';
+import { DestinationRule } from '../networking/destination-rule';
+import { VirtualService } from '../networking/virtual-service';
 import { checkMeshNamespace, IMeshNamespace } from '../resource/mesh-namespace';
-import { callScope, checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, fail, IstioValidationError } from '../validation';
+import type { VirtualServiceSpecHttp } from '../resource/specs.generated';
+import { callScope, checkDnsLabel, checkDnsSubdomain, checkHost, checkInt, checkLabels, checkList, checkPort, checkUnique, fail, IstioValidationError } from '../validation';
 import { IstioVersion } from '../version';
 import { checkRouteHosts, GatewayRef, resolveGateways } from './gateway-binding';
 import { checkPercent, HttpMatch, renderHttpMatch, renderRouteOptions, RouteOptions } from './http';
@@ -26,10 +27,17 @@ export interface CanarySubset {
   readonly weight?: number;
 }
 
-/** Requests matching `match` go to one subset, whatever the weights. */
-export interface CanaryMatch extends HttpMatch {
-  /** Name of the subset (stable or canary) matching requests go to. */
+/**
+ * Requests matching go to one subset, whatever the weights. The criteria of the match itself are ANDed; `anyOf`
+ * adds alternatives (ORed with it). Route options given here replace the route's shared ones for these requests.
+ */
+export interface CanaryMatch extends HttpMatch, RouteOptions {
+  /** Name of the subset matching requests go to. */
   readonly subset: string;
+  /** Further alternatives: a request matching any of them (or this match's own criteria) takes this route. @default - none */
+  readonly anyOf?: HttpMatch[];
+  /** Mirroring for these requests. @default - the route's `mirror` */
+  readonly mirror?: MirrorOptions;
 }
 
 /** Mirroring (shadow traffic) to a subset; responses of the mirror are dropped. */
@@ -48,10 +56,16 @@ export interface CanaryRouteProps extends RouteOptions {
   readonly host: string;
   /** Service port of the destinations. @default - none (Istio picks the only port) */
   readonly port?: number;
-  /** The current version. */
-  readonly stable: CanarySubset;
-  /** The new version. */
-  readonly canary: CanarySubset;
+  /** The current version (with `canary`; or give `subsets`). @default - see `subsets` */
+  readonly stable?: CanarySubset;
+  /** The new version (with `stable`; or give `subsets`). @default - see `subsets` */
+  readonly canary?: CanarySubset;
+  /**
+   * Any number of versions (one or more), instead of `stable` and `canary`: weights, when given, are given for all
+   * and sum to 100; when none is given the first version takes all traffic. `steps` needs `stable` and `canary`.
+   * @default - see `stable` and `canary`
+   */
+  readonly subsets?: CanarySubset[];
   /** Request overrides, tried in order before the weighted split. @default - none */
   readonly matches?: CanaryMatch[];
   /** Traffic policy of the DestinationRule (applies to both subsets). @default - none */
@@ -105,19 +119,24 @@ export class CanaryRoute extends Construct {
       throw new IstioValidationError('CanaryRoute.atStep', 'index', index,
         steps.length === 0 ? 'needs props.steps: the route has no rollout plan' : `must be an integer from 0 to ${steps.length - 1} (props.steps has ${steps.length} steps)`);
     }
+    if (props.stable === undefined || props.canary === undefined) {
+      throw new IstioValidationError('CanaryRoute.atStep', 'props', '(subsets)', 'needs stable and canary: a rollout plan moves traffic between two versions');
+    }
     return { ...props, stable: { ...props.stable, weight: undefined }, canary: { ...props.canary, weight: steps[index] } };
   }
 
   /** Istio release (from the namespace's Istiod). */
   public readonly version: IstioVersion;
   /** The DestinationRule. */
-  public readonly destinationRule: ApiObject;
+  public readonly destinationRule: DestinationRule;
   /** The VirtualService. */
-  public readonly virtualService: ApiObject;
-  /** Rendered stable weight. */
+  public readonly virtualService: VirtualService;
+  /** Rendered stable weight (the first subset's weight). */
   public readonly stableWeight: number;
-  /** Rendered canary weight. */
+  /** Rendered canary weight (the second subset's; 0 with a single subset). */
   public readonly canaryWeight: number;
+  /** Rendered weight of every subset, by subset name, in order. */
+  public readonly weights: Readonly<Record<string, number>>;
   /** The rollout plan. */
   public readonly plan: CanaryStep[];
 
@@ -136,21 +155,16 @@ export class CanaryRoute extends Construct {
     const vsName = checkDnsSubdomain(this, 'virtualServiceName', props.virtualServiceName ?? name);
 
     // Subsets and weights.
-    const stable = this.subset('stable', props.stable);
-    const canary = this.subset('canary', props.canary);
-    if (canary.name === stable.name) fail(this, 'canary.name', canary.name, `subset names must be unique; stable is already "${stable.name}" (set name or version)`);
-    const canaryWeight = props.canary.weight === undefined ? 0 : checkInt(this, 'canary.weight', props.canary.weight, 0, 100);
-    const stableWeight = props.stable.weight === undefined ? 100 - canaryWeight : checkInt(this, 'stable.weight', props.stable.weight, 0, 100);
-    if (stableWeight + canaryWeight !== 100) {
-      fail(this, 'stable.weight', stableWeight, `must make the weights sum to 100 with canary.weight ${canaryWeight} (our policy; Istio only needs a non-zero total): use ${100 - canaryWeight} or omit it`);
-    }
-    this.stableWeight = stableWeight;
-    this.canaryWeight = canaryWeight;
+    const subsets = this.resolveSubsets(props);
+    this.weights = Object.fromEntries(subsets.map((x) => [x.name, x.weight]));
+    this.stableWeight = subsets[0].weight;
+    this.canaryWeight = subsets[1]?.weight ?? 0;
+    const canaryWeight = this.canaryWeight;
     this.plan = this.checkSteps(props.steps);
-    if (this.plan.length > 0 && canaryWeight !== 0 && !this.plan.some((s) => s.canaryWeight === canaryWeight)) {
-      fail(this, 'canary.weight', canaryWeight, `must be 0 (rollout not started) or one of the steps [${this.plan.map((s) => s.canaryWeight).join(', ')}]: the route renders canary.weight, and it should stand at a step of its plan`);
+    if (this.plan.length > 0 && canaryWeight !== 0 && !this.plan.some((x) => x.canaryWeight === canaryWeight)) {
+      fail(this, 'canary.weight', canaryWeight, `must be 0 (rollout not started) or one of the steps [${this.plan.map((x) => x.canaryWeight).join(', ')}]: the route renders canary.weight, and it should stand at a step of its plan`);
     }
-    const subsetNames = [stable.name, canary.name];
+    const subsetNames = subsets.map((x) => x.name);
     const knownSubset = (field: string, s: string) => {
       if (!subsetNames.includes(s)) fail(this, field, s, `must name a subset of this route: ${subsetNames.map((n) => `"${n}"`).join(' or ')}`);
       return s;
@@ -169,40 +183,51 @@ export class CanaryRoute extends Construct {
 
     // Route options shared by every HTTP route.
     const options = renderRouteOptions(this, props);
-    const dest = (subset: string): net.VirtualServiceSpecHttpRouteDestination => ({ host, subset, ...(port ? { port: { number: port } } : {}) });
-    let mirror: Pick<net.VirtualServiceSpecHttp, 'mirror' | 'mirrorPercentage'> = {};
-    if (props.mirror !== undefined) {
-      const subset = knownSubset('mirror.subset', props.mirror?.subset);
-      mirror = {
-        mirror: dest(subset),
-        ...(props.mirror.percentage !== undefined ? { mirrorPercentage: { value: checkPercent(this, 'mirror.percentage', props.mirror.percentage) } } : {}),
-      };
-    }
+    const dest = (subset: string) => ({ host, subset, ...(port ? { port: { number: port } } : {}) });
+    const renderMirror = (field: string, m: MirrorOptions | undefined) => (m === undefined ? {} : {
+      mirror: dest(knownSubset(`${field}.subset`, m?.subset)),
+      ...(m.percentage !== undefined ? { mirrorPercentage: { value: checkPercent(this, `${field}.percentage`, m.percentage) } } : {}),
+    });
+    const mirror = renderMirror('mirror', props.mirror);
 
     checkList(this, 'matches', props.matches, 'must be a list of matches, each with a subset');
-    const http: net.VirtualServiceSpecHttp[] = (props.matches ?? []).map((m, i) => {
-      const subset = knownSubset(`matches[${i}].subset`, m?.subset);
-      const { subset: _subset, ...criteria } = m;
-      return { match: [renderHttpMatch(this, `matches[${i}]`, criteria)], route: [{ destination: dest(subset) }], ...options, ...mirror };
+    const http: VirtualServiceSpecHttp[] = (props.matches ?? []).map((m, i) => {
+      const f = `matches[${i}]`;
+      const subset = knownSubset(`${f}.subset`, m?.subset);
+      const { subset: _subset, anyOf, retries, timeout, fault, mirror: ownMirror, ...criteria } = m;
+      const hasOwn = criteria.uri !== undefined || criteria.headers !== undefined || criteria.queryParams !== undefined;
+      checkList(this, `${f}.anyOf`, anyOf, 'must be a list of matches');
+      if (anyOf !== undefined && anyOf.length === 0) fail(this, `${f}.anyOf`, anyOf, 'must be a non-empty list when given');
+      const match = [
+        ...(hasOwn || anyOf === undefined ? [renderHttpMatch(this, f, criteria)] : []),
+        ...(anyOf ?? []).map((alt, j) => renderHttpMatch(this, `${f}.anyOf[${j}]`, alt)),
+      ];
+      const own = renderRouteOptions(this, { retries, timeout, fault }, `${f}.`);
+      return { match, route: [{ destination: dest(subset) }], ...options, ...own, ...mirror, ...renderMirror(`${f}.mirror`, ownMirror) };
     });
     http.push({
-      route: [
-        { destination: dest(stable.name), weight: stableWeight },
-        { destination: dest(canary.name), weight: canaryWeight },
-      ],
+      route: subsets.map((x) => ({ destination: dest(x.name), weight: x.weight })),
       ...options,
       ...mirror,
     });
 
-    this.destinationRule = istioObject(this, 'DestinationRule', this.version, 'DestinationRule', { name: drName, namespace: ns.name }, {
-      host,
-      ...(props.trafficPolicy !== undefined ? { trafficPolicy: renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy) } : {}),
-      subsets: [stable, canary].map((s) => ({ name: s.name, labels: s.labels })),
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+      namespace: ns,
+      name: drName,
+      spec: {
+        host,
+        ...(props.trafficPolicy !== undefined ? { trafficPolicy: renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy) } : {}),
+        subsets: subsets.map((x) => ({ name: x.name, labels: x.labels })),
+      },
     });
-    this.virtualService = istioObject(this, 'VirtualService', this.version, 'VirtualService', { name: vsName, namespace: ns.name }, {
-      hosts,
-      ...(gateways ? { gateways: mesh ? [...gateways, 'mesh'] : gateways } : {}),
-      http,
+    this.virtualService = new VirtualService(this, 'VirtualService', {
+      namespace: ns,
+      name: vsName,
+      spec: {
+        hosts,
+        ...(gateways ? { gateways: mesh ? [...gateways, 'mesh'] : gateways } : {}),
+        http,
+      },
     });
   }
 
@@ -225,7 +250,39 @@ export class CanaryRoute extends Construct {
     return chart;
   }
 
-  private subset(field: 'stable' | 'canary', s: CanarySubset): { name: string; labels: Record<string, string> } {
+  /** The subsets with their rendered weights, from `stable` and `canary` or from `subsets`. */
+  private resolveSubsets(props: CanaryRouteProps): Array<{ name: string; labels: Record<string, string>; weight: number }> {
+    if (props.subsets !== undefined) {
+      if (props.stable !== undefined || props.canary !== undefined) {
+        fail(this, 'subsets', props.subsets, 'must not be given with stable and canary: give either stable and canary, or subsets');
+      }
+      if (!Array.isArray(props.subsets) || props.subsets.length === 0) fail(this, 'subsets', props.subsets, 'must list at least one version');
+      if (props.steps !== undefined) fail(this, 'steps', props.steps, 'needs stable and canary: a rollout plan moves traffic between two versions');
+      const list = props.subsets.map((x, i) => this.subset(`subsets[${i}]`, x));
+      const seen = new Set<string>();
+      list.forEach((x, i) => checkUnique(this, `subsets[${i}].name`, x.name, seen, 'subset names'));
+      const given = props.subsets.filter((x) => x?.weight !== undefined).length;
+      if (given !== 0 && given !== list.length) fail(this, 'subsets', props.subsets.map((x) => x.weight ?? null), 'must give a weight for every subset, or for none (then the first takes all traffic)');
+      const weights = props.subsets.map((x, i) => (given === 0 ? (i === 0 ? 100 : 0) : checkInt(this, `subsets[${i}].weight`, x.weight!, 0, 100)));
+      const total = weights.reduce((a, w) => a + w, 0);
+      if (total !== 100) fail(this, 'subsets[0].weight', weights.join('+'), `weights must sum to 100 (they sum to ${total})`);
+      return list.map((x, i) => ({ ...x, weight: weights[i] }));
+    }
+    if (props.stable === undefined || props.canary === undefined) {
+      fail(this, props.stable === undefined ? 'stable' : 'canary', undefined, 'is required: give stable and canary, or subsets (one or more versions)');
+    }
+    const stable = this.subset('stable', props.stable);
+    const canary = this.subset('canary', props.canary);
+    if (canary.name === stable.name) fail(this, 'canary.name', canary.name, `subset names must be unique; stable is already "${stable.name}" (set name or version)`);
+    const canaryWeight = props.canary.weight === undefined ? 0 : checkInt(this, 'canary.weight', props.canary.weight, 0, 100);
+    const stableWeight = props.stable.weight === undefined ? 100 - canaryWeight : checkInt(this, 'stable.weight', props.stable.weight, 0, 100);
+    if (stableWeight + canaryWeight !== 100) {
+      fail(this, 'stable.weight', stableWeight, `must make the weights sum to 100 with canary.weight ${canaryWeight} (our policy; Istio only needs a non-zero total): use ${100 - canaryWeight} or omit it`);
+    }
+    return [{ ...stable, weight: stableWeight }, { ...canary, weight: canaryWeight }];
+  }
+
+  private subset(field: string, s: CanarySubset): { name: string; labels: Record<string, string> } {
     if (!s || typeof s.version !== 'string' || s.version.length === 0) fail(this, `${field}.version`, s?.version, 'must be a non-empty version such as "v1"');
     const labels = s.labels ?? { version: s.version };
     if (Object.keys(labels).length === 0) fail(this, `${field}.labels`, labels, 'must select the version\'s pods by at least one label');

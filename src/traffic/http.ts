@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type * as net from '../../imports/networking.istio.io';
+import type { VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries } from '../resource/specs.generated';
 import { checkDuration, checkInt, checkObject, checkPercent, checkRegex, fail } from '../validation';
 
 /**
@@ -78,11 +78,11 @@ function renderStringMatch(scope: IConstruct, field: string, m: StringMatch, opt
 const HEADER_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
 /** @internal */
-export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): net.VirtualServiceSpecHttpMatch {
+export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): VirtualServiceSpecHttpMatch {
   if (!m || (m.uri === undefined && m.headers === undefined && m.queryParams === undefined)) {
     fail(scope, field, m, 'must set at least one of uri, headers or queryParams');
   }
-  const out: { -readonly [K in keyof net.VirtualServiceSpecHttpMatch]: net.VirtualServiceSpecHttpMatch[K] } = {};
+  const out: { -readonly [K in keyof VirtualServiceSpecHttpMatch]: VirtualServiceSpecHttpMatch[K] } = {};
   if (m.uri !== undefined) out.uri = renderStringMatch(scope, `${field}.uri`, m.uri, { path: true });
   if (m.headers !== undefined) {
     const entries = Object.entries(checkObject(scope, `${field}.headers`, m.headers, 'must map header names to string matches'));
@@ -110,8 +110,8 @@ const RETRY_ON: ReadonlySet<string> = new Set([
 ]);
 
 /** Renders retries, timeout and fault of an HTTP route. @internal */
-export function renderRouteOptions(scope: IConstruct, o: RouteOptions, prefix = ''): Pick<net.VirtualServiceSpecHttp, 'retries' | 'timeout' | 'fault'> {
-  const out: { retries?: net.VirtualServiceSpecHttpRetries; timeout?: string; fault?: net.VirtualServiceSpecHttpFault } = {};
+export function renderRouteOptions(scope: IConstruct, o: RouteOptions, prefix = ''): Pick<VirtualServiceSpecHttp, 'retries' | 'timeout' | 'fault'> {
+  const out: { retries?: VirtualServiceSpecHttpRetries; timeout?: string; fault?: VirtualServiceSpecHttpFault } = {};
   if (o.timeout !== undefined) out.timeout = checkDuration(scope, `${prefix}timeout`, o.timeout);
   if (o.retries !== undefined) {
     const r = o.retries;

@@ -8,7 +8,7 @@
 import type { Shape } from '../resource/keys';
 import type { CanaryMatch, CanaryRouteProps, CanarySubset } from './canary-route';
 import type { HttpMatch, RouteOptions, StringMatch } from './http';
-import type { MeshHttpRoute, MeshRouteProps } from './mesh-route';
+import type { MeshHttpRoute, MeshRouteProps, RouteDestination } from './mesh-route';
 import type { TrafficPolicyOptions } from './traffic-policy';
 
 export const STRING_MATCH: Shape<StringMatch> = { exact: true, prefix: true, regex: true };
@@ -68,11 +68,16 @@ export const CANARY_ROUTE_PROPS: Shape<CanaryRouteProps> = {
   virtualServiceName: true,
 };
 
+const ROUTE_DESTINATION: Shape<RouteDestination> = { host: true, port: true, subset: true, weight: true };
+
 const MESH_HTTP_ROUTE: Shape<MeshHttpRoute> = {
   ...ROUTE_OPTIONS,
   match: HTTP_MATCH,
-  destination: { host: true, port: true },
+  matches: [HTTP_MATCH],
+  destination: ROUTE_DESTINATION,
+  destinations: [ROUTE_DESTINATION],
   rewriteUri: true,
+  mirror: { destination: ROUTE_DESTINATION, percentage: true },
 };
 
 export const MESH_ROUTE_PROPS: Shape<MeshRouteProps> = {
@@ -81,5 +86,7 @@ export const MESH_ROUTE_PROPS: Shape<MeshRouteProps> = {
   gateways: 'ref',
   mesh: true,
   routes: [MESH_HTTP_ROUTE],
+  tcpRoutes: [{ port: true, destinations: [ROUTE_DESTINATION] }],
+  tlsRoutes: [{ sniHosts: true, port: true, destinations: [ROUTE_DESTINATION] }],
   name: true,
 };

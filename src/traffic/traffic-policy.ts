@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type * as net from '../../imports/networking.istio.io';
+import type { DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyTls } from '../resource/specs.generated';
 import { checkDnsSubdomain, checkInt, checkObject, fail } from '../validation';
 import { checkDuration } from './http';
 
@@ -93,7 +93,7 @@ function compact<T extends object>(o: T): T | undefined {
  * Renders a typed traffic policy, validating every field.
  * @internal
  */
-export function renderTrafficPolicy(scope: IConstruct, field: string, tp: TrafficPolicyOptions): net.DestinationRuleSpecTrafficPolicy {
+export function renderTrafficPolicy(scope: IConstruct, field: string, tp: TrafficPolicyOptions): DestinationRuleSpecTrafficPolicy {
   const int = (f: string, v: number | undefined, min: number, max?: number) => (v === undefined ? undefined : checkInt(scope, `${field}.${f}`, v, min, max));
   const dur = (f: string, v: string | undefined) => (v === undefined ? undefined : checkDuration(scope, `${field}.${f}`, v));
   const obj = <T>(f: string, v: T) => checkObject(scope, f ? `${field}.${f}` : field, v, 'must be an object');
@@ -102,18 +102,18 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, tp: Traffi
   const od = obj('outlierDetection', tp.outlierDetection);
   obj('connectionPool.tcp', cp?.tcp);
   obj('connectionPool.http', cp?.http);
-  let tls: net.DestinationRuleSpecTrafficPolicyTls | undefined;
+  let tls: DestinationRuleSpecTrafficPolicyTls | undefined;
   if (tp.tls !== undefined) {
     const t = tp.tls;
     if (!t || !TLS_MODES.includes(t.mode)) fail(scope, `${field}.tls.mode`, t?.mode, 'must be DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL');
     if (t.mode === 'MUTUAL' && !t.credentialName) fail(scope, `${field}.tls.credentialName`, t.credentialName, 'must name the Secret holding the client certificate when mode is MUTUAL');
     if (t.credentialName !== undefined) checkDnsSubdomain(scope, `${field}.tls.credentialName`, t.credentialName);
-    tls = compact({ mode: t.mode as net.DestinationRuleSpecTrafficPolicyTlsMode, sni: t.sni, credentialName: t.credentialName, subjectAltNames: t.subjectAltNames ? [...t.subjectAltNames] : undefined });
+    tls = compact({ mode: t.mode, sni: t.sni, credentialName: t.credentialName, subjectAltNames: t.subjectAltNames ? [...t.subjectAltNames] : undefined });
   }
   if (tp.loadBalancer !== undefined && !LB.includes(tp.loadBalancer)) {
     fail(scope, `${field}.loadBalancer`, tp.loadBalancer, 'must be ROUND_ROBIN, LEAST_REQUEST, RANDOM or PASSTHROUGH');
   }
-  const policy = compact<net.DestinationRuleSpecTrafficPolicy>({
+  const policy = compact<DestinationRuleSpecTrafficPolicy>({
     connectionPool: cp === undefined ? undefined : compact({
       tcp: cp.tcp === undefined ? undefined : compact({
         maxConnections: int('connectionPool.tcp.maxConnections', cp.tcp.maxConnections, 1),
@@ -128,7 +128,7 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, tp: Traffi
       }),
     }),
     outlierDetection: od === undefined ? undefined : compact({
-      consecutive5XxErrors: int('outlierDetection.consecutive5xxErrors', od.consecutive5xxErrors, 0),
+      consecutive5xxErrors: int('outlierDetection.consecutive5xxErrors', od.consecutive5xxErrors, 0),
       consecutiveGatewayErrors: int('outlierDetection.consecutiveGatewayErrors', od.consecutiveGatewayErrors, 0),
       interval: dur('outlierDetection.interval', od.interval),
       baseEjectionTime: dur('outlierDetection.baseEjectionTime', od.baseEjectionTime),
@@ -136,7 +136,7 @@ export function renderTrafficPolicy(scope: IConstruct, field: string, tp: Traffi
       minHealthPercent: int('outlierDetection.minHealthPercent', od.minHealthPercent, 0, 100),
     }),
     tls,
-    loadBalancer: tp.loadBalancer === undefined ? undefined : { simple: tp.loadBalancer as net.DestinationRuleSpecTrafficPolicyLoadBalancerSimple },
+    loadBalancer: tp.loadBalancer === undefined ? undefined : { simple: tp.loadBalancer },
   });
   if (!policy) fail(scope, field, tp, 'must set at least one of connectionPool, outlierDetection, tls or loadBalancer');
   return policy;

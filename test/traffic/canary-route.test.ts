@@ -153,7 +153,7 @@ describe('CanaryRoute: features', () => {
       expect(ids(objs)).toEqual(['DestinationRule trading/trading-agent', 'VirtualService trading/trading-agent']);
       const weights = findOne(objs, 'VirtualService', 'trading-agent').spec.http[0].route.map((x: { weight: number }) => x.weight);
       expect(weights).toEqual([100 - s, s]);
-      expect(CanaryRoute.atStep({ ...props, namespace: { istiod, name: 'trading' }, steps }, i).canary.weight).toBe(s);
+      expect(CanaryRoute.atStep({ ...props, namespace: { istiod, name: 'trading' }, steps }, i).canary?.weight).toBe(s);
     });
     // The route itself renders the current weight, not a step.
     expect(findOne(synthValid(chart), 'VirtualService', 'trading-agent').spec.http[0].route[1].weight).toBe(10);
@@ -231,7 +231,7 @@ describe('CanaryRoute: bad input', () => {
     expect(() => new CanaryRoute(chart, 'r', { namespace: { istiod, name: 'Trading' }, host: 'svc', stable: { version: 'v1' }, canary: { version: 'v2' } }))
       .toThrow(/apps\/r: invalid namespace.name "Trading": must be a DNS-1123 label/);
     expect(() => new CanaryRoute(chart, 's', { namespace: { istiod: {} as never, name: 'trading' }, host: 'svc', stable: { version: 'v1' }, canary: { version: 'v2' } }))
-      .toThrow(/apps\/s: invalid namespace.istiod "\(not an Istiod\)": must be the Istiod construct/);
+      .toThrow(/apps\/s: invalid namespace.istiod "\(not an Istiod\)": must be the Istiod serving the namespace, or Istiod.fromAttributes/);
   });
 
   test('bad durations', () => {

@@ -117,7 +117,7 @@ describe('MeshRoute: bad input', () => {
   });
 
   test('no routes; mesh off without gateways; bad namespace', () => {
-    expect(make({ routes: [] })).toThrow(/apps\/r: invalid routes \[\]: must list at least one route/);
+    expect(make({ routes: [] })).toThrow(/apps\/r: invalid routes \[\]: must be a non-empty list when given/);
     expect(make({ gateways: undefined, mesh: false })).toThrow(/apps\/r: invalid mesh false: must be true when no gateways are given/);
     const { istiod, chart } = meshAndApps();
     expect(() => new MeshRoute(chart, 'r', { namespace: { istiod, name: 'fraud_detection' }, hosts: ['a'], routes: [{ destination: { host: 'a' } }] }))
