@@ -1,8 +1,22 @@
 /** DestinationRule checks: structure, TLS origination without verification, subsets, unknown hosts. */
 import { isWildcard } from '../hosts';
-import { Entry, Json, MeshModel, Reporter, arr, rec, ref, str, strMap } from '../model';
+import { Entry, Json, MeshModel, Reporter, Workload, arr, rec, ref, str, strMap } from '../model';
+
+const TOPOLOGY_KEYS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+
+/** The labels Istio adds to a pod's endpoint from its node: non-empty region, zone and subzone, and the hostname. */
+function nodeTopologyLabels(nodes: Map<string, Record<string, string>>, w: Workload): Record<string, string> {
+  const nodeName = str(w.podSpec.nodeName);
+  if (!nodeName) return {};
+  const out: Record<string, string> = { 'kubernetes.io/hostname': nodeName };
+  const labels = nodes.get(nodeName) ?? {};
+  for (const k of TOPOLOGY_KEYS) if (labels[k]) out[k] = labels[k];
+  return out;
+}
 
 export function checkDestinationRules(m: MeshModel, r: Reporter): void {
+  const nodes = new Map<string, Record<string, string>>();
+  for (const n of m.k8s('Node')) nodes.set(n.name, strMap(rec(n.obj.metadata)?.labels));
   for (const dr of m.istio('DestinationRule')) {
     if (dr.group !== 'networking.istio.io') continue;
     const ns = dr.ns!;
@@ -33,7 +47,7 @@ export function checkDestinationRules(m: MeshModel, r: Reporter): void {
     if (!host || isWildcard(host)) continue;
 
     // IST0174: the host names nothing.
-    if (!m.hostKnown(host, ns) && m.canConcludeHostMissing(host, ns)) {
+    if (!m.destination(host, ns, arr(dr.spec.exportTo)) && m.canConcludeHostMissing(host, ns)) {
       r.report('IST0174', dr, 'spec.host', `The host ${host} defined in the DestinationRule does not match any Service or ServiceEntry.`,
         `Correct the host (for another namespace use name.namespace.svc.${m.domain}), or create the Service/ServiceEntry.`);
     }
@@ -48,8 +62,14 @@ export function checkDestinationRules(m: MeshModel, r: Reporter): void {
       const labels = strMap(subset.labels);
       if (Object.keys(labels).length === 0) return;
       const clash = Object.keys(labels).some((k) => k in selector && selector[k] !== labels[k]);
-      const pods = clash ? [] : m.select({ ...selector, ...labels }, svc.ns!);
-      if (pods.length === 0) {
+      const wanted = { ...selector, ...labels };
+      const pods = clash ? [] : m.select(wanted, svc.ns!);
+      // Istio also gives endpoints the topology labels of their node (region, zone, subzone, hostname)
+      const byTopology = !clash && pods.length === 0 && (m.workloadsByNs.get(svc.ns!) ?? []).some((w) => {
+        const augmented = { ...w.labels, ...nodeTopologyLabels(nodes, w) };
+        return Object.keys(wanted).every((k) => augmented[k] === wanted[k]);
+      });
+      if (pods.length === 0 && !byTopology) {
         const shown = Object.keys(labels).map((k) => `${k}=${labels[k]}`).join(',');
         r.report('IST0173', dr, `spec.subsets[${i}].labels`,
           `The subset ${str(subset.name) ?? i} (${shown}) selects no pod of Service ${ref(svc)}; requests routed to it fail with 503 UH (no healthy upstream).`,
@@ -73,7 +93,8 @@ function checkTls(r: Reporter, dr: Entry, tls: Json | undefined, field: string, 
   if (!tls) return;
   const mode = str(tls.mode);
   if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
-  if (str(tls.caCertificates) || str(tls.credentialName) || tls.insecureSkipVerify === true) return;
+  // credentialName verifies only for the workloads a workloadSelector picks (gateways); sidecars ignore it
+  if (str(tls.caCertificates) || (str(tls.credentialName) && rec(dr.spec.workloadSelector)) || tls.insecureSkipVerify === true) return;
   if (field.includes('portLevelSettings')) {
     r.report('IST0129', dr, field,
       `DestinationRule ${ref(dr)} has TLS mode ${mode} but no caCertificates to validate the server identity for host ${host} at port ${port ?? '(unset)'}.`,
