@@ -3,7 +3,7 @@ import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource
 import type { GatewaySpec, GatewaySpecServer } from '../resource/specs.generated';
 import { IGatewayBinding } from '../traffic/gateway-binding';
 import { checkLabels, checkPort, fail, isDnsLabel, isIP } from '../validation';
-import { checkNamespacedHost, checkServerTls, checkUnixAddress, isHttpProtocol, isTlsProtocol, parseProtocol, tlsMode, UNIX_PREFIX } from './rules';
+import { checkNamespacedHost, checkProtocol, checkServerTls, checkUnixAddress, isHttpProtocol, isTlsProtocol, parseProtocol, tlsMode, UNIX_PREFIX } from './rules';
 
 /** Props of {@link Gateway}. */
 export interface GatewayProps extends IstioResourceProps<GatewaySpec> {}
@@ -66,8 +66,8 @@ function checkServer(scope: Construct, at: string, s: GatewaySpecServer): void {
   s.hosts.forEach((h, j) => checkNamespacedHost(scope, `${at}.hosts[${j}]`, h, true));
 
   const port = s.port;
+  checkProtocol(scope, `${at}.port.protocol`, port.protocol, false);
   const protocol = parseProtocol(port.protocol);
-  if (!protocol) fail(scope, `${at}.port.protocol`, port.protocol, 'must be a protocol Istio knows: HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, HTTP_PROXY, TCP, TLS, UDP, Mongo, Redis, MySQL (case-insensitive)');
   const unix = (s.bind ?? '').startsWith(UNIX_PREFIX);
   if (port.number > 0 || !unix) checkPort(scope, `${at}.port.number`, port.number);
   if (port.targetPort !== undefined && port.targetPort > 0) {
