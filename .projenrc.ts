@@ -128,6 +128,9 @@ new JsonFile(project, 'jest.config.json', {
 // Regenerate the built-in CRD specs (src/base/schemas/v<line>.generated.ts, one per file) and, from the
 // 1.30 file, the L1 Istio bindings (imports/); `--schemas-only` leaves imports/ alone:
 //   npx projen import-crds -- ../shared/istio/1.30.3/crds.yaml ../shared/istio/1.20.3/crds.yaml
+// and the Kubernetes Gateway API CRDs (src/base/schemas/gateway-api-v<line>.generated.ts, imports/gateway.networking.k8s.io.ts)
+// from the sigs.k8s.io/gateway-api module's config/crd/standard folder in the Go module cache (docs/crds.md):
+//   npx projen import-crds -- --gateway-api <module dir>/config/crd/standard
 const importTask = project.addTask('import-crds', {
   description: 'Regenerate src/base/schemas (built-in CRD specs) from Istio CRD YAML files, and imports/ (L1 bindings) from the 1.30 one',
   env: { CDK8S_CHECK_UPGRADE: 'false' },

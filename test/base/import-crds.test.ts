@@ -172,3 +172,93 @@ describe('recognising the release', () => {
     expect(gen.parseYamlDocuments('enum: ["yes", "no"]\n---\n', 'x.yaml')).toEqual([{ enum: ['yes', 'no'] }]);
   });
 });
+
+describe('--gateway-api: the Kubernetes Gateway API CRDs', () => {
+  const gw = gen as unknown as {
+    readGatewayApiInput(args: string[]): { crds: Json[]; leftOut: string[]; bundleVersion: string; line: string };
+    gatewayApiRelease(input: Json, source: string): Json;
+    gatewayApiSourceLabel(arg: string): string;
+    GATEWAY_API_LINES: Record<string, string>;
+  };
+  // a small CRD of the group, written here (not upstream's), in the shape of the standard channel's files
+  const crd = (bundle: string, channel = 'standard', name = 'widgets') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  annotations:
+    api-approved.kubernetes.io: https://github.com/kubernetes-sigs/gateway-api/pull/1
+    gateway.networking.k8s.io/bundle-version: ${bundle}
+    gateway.networking.k8s.io/channel: ${channel}
+    other.example.com/dropped: "x"
+  name: ${name}.gateway.networking.k8s.io
+spec:
+  group: gateway.networking.k8s.io
+  names: { kind: Widget, plural: ${name}, singular: widget, listKind: WidgetList }
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: a widget
+        properties:
+          spec:
+            type: object
+            description: its spec
+            x-kubernetes-validations: [{ rule: "self.size > 0", message: size must be positive }]
+            properties: { size: { type: integer, description: how big } }
+`;
+  let dir: string;
+  beforeEach(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    dir = require('fs').mkdtempSync(join(require('os').tmpdir(), 'gw-crds-'));
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const write = (file: string, text: string) => require('fs').writeFileSync(join(dir, file), text);
+
+  test('the lines it knows: v1.5.1 for 1.30, v1.0.0 for 1.20', () => {
+    expect(gw.GATEWAY_API_LINES).toEqual({ 'v1.5.1': '1.30', 'v1.0.0': '1.20' });
+  });
+
+  test('reads a folder: CRDs of the standard channel; other documents named and left out; descriptions go, CEL and the three annotations stay', () => {
+    write('a_widgets.yaml', crd('v1.5.1'));
+    write('b_policy.yaml', 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: { name: guard }\nspec: {}\n');
+    const input = gw.readGatewayApiInput([dir]);
+    expect([input.line, input.bundleVersion, input.crds.length]).toEqual(['1.30', 'v1.5.1', 1]);
+    expect(input.leftOut).toEqual(['ValidatingAdmissionPolicy guard (b_policy.yaml): not a CustomResourceDefinition']);
+    const release = gw.gatewayApiRelease(input, 'x');
+    const entry = release.crds['widgets.gateway.networking.k8s.io'];
+    expect(entry.annotations).toEqual({
+      'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/1',
+      'gateway.networking.k8s.io/bundle-version': 'v1.5.1',
+      'gateway.networking.k8s.io/channel': 'standard',
+    });
+    const schema = gen.expandCrd(entry).versions[0].schema.openAPIV3Schema;
+    expect(JSON.stringify(schema)).not.toContain('description');
+    expect(schema.properties.spec['x-kubernetes-validations']).toEqual([{ rule: 'self.size > 0', message: 'size must be positive' }]);
+    expect([release.bundleVersion, release.channel, release.line]).toEqual(['v1.5.1', 'standard', '1.30']);
+  });
+
+  test('refuses the experimental channel, mixed bundles and bundles of no supported line', () => {
+    write('a.yaml', crd('v1.5.1', 'experimental'));
+    expect(() => gw.readGatewayApiInput([dir])).toThrow(/of the experimental channel; give the standard channel/);
+    write('a.yaml', crd('v1.5.1'));
+    write('b.yaml', crd('v1.0.0', 'standard', 'gadgets'));
+    expect(() => gw.readGatewayApiInput([dir])).toThrow(/several bundle versions \(v1\.5\.1, v1\.0\.0\)/);
+    write('b.yaml', '');
+    write('a.yaml', crd('v1.3.0'));
+    expect(() => gw.readGatewayApiInput([dir])).toThrow(/Gateway API v1\.3\.0 is not the version of a supported Istio line/);
+  });
+
+  test('the source label names the module version of a module-cache path', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('fs');
+    const standard = join(dir, 'sigs.k8s.io', 'gateway-api@v1.5.1', 'config', 'crd', 'standard');
+    fs.mkdirSync(standard, { recursive: true });
+    fs.writeFileSync(join(standard, 'a.yaml'), crd('v1.5.1'));
+    expect(gw.gatewayApiSourceLabel(standard)).toBe('sigs.k8s.io/gateway-api@v1.5.1/config/crd/standard');
+    expect(gw.gatewayApiSourceLabel(join(standard, 'a.yaml'))).toBe('sigs.k8s.io/gateway-api@v1.5.1/config/crd/standard');
+    expect(gw.gatewayApiSourceLabel(dir)).toBe(require('path').basename(dir));
+  });
+});

@@ -2,6 +2,7 @@
 import {
   BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, IstioVersion, KubernetesGateway, ReferenceGrant, synthYaml, Waypoint,
 } from '../../src';
+import { validateAll } from '../support/schema';
 import { gatewayApiMesh } from './mesh';
 import { gatewayApiObjects, mesh, one, service } from './helpers';
 
@@ -106,8 +107,10 @@ describe.each(VERSIONS)('Istio %s', (_tag, version) => {
     });
   });
 
-  test('the conformance case synthesizes the same bytes twice', () => {
-    expect(JSON.stringify(gatewayApiMesh(version).objs)).toBe(JSON.stringify(gatewayApiMesh(version).objs));
+  test('the conformance case synthesizes the same bytes twice, and every object is schema-valid (kubernetes-models)', () => {
+    const objs = gatewayApiMesh(version).objs;
+    expect(JSON.stringify(objs)).toBe(JSON.stringify(gatewayApiMesh(version).objs));
+    expect(validateAll(objs as any)).toBe(objs.length);
   });
 });
 

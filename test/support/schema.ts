@@ -1,6 +1,8 @@
 /**
  * Schema validation of synthesized objects against kubernetes-models (Kubernetes),
- * @kubernetes-models/istio (Istio CRs), @kubernetes-models/argo-cd and @kubernetes-models/cert-manager.
+ * @kubernetes-models/istio (Istio CRs), @kubernetes-models/argo-cd, @kubernetes-models/cert-manager and
+ * @kubernetes-models/gateway-api (Kubernetes Gateway API; JSON schemas without the CEL rules, which the kube-apiserver
+ * conformance suites apply with the CRDs' real schemas).
  * Every test that synthesizes objects runs them through {@link validateAll}.
  */
 
@@ -19,6 +21,7 @@ const MODEL_PACKAGES: Array<[RegExp, string]> = [
   [/\.istio\.io$/, '@kubernetes-models/istio'],
   [/^argoproj\.io$/, '@kubernetes-models/argo-cd'],
   [/cert-manager\.io$/, '@kubernetes-models/cert-manager'],
+  [/^gateway\.networking\.k8s\.io$/, '@kubernetes-models/gateway-api'],
 ];
 
 /** Module path of the model class for an apiVersion/kind (single file, not the package root). */
