@@ -7,7 +7,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as gw from '../../imports/gateway.networking.k8s.io';
-import { PlainApiObject } from '../synth/fast-json';
 import { claimObject, fail } from '../validation';
 import { GatewayApiKind, IstioVersion } from '../version';
 
@@ -62,5 +61,5 @@ export function gatewayApiObject<K extends GatewayApiKind>(
 ): ApiObject {
   const apiVersion = gatewayApiVersion(scope, 'version', version, kind);
   claimObject(scope, apiVersion, kind, metadata.namespace, metadata.name);
-  return new PlainApiObject(scope, id, { apiVersion, kind, metadata, spec });
+  return new ApiObject(scope, id, { apiVersion, kind, metadata, spec });
 }
