@@ -25,9 +25,11 @@ import (
 	"istio.io/istio/pilot/pkg/model"
 	"istio.io/istio/pilot/pkg/server"
 	"istio.io/istio/pilot/pkg/serviceregistry/aggregate"
+	"istio.io/istio/pilot/pkg/serviceregistry/ambient"
 	kubecontroller "istio.io/istio/pilot/pkg/serviceregistry/kube/controller"
 	"istio.io/istio/pilot/pkg/serviceregistry/serviceentry"
 	"istio.io/istio/pilot/pkg/xds"
+	"istio.io/istio/pkg/activenotifier"
 	"istio.io/istio/pkg/cluster"
 	"istio.io/istio/pkg/config/mesh"
 	"istio.io/istio/pkg/config/mesh/kubemesh"
@@ -54,6 +56,7 @@ const (
 	cCA         = "CA"
 	cConfig     = "config controller"
 	cRegistry   = "service registry"
+	cAmbient    = "ambient index"
 	cNamespace  = "namespace controller"
 	cInjector   = "injector"
 	cPatcher    = "injection cert patcher"
@@ -63,7 +66,15 @@ const (
 	cPush       = "push context"
 )
 
-var componentOrder = []string{cMesh, cCA, cConfig, cRegistry, cNamespace, cInjector, cPatcher, cValidation, cLeader, cDeployment, cPush}
+// componentOrder is the components istiod starts: the ambient index too when our Deployment turns ambient mode on
+// (PILOT_ENABLE_AMBIENT, read by features.EnableAmbient from the environment the test process runs with).
+func componentOrder() []string {
+	out := []string{cMesh, cCA, cConfig, cRegistry}
+	if features.EnableAmbient {
+		out = append(out, cAmbient)
+	}
+	return append(out, cNamespace, cInjector, cPatcher, cValidation, cLeader, cDeployment, cPush)
+}
 
 // settings are istiod's start-up parameters, read from our Deployment (see settingsOf).
 type settings struct {
@@ -120,6 +131,8 @@ type istiod struct {
 	vs       *model.VirtualServiceController
 	services *aggregate.Controller
 	mc       *multicluster.Controller
+	ambient  ambient.Index
+	status   *activenotifier.ActiveNotifier // ambient status writing, on while istiod holds the status Lease
 	webhook  *inject.Webhook
 	filter   kubetypes.DynamicObjectFilter
 	webhookM sync.RWMutex
@@ -282,6 +295,9 @@ func (d *istiod) start() {
 	})
 	d.startConfig(configClient)
 	d.startRegistry()
+	if features.EnableAmbient {
+		d.startAmbient()
+	}
 
 	// initSidecarInjector, initConfigValidation.
 	d.startInjector()
@@ -298,6 +314,9 @@ func (d *istiod) start() {
 			d.problem(cRegistry, "multicluster controller: %v", err)
 		}
 	}()
+	if d.ambient != nil {
+		go d.ambient.Run(d.stop)
+	}
 	if d.config != nil {
 		go d.config.Run(d.stop)
 		go d.vs.Run(d.stop)
@@ -439,6 +458,45 @@ func (d *istiod) startRegistry() {
 	}()
 }
 
+// startAmbient is initServiceControllers' ambient part: the ambient index (workloads, services, waypoints and
+// policies for ztunnel) over the multicluster controller's config cluster, whose client is the registry's; and
+// initK8SConfigStore's ambient status writer, switched on while istiod holds the status controller's Lease
+// (features.EnableAmbientStatus, on with ambient).
+func (d *istiod) startAmbient() {
+	d.status = activenotifier.New(false)
+	if features.EnableAmbientStatus {
+		client := d.client(cAmbient)
+		if client == nil {
+			return
+		}
+		go leaderelection.
+			NewLeaseLeaderElection(d.s.namespace, d.s.podName, leaderelection.StatusController, d.s.revision, client).
+			AddRunFunction(func(leaderStop <-chan struct{}) {
+				d.status.StoreAndNotify(true)
+				<-leaderStop
+				d.status.StoreAndNotify(false)
+			}).
+			Run(d.stop)
+		go client.RunAndWait(d.stop)
+	}
+	d.ambient = ambient.New(ambient.Options{
+		StatusNotifier:         d.status,
+		SystemNamespace:        d.s.namespace,
+		DomainSuffix:           d.s.domain,
+		ClusterID:              d.s.clusterID,
+		Revision:               d.s.revision,
+		XDSUpdater:             d.ds,
+		MeshConfig:             d.env.Watcher,
+		Debugger:               d.debug,
+		MultiClusterController: d.mc,
+		Flags: ambient.FeatureFlags{
+			DefaultAllowFromWaypoint:              features.DefaultAllowFromWaypoint,
+			EnableK8SServiceSelectWorkloadEntries: features.EnableK8SServiceSelectWorkloadEntries,
+		},
+	})
+	d.env.AmbientIndexes = d.ambient
+}
+
 // startInjector is initSidecarInjector: the injector's ConfigMap watcher and inject.NewWebhook, which parses
 // the templates and values.
 func (d *istiod) startInjector() {
@@ -547,7 +605,7 @@ func (d *istiod) readyList() ([]string, time.Duration) {
 	defer d.mu.Unlock()
 	var names []string
 	var last time.Duration
-	for _, c := range componentOrder {
+	for _, c := range componentOrder() {
 		if t, ok := d.ready[c]; ok {
 			names = append(names, c)
 			if t > last {
@@ -562,7 +620,7 @@ func (d *istiod) notReady() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []string
-	for _, c := range componentOrder {
+	for _, c := range componentOrder() {
 		if _, ok := d.ready[c]; !ok {
 			why := strings.Join(d.problems[c], "; ")
 			if why == "" {

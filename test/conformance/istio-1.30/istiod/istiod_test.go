@@ -28,6 +28,9 @@
 //     server-side applies the Deployment, Service and ServiceAccount of a Gateway of class `istio`;
 //   - the xDS server (pilot/pkg/xds), whose first full push builds the PushContext over all of it.
 //
+// TestIstiodComponentsAmbient does the same from our `install-ambient` case: istiod in ambient mode starts its
+// ambient index too (and the ambient status writer under its Lease), which must sync without a refused request.
+//
 // The test asserts that no request was refused, that every component became ready, that both webhook
 // controllers patched our caBundles with the CA's root, that the Istio config listed through the config
 // controller is what was applied and passes Istio's validation, and that the gateway's objects exist. The ingress
@@ -113,16 +116,30 @@ func startTestServer(t *testing.T, flags []string, storage *storagebackend.Confi
 }
 
 func TestIstiodComponents(t *testing.T) {
+	runComponents(t, "TestIstiodComponents", "default", true)
+}
+
+// TestIstiodComponentsAmbient starts the same components from our `install-ambient` case: istiod in ambient mode
+// (PILOT_ENABLE_AMBIENT from its Deployment), so its ambient index (the workloads, services and policies it sends
+// ztunnel) starts too, with the same identity and RBAC. The case has no ingress gateway: the gateway and `refused`
+// sub-tests are the default case's.
+func TestIstiodComponentsAmbient(t *testing.T) {
+	runComponents(t, "TestIstiodComponentsAmbient", "install-ambient", false)
+}
+
+// runComponents runs test `name` over the case `caseName`: in a child process with the environment of the case's
+// istiod Deployment; `full` adds the ingress gateway and `refused` sub-tests.
+func runComponents(t *testing.T, name, caseName string, full bool) {
 	dir, err := kubeapply.CasesDir(release)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := loadCase(t, dir, "default")
+	def := loadCase(t, dir, caseName)
 	s, environ := settingsOf(t, def)
 	if os.Getenv(childEnv) == "" {
 		// istiod reads its switches (features, env.Register) once, at start: run the test in a process started
 		// with our istiod container's environment, as the pod would be.
-		args := []string{"-test.run=^TestIstiodComponents$", "-test.count=1", "-test.v=" + fmt.Sprint(testing.Verbose())}
+		args := []string{"-test.run=^" + name + "$", "-test.count=1", "-test.v=" + fmt.Sprint(testing.Verbose())}
 		ctx := context.Background()
 		if deadline, ok := t.Deadline(); ok {
 			// The child ends before this test's own deadline, so it never outlives it.
@@ -140,7 +157,7 @@ func TestIstiodComponents(t *testing.T) {
 		}
 		return
 	}
-	runChild(t, dir, def, s)
+	runChild(t, dir, def, s, full)
 }
 
 func loadCase(t *testing.T, dir, name string) kubeapply.Case {
@@ -342,7 +359,7 @@ func apply(t *testing.T, c *kubeapply.Cluster, kase kubeapply.Case) []kubeapply.
 	return accepted
 }
 
-func runChild(t *testing.T, dir string, def kubeapply.Case, s settings) {
+func runChild(t *testing.T, dir string, def kubeapply.Case, s settings, full bool) {
 	logs := captureIstioLog(t)
 	// RBAC decides, as in a real cluster (the test server alone would allow everything).
 	admin := kubeapply.StartAPIServer(t, startTestServer, "--authorization-mode=Node,RBAC")
@@ -372,8 +389,8 @@ func runChild(t *testing.T, dir string, def kubeapply.Case, s settings) {
 		}
 	}
 	createGateway(t, kc, dyn)
-	t.Logf("kube-apiserver %s: applied the Gateway API %s standard CRDs, case default (%d objects), %d Istio objects of dist-mlops, Gateway %s/%s (class istio)",
-		version, gatewayAPIVersion, len(def.Objects), len(config), gatewayNamespace, gatewayName)
+	t.Logf("kube-apiserver %s: applied the Gateway API %s standard CRDs, case %s (%d objects), %d Istio objects of dist-mlops, Gateway %s/%s (class istio)",
+		version, gatewayAPIVersion, def.Name, len(def.Objects), len(config), gatewayNamespace, gatewayName)
 
 	t.Run("istiod", func(t *testing.T) {
 		d := newIstiod(s, admin, wait)
@@ -397,11 +414,18 @@ func runChild(t *testing.T, dir string, def kubeapply.Case, s settings) {
 		checkMesh(t, d, def)
 		checkInjector(t, d, def)
 		names, took := d.readyList()
-		fmt.Printf("conformance %s istiod components (impersonating %s): %s ready in %.1fs, Istio config listed %d, forbidden %d\n",
-			release, d.who, strings.Join(names, ", "), took.Seconds(), listed, total)
+		mode := ""
+		if features.EnableAmbient {
+			mode = " in ambient mode (case " + def.Name + ")"
+		}
+		fmt.Printf("conformance %s istiod components%s (impersonating %s): %s ready in %.1fs, Istio config listed %d, forbidden %d\n",
+			release, mode, d.who, strings.Join(names, ", "), took.Seconds(), listed, total)
 		t.Logf("%d requests as %s", d.rec.requests(), d.who)
 	})
 
+	if !full {
+		return
+	}
 	t.Run("ingressgateway", func(t *testing.T) {
 		who := gatewayIdentity(t, def)
 		rec := &recorder{}
@@ -459,7 +483,7 @@ func runChild(t *testing.T, dir string, def kubeapply.Case, s settings) {
 		}
 		lines := summarize(refused)
 		fmt.Printf("conformance %s istiod components without ClusterRole %s: forbidden %d (%d distinct requests), %d of %d components not ready\n",
-			release, role, total, len(refused), len(r.notReady()), len(componentOrder))
+			release, role, total, len(refused), len(r.notReady()), len(componentOrder()))
 		for _, l := range lines {
 			t.Logf("  forbidden: %s", l)
 		}
@@ -746,6 +770,17 @@ func (d *istiod) check(e expectations) {
 		}
 		return d.config.HasSynced() && d.vs.HasSynced(), "config stores not synced"
 	})
+	if features.EnableAmbient {
+		run(cAmbient, func() (bool, string) {
+			if d.ambient == nil {
+				return false, "no ambient index"
+			}
+			if !d.ambient.HasSynced() {
+				return false, "ambient index not synced"
+			}
+			return !features.EnableAmbientStatus || d.status.CurrentlyActive(), "ambient status writer: status Lease not held"
+		})
+	}
 	run(cRegistry, func() (bool, string) {
 		if d.mc == nil || d.services == nil {
 			return false, "no service registry"
