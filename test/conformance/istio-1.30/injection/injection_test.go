@@ -88,13 +88,16 @@ func run(injector inject.Injector, s *upstream.InjectionSettings, obj runtime.Ob
 	return inject.IntoObject(injector, templates, s.Values, "", s.Mesh, obj.DeepCopyObject(), func(string) {})
 }
 
-// variants: our install and upstream's render for the same settings.
+// variants: our install and upstream's render (istioctl's profile and flags) for the same settings.
 var variants = []struct {
 	name     string // fixtures folder of ours
+	profile  string
 	upstream []string
 }{
-	{"injector", nil},
-	{"injector-cni", []string{"components.cni.enabled=true", "values.cni.provider=default"}},
+	{"injector", "default", nil},
+	{"injector-cni", "default", []string{"components.cni.enabled=true", "values.cni.provider=default"}},
+	// ambient mode: sidecars injected into namespaces that still ask for them, in CNI mode, distroless
+	{"injector-ambient", "ambient", nil},
 }
 
 func TestInjectionConformance(t *testing.T) {
@@ -103,7 +106,7 @@ func TestInjectionConformance(t *testing.T) {
 	var templateErrors []string
 	pods, bothRefused := 0, 0
 	for _, v := range variants {
-		objs, err := upstream.Render("default", v.upstream...)
+		objs, err := upstream.Render(v.profile, v.upstream...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +158,7 @@ func TestInjectionConformance(t *testing.T) {
 			}
 		}
 	}
-	fmt.Printf("conformance %s injection %.2f%% (%d/%d) over %d pods, CNI off and on (%d refused by both, %d template errors)\n",
+	fmt.Printf("conformance %s injection %.2f%% (%d/%d) over %d pods, CNI off and on, ambient (%d refused by both, %d template errors)\n",
 		upstream.Tag, total.Percent(), total.Equal, total.Compared, pods, bothRefused, len(templateErrors))
 	report := filepath.Join(ours.FixturesDir(), upstream.Tag, "injection-differences.txt")
 	_ = os.WriteFile(report, []byte(strings.Join(total.Diffs, "\n")+"\n"), 0o644)
