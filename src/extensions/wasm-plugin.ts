@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource/istio-resource';
 import type { WasmPluginSpec } from '../resource/specs.generated';
 import { checkPolicyTargeting } from '../security/policy-target';
+import { checkTargetNamespaces } from '../security/policy-target-ref';
 import { fail, isDnsSubdomain, isHost } from '../validation';
 
 /** Props of {@link WasmPlugin}. */
@@ -37,6 +38,7 @@ export interface WasmPluginProps extends IstioResourceProps<WasmPluginSpec> {}
 export class WasmPlugin extends IstioResource<WasmPluginSpec> {
   public constructor(scope: Construct, id: string, props: WasmPluginProps) {
     super(scope, id, 'WasmPlugin', props, checkWasmPlugin);
+    checkTargetNamespaces(this, props.spec, this.namespace);
   }
 
   /** How the proxy fetches the module: `oci` (also for a bare image reference), `http`, `https` or `file`. */

@@ -3,6 +3,7 @@ import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource
 import type { RequestAuthenticationSpec, RequestAuthenticationSpecJwtRule } from '../resource/specs.generated';
 import { checkDuration, fail } from '../validation';
 import { checkPolicyTargeting } from './policy-target';
+import { checkTargetNamespaces } from './policy-target-ref';
 
 /** Props of {@link RequestAuthentication}. */
 export interface RequestAuthenticationProps extends IstioResourceProps<RequestAuthenticationSpec> {}
@@ -35,6 +36,7 @@ export interface RequestAuthenticationProps extends IstioResourceProps<RequestAu
 export class RequestAuthentication extends IstioResource<RequestAuthenticationSpec> {
   public constructor(scope: Construct, id: string, props: RequestAuthenticationProps) {
     super(scope, id, 'RequestAuthentication', props, checkRequestAuthentication);
+    checkTargetNamespaces(this, props.spec, this.namespace);
   }
 
   /** The issuers of the JWT rules, in order (a rule without an issuer is left out). */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource/istio-resource';
 import type { TelemetrySpec, TelemetrySpecMetricProvider } from '../resource/specs.generated';
 import { checkPolicyTargeting } from '../security/policy-target';
+import { checkTargetNamespaces } from '../security/policy-target-ref';
 import { checkDuration, fail } from '../validation';
 import { celSyntaxError } from './cel-syntax';
 
@@ -44,6 +45,7 @@ export interface TelemetryProps extends IstioResourceProps<TelemetrySpec> {}
 export class Telemetry extends IstioResource<TelemetrySpec> {
   public constructor(scope: Construct, id: string, props: TelemetryProps) {
     super(scope, id, 'Telemetry', props, checkTelemetry);
+    checkTargetNamespaces(this, props.spec, this.namespace);
   }
 
   /** The provider names the Telemetry refers to (metrics, tracing, access logging), sorted, each once. */

@@ -19,11 +19,11 @@ function dedent(lines: string[]): string[] {
   return out;
 }
 
-/** The code of the `@example` in the doc comment right above `export class <name>` in `srcFile` (relative to the repo). */
+/** The code of the `@example` in the doc comment right above `export class <name>` (or `export function <name>`) in `srcFile`. */
 export function classExample(srcFile: string, name: string): string[] {
   const text = fs.readFileSync(path.join(root, srcFile), 'utf8');
-  const at = text.indexOf(`\nexport class ${name} `);
-  if (at < 0) throw new Error(`${srcFile} has no class ${name}`);
+  const at = Math.max(text.indexOf(`\nexport class ${name} `), text.indexOf(`\nexport function ${name}(`));
+  if (at < 0) throw new Error(`${srcFile} has no class or function ${name}`);
   const start = text.lastIndexOf('/**', at);
   const comment = text.slice(start, at).split('\n').map((l) => l.replace(/^\s*\*( |$)/, ''));
   const i = comment.findIndex((l) => l.trim() === '@example');
