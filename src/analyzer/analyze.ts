@@ -13,6 +13,7 @@ import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './che
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
+import { checkWebhooks } from './checks/webhooks';
 import { checkDeprecatedFields, checkTelemetryProviders } from './checks/telemetry';
 import { checkApplicationUid, checkServiceAssociation } from './checks/workloads';
 import { MeshModel, Reporter } from './model';
@@ -39,6 +40,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkDeprecatedFields,
   checkEnvoyFilters,
   checkGatewayTls,
+  checkWebhooks,
 ];
 
 /**
