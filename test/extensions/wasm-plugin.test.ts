@@ -3,7 +3,7 @@ import { WasmPlugin, WasmPluginProps } from '../../src/extensions';
 import { Istiod } from '../../src/istiod/istiod';
 import { IIstiod } from '../../src/istiod/istiod-ref';
 import { IstioVersion } from '../../src/version';
-import { expectExampleInSync, expectIstioError } from '../security/l2-support';
+import { expectExampleInDocs, expectExampleInSync, expectIstioError } from '../security/l2-support';
 import { findOne, newChart, synthValid } from '../support/synth';
 
 const RELEASES: Array<[string, IstioVersion]> = [['1.30.3', IstioVersion.V1_30_3], ['1.20.3', IstioVersion.V1_20_3]];
@@ -41,6 +41,7 @@ describe.each(RELEASES)('WasmPlugin on Istio %s', (_tag, version) => {
     // example:end
     expect(findOne(synthValid(chart), 'WasmPlugin', 'basic-auth', 'istio-system').apiVersion).toBe(API_VERSION);
     expectExampleInSync('src/extensions/wasm-plugin.ts', 'WasmPlugin', 'test/extensions/wasm-plugin.test.ts');
+    expectExampleInDocs('src/extensions/wasm-plugin.ts', 'WasmPlugin');
   });
 
   // Istio task "Distributing WebAssembly Modules" (extensibility/wasm-module-distribution): the basic_auth plugin of

@@ -71,3 +71,10 @@ export function expectIstioError(fn: () => unknown, e: ExpectedError): void {
   if (typeof e.message === 'string') expect(err.expected).toContain(e.message);
   else expect(err.expected).toMatch(e.message);
 }
+
+/** Asserts that docs/istio-api.md shows the class's (or function's) @example as one of its code blocks, line for line. */
+export function expectExampleInDocs(srcFile: string, name: string): void {
+  const docs = fs.readFileSync(path.join(root, 'docs', 'istio-api.md'), 'utf8');
+  const blocks = [...docs.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\n$/, ''));
+  expect(blocks).toContain(classExample(srcFile, name).join('\n'));
+}

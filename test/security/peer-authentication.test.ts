@@ -4,7 +4,7 @@ import { IIstiod } from '../../src/istiod/istiod-ref';
 import { PeerAuthentication, PeerAuthenticationProps } from '../../src/security';
 import { IstioVersion } from '../../src/version';
 import { findOne, newChart, synthValid } from '../support/synth';
-import { expectExampleInSync, expectIstioError } from './l2-support';
+import { expectExampleInDocs, expectExampleInSync, expectIstioError } from './l2-support';
 
 const RELEASES: Array<[string, IstioVersion, string]> = [
   ['1.30.3', IstioVersion.V1_30_3, 'security.istio.io/v1'],
@@ -40,6 +40,7 @@ describe.each(RELEASES)('PeerAuthentication on Istio %s', (_tag, version, apiVer
     const objs = synthValid(chart);
     expect(objs).toHaveLength(2);
     expectExampleInSync('src/security/peer-authentication.ts', 'PeerAuthentication', 'test/security/peer-authentication.test.ts');
+    expectExampleInDocs('src/security/peer-authentication.ts', 'PeerAuthentication');
   });
 
   // Istio task "Mutual TLS Migration" (security/authentication/mtls-migration): lock the whole mesh to STRICT with

@@ -10,7 +10,7 @@ import { policyTargetRef, RequestAuthentication } from '../../src/security';
 import { Telemetry } from '../../src/telemetry';
 import { IstioVersion } from '../../src/version';
 import { findOne, newChart, synthValid } from '../support/synth';
-import { expectExampleInSync, expectIstioError } from './l2-support';
+import { expectExampleInDocs, expectExampleInSync, expectIstioError } from './l2-support';
 
 function mesh(version: IstioVersion): { chart: Chart; istiod: IIstiod } {
   const chart = newChart('apps');
@@ -29,6 +29,7 @@ describe.each([['1.30.3', IstioVersion.V1_30_3], ['1.20.3', IstioVersion.V1_20_3
     // example:end
     expect(findOne(synthValid(chart), 'RequestAuthentication', 'jwt', 'shop').spec.targetRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'web' });
     expectExampleInSync('src/security/policy-target-ref.ts', 'policyTargetRef', 'test/security/policy-target-ref.test.ts');
+    expectExampleInDocs('src/security/policy-target-ref.ts', 'policyTargetRef');
   });
 
   test('a Gateway of another namespace is refused, naming it and the policy\'s namespace', () => {

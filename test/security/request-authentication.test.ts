@@ -5,7 +5,7 @@ import { RequestAuthentication, RequestAuthenticationProps } from '../../src/sec
 import { IstioVersion } from '../../src/version';
 import { K8sObject } from '../support/schema';
 import { findOne, newChart, synthValid } from '../support/synth';
-import { expectExampleInSync, expectIstioError } from './l2-support';
+import { expectExampleInDocs, expectExampleInSync, expectIstioError } from './l2-support';
 
 const RELEASES: Array<[string, IstioVersion, string]> = [
   ['1.30.3', IstioVersion.V1_30_3, 'security.istio.io/v1'],
@@ -65,6 +65,7 @@ describe.each(RELEASES)('RequestAuthentication on Istio %s', (_tag, version, api
     expect(findOne(synthValid(chart), 'RequestAuthentication', 'jwt-example', 'istio-system').spec.jwtRules[0].outputClaimToHeaders)
       .toEqual([{ header: 'x-jwt-claim-foo', claim: 'foo' }]);
     expectExampleInSync('src/security/request-authentication.ts', 'RequestAuthentication', 'test/security/request-authentication.test.ts');
+    expectExampleInDocs('src/security/request-authentication.ts', 'RequestAuthentication');
   });
 
   // Istio task "Authorization with JWT" (security/authorization/authz-jwt): httpbin in foo accepts tokens of

@@ -3,7 +3,7 @@ import { Istiod } from '../../src/istiod/istiod';
 import { IIstiod } from '../../src/istiod/istiod-ref';
 import { Telemetry, TelemetryProps } from '../../src/telemetry';
 import { IstioVersion } from '../../src/version';
-import { expectExampleInSync, expectIstioError } from '../security/l2-support';
+import { expectExampleInDocs, expectExampleInSync, expectIstioError } from '../security/l2-support';
 import { findOne, newChart, synthValid } from '../support/synth';
 
 const RELEASES: Array<[string, IstioVersion, string]> = [
@@ -48,6 +48,7 @@ describe.each(RELEASES)('Telemetry on Istio %s', (_tag, version, apiVersion) => 
     // example:end
     expect(synthValid(chart).map((o) => o.apiVersion)).toEqual([apiVersion, apiVersion]);
     expectExampleInSync('src/telemetry/telemetry.ts', 'Telemetry', 'test/telemetry/telemetry.test.ts');
+    expectExampleInDocs('src/telemetry/telemetry.ts', 'Telemetry');
   });
 
   // Istio samples/open-telemetry/loki/telemetry.yaml (mesh-logging) and samples/open-telemetry/tracing/telemetry.yaml
