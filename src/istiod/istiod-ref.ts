@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { ambientNamespaceLabels } from '../base/labels';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { checkDnsLabel, fail } from '../validation';
 import { IstioVersion } from '../version';
@@ -24,8 +25,12 @@ export interface IIstiod extends IConstruct {
   readonly rootNamespace: string;
   /** Whether Istio CNI is in use (pods then need no NET_ADMIN init container). */
   readonly cni: boolean;
+  /** Whether the mesh runs in ambient mode (ztunnel per node; namespaces join with `istio.io/dataplane-mode: ambient`). */
+  readonly ambient: boolean;
   /** Labels a namespace carries to be injected by this control plane. */
   namespaceInjectionLabels(): Record<string, string>;
+  /** Labels a namespace carries to join the mesh in its data plane mode: ambient's, or {@link namespaceInjectionLabels}. */
+  namespaceDataplaneLabels(): Record<string, string>;
 }
 
 /** What {@link istiodFromAttributes} needs to know of a control plane installed elsewhere. */
@@ -40,12 +45,14 @@ export interface IstiodAttributes {
   readonly trustDomain?: string;
   /** Mesh root namespace. @default - the control-plane namespace */
   readonly rootNamespace?: string;
-  /** Whether the mesh uses Istio CNI. @default false */
+  /** Whether the mesh uses Istio CNI. @default - true in ambient mode, false otherwise */
   readonly cni?: boolean;
+  /** Whether the mesh runs in ambient mode (Istio 1.30; refused for 1.20). @default false */
+  readonly ambient?: boolean;
 }
 
 const ATTRIBUTES: Shape<IstiodAttributes> = {
-  version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true,
+  version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true, ambient: true,
 };
 
 class ImportedIstiod extends Construct implements IIstiod {
@@ -56,6 +63,7 @@ class ImportedIstiod extends Construct implements IIstiod {
   public readonly trustDomain: string;
   public readonly rootNamespace: string;
   public readonly cni: boolean;
+  public readonly ambient: boolean;
 
   public constructor(scope: Construct, id: string, attrs: IstiodAttributes) {
     super(scope, id);
@@ -75,11 +83,21 @@ class ImportedIstiod extends Construct implements IIstiod {
     this.trustDomain = attrs.trustDomain ?? 'cluster.local';
     if (!/^[a-z0-9.-]+$/.test(this.trustDomain)) fail(this, 'trustDomain', this.trustDomain, 'must be a DNS name such as cluster.local');
     this.rootNamespace = checkDnsLabel(this, 'rootNamespace', attrs.rootNamespace ?? this.namespace);
-    this.cni = attrs.cni ?? false;
+    this.ambient = attrs.ambient ?? false;
+    if (typeof this.ambient !== 'boolean') fail(this, 'ambient', this.ambient, 'must be true or false');
+    if (this.ambient && !this.version.nodeAgents.ambient) {
+      fail(this, 'ambient', this.ambient, `ambient mode needs Istio 1.24 or later; Istio ${this.version.tag} had only an alpha of another design. Fix: version 1.30.x, or omit ambient`);
+    }
+    if (this.ambient && attrs.cni === false) fail(this, 'cni', attrs.cni, 'an ambient mesh runs the Istio CNI agent: omit cni or set it true');
+    this.cni = attrs.cni ?? this.ambient;
   }
 
   public namespaceInjectionLabels(): Record<string, string> {
     return this.revision ? { 'istio.io/rev': this.revision } : { 'istio-injection': 'enabled' };
+  }
+
+  public namespaceDataplaneLabels(): Record<string, string> {
+    return this.ambient ? ambientNamespaceLabels() : this.namespaceInjectionLabels();
   }
 }
 

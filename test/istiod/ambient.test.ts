@@ -92,3 +92,30 @@ describe('conflicts', () => {
     expect((caught as IstioValidationError).message).toMatch(message);
   });
 });
+
+describe('a control plane installed elsewhere (Istiod.fromAttributes)', () => {
+  test('ambient is a typed fact of IIstiod too: namespaces join with the ambient label; CNI follows', () => {
+    const mesh = Istiod.fromAttributes(Testing.chart(), 'mesh', { version: V30, ambient: true });
+    expect(mesh.ambient).toBe(true);
+    expect(mesh.cni).toBe(true);
+    expect(mesh.namespaceDataplaneLabels()).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    const sidecar = Istiod.fromAttributes(Testing.chart(), 'mesh', { version: V30, revision: 'canary' });
+    expect(sidecar.ambient).toBe(false);
+    expect(sidecar.namespaceDataplaneLabels()).toEqual({ 'istio.io/rev': 'canary' });
+  });
+
+  test.each<[string, object, string, RegExp]>([
+    ['ambient at 1.20.3', { version: IstioVersion.V1_20_3, ambient: true }, 'ambient', /needs Istio 1\.24 or later/],
+    ['ambient without CNI', { version: V30, ambient: true, cni: false }, 'cni', /runs the Istio CNI agent/],
+  ])('%s is refused', (_name, attrs, field, message) => {
+    let caught: unknown;
+    try {
+      Istiod.fromAttributes(Testing.chart(), 'mesh', attrs as any);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(IstioValidationError);
+    expect((caught as IstioValidationError).field).toBe(field);
+    expect((caught as IstioValidationError).message).toMatch(message);
+  });
+});

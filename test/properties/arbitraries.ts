@@ -769,7 +769,8 @@ export function meshCfg(shape: MeshShape): fc.Arbitrary<MeshCfg> {
     canaryCount: fc.integer({ min: Math.min(min, shape.maxCanaries), max: shape.maxCanaries }),
     routeCount: fc.integer({ min: Math.min(min, shape.maxMeshRoutes), max: shape.maxMeshRoutes }),
   }).chain(({ controlPlane: cp, gateways: generated, ztnNames, meshWideMtls, canaryCount, routeCount }) => {
-    const cni = cp.istiod.cni ?? false;
+    // options (an object) turn the CNI agent on as `true` does
+    const cni = cp.istiod.cni !== undefined && cp.istiod.cni !== false;
     const gws = separateGatewayHosts(generated);
     const refs = bindingRefs(gws);
     const routeNs = fc.oneof(
