@@ -6,6 +6,7 @@ import { checkDestinationRules } from './checks/destination-rules';
 import { checkGatewayAccess } from './checks/gateway-access';
 import { checkConditions } from './checks/conditions';
 import { checkEnvoyFilters } from './checks/envoy-filters';
+import { checkGatewayApi } from './checks/gateway-api';
 import { checkGatewayTls } from './checks/gateway-tls';
 import { checkGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
@@ -41,6 +42,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkEnvoyFilters,
   checkGatewayTls,
   checkWebhooks,
+  checkGatewayApi,
 ];
 
 /**
