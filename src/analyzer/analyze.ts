@@ -2,6 +2,7 @@
  * Entry points of the analysis: plain objects in, findings out.
  */
 import { checkAnnotations } from './checks/annotations';
+import { checkControlPlane } from './checks/control-plane';
 import { checkDestinationRules } from './checks/destination-rules';
 import { checkGatewayAccess } from './checks/gateway-access';
 import { checkConditions } from './checks/conditions';
@@ -14,6 +15,7 @@ import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './che
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
+import { checkVirtualServiceExtras } from './checks/virtual-service-extras';
 import { checkWebhooks } from './checks/webhooks';
 import { checkDeprecatedFields, checkTelemetryProviders } from './checks/telemetry';
 import { checkApplicationUid, checkServiceAssociation } from './checks/workloads';
@@ -43,6 +45,8 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkGatewayTls,
   checkWebhooks,
   checkGatewayApi,
+  checkVirtualServiceExtras,
+  checkControlPlane,
 ];
 
 /**
