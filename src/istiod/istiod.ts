@@ -311,8 +311,17 @@ export class Istiod extends Construct implements IIstiod {
     // both, and istiod expects it, so it is rendered for every version.
     addValidatorWebhook(this, ctx);
     // The node agents: the CNI agent (sidecar CNI mode, or ambient's redirection) and ambient's ztunnel.
-    if (cniOptions !== undefined) this.cniAgent = new IstioCni(this, 'cni', { ...cniOptions, istiod: this });
-    if (ambientOptions !== undefined) this.ztunnel = new Ztunnel(this, 'ztunnel', { ...ambientOptions.ztunnel, istiod: this });
+    // One of each per cluster: a second control plane (a canary revision) shares the agents of the first.
+    if (cniOptions !== undefined) {
+      this.cniAgent = this.sharedAgent(IstioCni, 'cni', cniOptions) ?? new IstioCni(this, 'cni', { ...cniOptions, istiod: this });
+      if (this.cniAgent.ambient !== this.ambient) {
+        fail(this, 'ambient', this.ambient, `the Istio CNI agent of this cluster (${this.cniAgent.node.path}) runs ${this.cniAgent.ambient ? 'in' : 'without'} ambient mode: `
+          + 'every control plane of a cluster must agree on ambient');
+      }
+    }
+    if (ambientOptions !== undefined) {
+      this.ztunnel = this.sharedAgent(Ztunnel, 'ambient.ztunnel', ambientOptions.ztunnel) ?? new Ztunnel(this, 'ztunnel', { ...ambientOptions.ztunnel, istiod: this });
+    }
     // Cross-object checks run on app.synth(); attaching is idempotent (one analyzer per app).
     MeshAnalyzer.attach(this, props.analyzer ?? {});
   }
@@ -386,6 +395,20 @@ export class Istiod extends Construct implements IIstiod {
     }
     if (cni === false) fail(this, 'cni', cni, 'ambient mode needs the Istio CNI agent (it redirects the ambient pods to ztunnel): omit cni, or set true or its options');
     return { cniOptions: cni === undefined || cni === true ? {} : cni, ambientOptions: ambient === true ? {} : ambient };
+  }
+
+  /**
+   * The node agent of `type` another control plane of this app already renders (the agents are one per cluster), or
+   * undefined. Options belong to the control plane that renders it: given here too, they are refused.
+   */
+  private sharedAgent<T extends IstioCni | Ztunnel>(type: new (...args: never[]) => T, field: string, options: object | undefined): T | undefined {
+    const existing = this.node.root.node.findAll().find((c): c is T => c instanceof type);
+    if (existing === undefined) return undefined;
+    if (options !== undefined && Object.keys(options).length > 0) {
+      fail(this, field, options, `the node agent is one per cluster and ${existing.node.path} renders it already (this control plane shares it): `
+        + 'set its options there, and true here');
+    }
+    return existing;
   }
 
   /** Ambient mode is istiod's `PILOT_ENABLE_AMBIENT`; a user `env` entry saying otherwise is a conflict. */

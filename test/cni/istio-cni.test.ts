@@ -57,6 +57,21 @@ describe('one decision: the agent and the injector CNI mode', () => {
     expect(version.cniValuesPath === 'pilot.cni' ? offValues.pilot.cni.enabled : offValues.istio_cni.enabled).toBe(false);
   });
 
+  test('one agent per cluster: a canary revision shares the agent of the first control plane', () => {
+    const chart = Testing.chart();
+    const base = new IstioBase(chart, 'base', { version: V30 });
+    const stable = new Istiod(chart, 'istiod', { base, cni: { logLevel: 'debug' } });
+    const canary = new Istiod(chart, 'canary', { base, revision: 'canary', cni: true });
+    expect(canary.cniAgent).toBe(stable.cniAgent);
+    const objs = Testing.synth(chart) as K8sObject[];
+    expect(objs.filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata.name)).toEqual(['istio-cni-node']);
+    const canaryValues = JSON.parse(findOne(objs, 'ConfigMap', 'istio-sidecar-injector-canary', 'istio-system').data.values);
+    expect(canaryValues.pilot.cni.enabled).toBe(true);
+    // options belong to the control plane that renders the agent; ambient must agree
+    expectInvalid(() => new Istiod(chart, 'other', { base, revision: 'other', cni: { logLevel: 'warn' } }), 'cni', /renders it already \(this control plane shares it\)/);
+    expectInvalid(() => new Istiod(chart, 'amb', { base, revision: 'amb', ambient: true }), 'ambient', /every control plane of a cluster must agree on ambient/);
+  });
+
   test('an IstioCni created beside the Istiod is refused: the Istiod owns its agent', () => {
     const chart = Testing.chart();
     const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version: V30 }) });

@@ -85,6 +85,19 @@ describe('options and the control plane it follows', () => {
     expect(proxy(objs).resources).toEqual({ requests: { cpu: '20m', memory: '48Mi' } });
   });
 
+  test('one ztunnel per cluster: a canary revision in ambient mode shares it (it keeps using the first control plane)', () => {
+    const chart = Testing.chart();
+    const base = new IstioBase(chart, 'base', { version: V30 });
+    const stable = new Istiod(chart, 'istiod', { base, ambient: true });
+    const canary = new Istiod(chart, 'canary', { base, revision: 'canary', ambient: true });
+    expect(canary.ztunnel).toBe(stable.ztunnel);
+    expect(canary.cniAgent).toBe(stable.cniAgent);
+    const objs = Testing.synth(chart) as K8sObject[];
+    expect(objs.filter((o) => o.kind === 'DaemonSet').map((o) => o.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
+    expect(env(objs).CA_ADDRESS).toBe('istiod.istio-system.svc:15012');
+    expectInvalid(() => new Istiod(chart, 'other', { base, revision: 'other', ambient: { ztunnel: { logLevel: 'debug' } } }), 'ambient.ztunnel', /renders it already/);
+  });
+
   test('the image follows the control plane unless set', () => {
     const { objs } = render(V30, { image: { hub: 'registry.local/istio', variant: 'debug' }, ambient: { ztunnel: { image: { tag: '1.30.3-patched' } } } });
     expect(proxy(objs).image).toBe('registry.local/istio/ztunnel:1.30.3-patched-debug');
