@@ -6,3 +6,4 @@ export * from './envoy-filter';
 export * from './workload-entry';
 export * from './workload-group';
 export * from './proxy-config';
+export * from './destination-rule';

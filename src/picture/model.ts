@@ -5,6 +5,7 @@
  * and safe for Mermaid and Graphviz (letters, digits and `_` only), and arrays are sorted, so the same
  * input always gives the same graph.
  */
+import type { MtlsMode } from '../security/peer-authentication';
 
 /** What a node stands for. */
 export type MeshNodeKind =
@@ -117,8 +118,7 @@ export interface MeshEdge {
   readonly ports?: readonly string[];
 }
 
-/** An mTLS mode of PeerAuthentication. */
-export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+export type { MtlsMode };
 
 /** Where a namespace's mTLS mode comes from. */
 export type MtlsSource =

@@ -1,4 +1,3 @@
-export type { IMeshNamespace } from '../resource/mesh-namespace';
 export type {
   HttpMethod, ServiceAccountRef, AuthorizationSource, AuthorizationOperation, AuthorizationCondition, AuthorizationRule,
 } from './authorization';

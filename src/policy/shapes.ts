@@ -8,7 +8,7 @@
  */
 import type { Shape } from '../resource/keys';
 import type { MeshWideMtlsProps } from './mesh-wide-mtls';
-import type { AllowMonitoringOptions, PermissiveOptions, PodSecurityOptions, ZeroTrustNamespaceProps } from './zero-trust-namespace';
+import type { AllowMonitoringOptions, PermissiveOptions, WorkloadMtlsOptions, PodSecurityOptions, ZeroTrustNamespaceProps } from './zero-trust-namespace';
 
 export const POD_SECURITY: Shape<PodSecurityOptions> = {
   enforce: true, enforceVersion: true, warn: true, warnVersion: true, audit: true, auditVersion: true,
@@ -27,6 +27,8 @@ export const ZERO_TRUST_NAMESPACE_PROPS: Shape<ZeroTrustNamespaceProps> = {
 };
 
 export const PERMISSIVE_OPTIONS: Shape<PermissiveOptions> = { selector: true, name: true };
+
+export const WORKLOAD_MTLS_OPTIONS: Shape<WorkloadMtlsOptions> = { selector: true, mode: true, portLevelMtls: true, name: true };
 
 export const ALLOW_MONITORING_OPTIONS: Shape<AllowMonitoringOptions> = {
   namespace: true, serviceAccount: true, ports: true, selector: true, name: true,

@@ -1,18 +1,17 @@
-import { ApiObject } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import type * as sec from '../../imports/security.istio.io';
 import { istioObject } from '../istio-object';
 import { IIstiod, isIstiod } from '../istiod/istiod-ref';
 import { KubeJson, kubeObject } from '../kube';
 import { checkAnnotations, checkCidr, checkDnsLabel, checkDnsSubdomain, checkLabels, checkList, checkObject, checkUnique, fail, findNamespaceObject, isHost } from '../validation';
 import { IstioVersion } from '../version';
 import { AuthorizationPolicy } from '../security/authorization-policy';
+import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { AuthorizationRule, AuthorizationSource, renderRule, ServiceAccountRef } from './authorization';
 import { IMeshNamespace } from '../resource/mesh-namespace';
 import { namespacePeers, tcpPorts, uniq } from './network';
-import { ALLOW_MONITORING_OPTIONS, PERMISSIVE_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './shapes';
+import { ALLOW_MONITORING_OPTIONS, PERMISSIVE_OPTIONS, WORKLOAD_MTLS_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './shapes';
 
 /** A Pod Security Standard level. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -107,6 +106,21 @@ export interface ZeroTrustNamespaceProps {
   readonly labels?: Record<string, string>;
   /** Annotations of the Namespace. @default - none */
   readonly annotations?: Record<string, string>;
+}
+
+/** Options of {@link ZeroTrustNamespace.mtls}: the mTLS mode of some workloads, and of some of their ports. */
+export interface WorkloadMtlsOptions {
+  /** Workloads (pod labels) the setting applies to; at least one label (the namespace default stays STRICT). */
+  readonly selector: Record<string, string>;
+  /** Mode of the selected workloads. @default - the namespace's (STRICT) */
+  readonly mode?: MtlsMode;
+  /**
+   * Mode per container port of the selected workloads (the port the workload listens on), e.g. `{ 9090: 'DISABLE' }`
+   * for a metrics port scraped without mTLS. @default - none
+   */
+  readonly portLevelMtls?: Record<string, MtlsMode>;
+  /** PeerAuthentication name. @default `<id>-mtls` */
+  readonly name?: string;
 }
 
 /** Options of {@link ZeroTrustNamespace.permissive}. */
@@ -258,9 +272,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
     // mTLS: STRICT for every workload of the namespace.
     this.peerAuthNames.add('default');
-    istioObject(this, 'PeerAuthentication', this.version, 'PeerAuthentication', { name: 'default', namespace: this.name }, {
-      mtls: { mode: ('STRICT' as sec.PeerAuthenticationSpecMtlsMode) },
-    });
+    new PeerAuthentication(this, 'PeerAuthentication', { namespace: this, name: 'default', spec: { mtls: { mode: 'STRICT' } } });
 
     // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
     this.authzNames.add(DEFAULT_DENY_NAME);
@@ -274,18 +286,53 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
    * Lets the selected workloads accept plain text as well as mTLS (PeerAuthentication PERMISSIVE),
    * e.g. a legacy service called from outside the mesh. The rest of the namespace stays STRICT.
    */
-  public permissive(id: string, options: PermissiveOptions): ApiObject {
+  public permissive(id: string, options: PermissiveOptions): PeerAuthentication {
     checkKnownKeys(this, `permissive(${id})`, options, PERMISSIVE_OPTIONS);
-    const name = checkDnsSubdomain(this, `permissive(${id}).name`, options?.name ?? `${id}-permissive`);
-    const selector = options?.selector;
-    if (!selector || Object.keys(selector).length === 0) {
-      fail(this, `permissive(${id}).selector`, selector, 'must select the workloads by at least one pod label; the namespace-wide policy stays STRICT');
+    return this.workloadMtls(`permissive(${id})`, `Permissive-${id}`, options?.name ?? `${id}-permissive`, options?.selector, 'PERMISSIVE', undefined);
+  }
+
+  /**
+   * Sets the mTLS mode of the selected workloads (PeerAuthentication with a selector), and optionally per port
+   * (`portLevelMtls`): e.g. STRICT workloads with one plain-text metrics port, or a DISABLE workload. The rest of the
+   * namespace stays STRICT.
+   */
+  public mtls(id: string, options: WorkloadMtlsOptions): PeerAuthentication {
+    const f = `mtls(${id})`;
+    checkKnownKeys(this, f, options, WORKLOAD_MTLS_OPTIONS);
+    if (options?.mode === undefined && options?.portLevelMtls === undefined) {
+      fail(this, f, options, 'must set mode, portLevelMtls or both (otherwise the workloads keep the namespace\'s STRICT and the policy says nothing)');
     }
-    checkLabels(this, `permissive(${id}).selector`, selector);
-    checkUnique(this, `permissive(${id}).name`, name, this.peerAuthNames, 'PeerAuthentication names');
-    return istioObject(this, `Permissive-${id}`, this.version, 'PeerAuthentication', { name, namespace: this.name }, {
-      selector: { matchLabels: { ...selector } },
-      mtls: { mode: ('PERMISSIVE' as sec.PeerAuthenticationSpecMtlsMode) },
+    const ports = checkObject(this, `${f}.portLevelMtls`, options.portLevelMtls, 'must map port numbers to STRICT, PERMISSIVE or DISABLE');
+    if (ports !== undefined && Object.keys(ports).length === 0) fail(this, `${f}.portLevelMtls`, ports, 'must name at least one port when given');
+    const portLevel = ports === undefined ? undefined : Object.fromEntries(Object.entries(ports).map(([port, mode]) => {
+      if (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535) fail(this, `${f}.portLevelMtls`, port, 'keys must be port numbers from 1 to 65535');
+      return [port, { mode: this.mtlsMode(`${f}.portLevelMtls.${port}`, mode) }];
+    }));
+    const mode = options.mode === undefined ? undefined : this.mtlsMode(`${f}.mode`, options.mode);
+    return this.workloadMtls(f, `Mtls-${id}`, options.name ?? `${id}-mtls`, options.selector, mode, portLevel);
+  }
+
+  private mtlsMode(field: string, mode: unknown): MtlsMode {
+    if (mode !== 'STRICT' && mode !== 'PERMISSIVE' && mode !== 'DISABLE') fail(this, field, mode, 'must be STRICT, PERMISSIVE or DISABLE');
+    return mode;
+  }
+
+  private workloadMtls(f: string, id: string, nameGiven: string, selector: Record<string, string> | undefined, mode: MtlsMode | undefined,
+    portLevel: Record<string, { mode: MtlsMode }> | undefined): PeerAuthentication {
+    const name = checkDnsSubdomain(this, `${f}.name`, nameGiven);
+    if (!selector || typeof selector !== 'object' || Object.keys(selector).length === 0) {
+      fail(this, `${f}.selector`, selector, 'must select the workloads by at least one pod label; the namespace-wide policy stays STRICT');
+    }
+    checkLabels(this, `${f}.selector`, selector);
+    checkUnique(this, `${f}.name`, name, this.peerAuthNames, 'PeerAuthentication names');
+    return new PeerAuthentication(this, id, {
+      namespace: this,
+      name,
+      spec: {
+        selector: { matchLabels: { ...selector } },
+        ...(mode ? { mtls: { mode } } : {}),
+        ...(portLevel ? { portLevelMtls: portLevel } : {}),
+      },
     });
   }
 

@@ -188,9 +188,11 @@ function requiredNames(s: Schema): string[] {
   return [...(s.required ?? []), ...(s.anyOf ?? []).flatMap(requiredNames), ...(s.not ? requiredNames(s.not) : [])];
 }
 
-/** Free-form values (EnvoyFilter patches, WasmPlugin configuration) must still be JSON. */
+/** Free-form values (EnvoyFilter patches, WasmPlugin configuration) must still be JSON, without nulls. */
 function checkJson(scope: IConstruct, field: string, value: unknown): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  // cdk8s leaves null values out of the YAML, so a null would vanish silently: refuse it
+  if (value === null) fail(scope, field, value, 'must not be null: cdk8s drops null values from the output, so the key would vanish; leave the key out, or give a value');
+  if (value === undefined || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail(scope, field, value, 'must be a finite number');
     return;

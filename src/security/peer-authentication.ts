@@ -40,6 +40,9 @@ export interface PeerAuthenticationProps extends IstioResourceProps<PeerAuthenti
  *   },
  * });
  */
+/** mTLS mode of a workload or port: STRICT (mTLS only), PERMISSIVE (mTLS or plain text), DISABLE (plain text). */
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+
 export class PeerAuthentication extends IstioResource<PeerAuthenticationSpec> {
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps) {
     super(scope, id, 'PeerAuthentication', props, checkPeerAuthentication);

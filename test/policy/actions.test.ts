@@ -86,3 +86,36 @@ describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('ZeroTrustNamespace 
     expect(error(() => shop.deny('d', { rules: [] })).expected).toContain('a DENY policy without rules matches nothing');
   });
 });
+
+describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('ZeroTrustNamespace per-workload mTLS at Istio %s', (version) => {
+  const setup = () => {
+    const chart = newChart('mesh');
+    const base = new IstioBase(chart, 'base', { version });
+    const istiod = new Istiod(chart, 'istiod', { base });
+    return { chart, shop: new ZeroTrustNamespace(chart, 'shop', { istiod, name: 'shop' }) };
+  };
+
+  test('mode and port-level modes of selected workloads; the namespace default stays STRICT', () => {
+    const { chart, shop } = setup();
+    // as Istio's ambient test data peer-authn-strict-and-disable-port-mtls: STRICT workloads, one plain-text port
+    shop.mtls('metrics', { selector: { app: 'a' }, mode: 'STRICT', portLevelMtls: { 9090: 'DISABLE' } });
+    shop.mtls('legacy', { selector: { app: 'legacy' }, mode: 'DISABLE' });
+    shop.permissive('old', { selector: { app: 'old' } });
+    const pas = synthValid(chart).filter((o) => o.kind === 'PeerAuthentication');
+    expect(pas.map((p) => [p.metadata?.name, p.spec])).toEqual([
+      ['default', { mtls: { mode: 'STRICT' } }],
+      ['metrics-mtls', { selector: { matchLabels: { app: 'a' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 9090: { mode: 'DISABLE' } } }],
+      ['legacy-mtls', { selector: { matchLabels: { app: 'legacy' } }, mtls: { mode: 'DISABLE' } }],
+      ['old-permissive', { selector: { matchLabels: { app: 'old' } }, mtls: { mode: 'PERMISSIVE' } }],
+    ]);
+  });
+
+  test('bad input names the field', () => {
+    const { shop } = setup();
+    expect(error(() => shop.mtls('m', { selector: {}, mode: 'STRICT' })).field).toBe('mtls(m).selector');
+    expect(error(() => shop.mtls('m', { selector: { app: 'a' }, portLevelMtls: { 70000: 'STRICT' } })).field).toBe('mtls(m).portLevelMtls');
+    expect(error(() => shop.mtls('m', { selector: { app: 'a' }, mode: 'OFF' as never })).field).toBe('mtls(m).mode');
+    expect(error(() => shop.mtls('m', { selector: { app: 'a' } })).expected).toContain('must set mode, portLevelMtls or both');
+    expect(error(() => shop.mtls('m', { selector: { app: 'a' }, mode: 'STRICT', portLevelMTLS: {} } as never)).expected).toContain('did you mean `portLevelMtls`?');
+  });
+});
