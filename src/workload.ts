@@ -5,7 +5,7 @@ import { KubeJson, kubeObject } from './kube';
 import { checkCpu, checkInt, checkList, checkMemory, checkObject, fail, isLabelKey, parseCpu, parseMemory } from './validation';
 import { IstioVersion } from './version';
 import { checkKnownKeys } from './resource/keys';
-import { RESOURCE_REQUIREMENTS } from './workload-shapes';
+import { AUTOSCALING, POD_DISRUPTION_BUDGET, RESOURCE_REQUIREMENTS } from './workload-shapes';
 
 /** CPU and memory quantities. */
 export interface ResourceQuantities {
@@ -100,6 +100,7 @@ export interface ResolvedAutoscaling {
 
 /** Validates autoscaling options, filling upstream defaults (1 / 5 / 80%). */
 export function resolveAutoscaling(scope: IConstruct, field: string, o: AutoscalingOptions): ResolvedAutoscaling {
+  checkKnownKeys(scope, field, o, AUTOSCALING);
   const minReplicas = checkInt(scope, `${field}.minReplicas`, o.minReplicas ?? 1, 1);
   const maxReplicas = checkInt(scope, `${field}.maxReplicas`, o.maxReplicas ?? 5, 1);
   if (minReplicas > maxReplicas) {
@@ -121,6 +122,7 @@ export interface PodDisruptionBudgetOptions {
 
 /** Validates PDB options and returns the PDB spec fields (without selector). */
 export function resolvePdb(scope: IConstruct, field: string, o: PodDisruptionBudgetOptions): Record<string, number | string> {
+  checkKnownKeys(scope, field, o, POD_DISRUPTION_BUDGET);
   if (o.minAvailable !== undefined && o.maxUnavailable !== undefined) {
     fail(scope, `${field}.maxUnavailable`, o.maxUnavailable, `conflicts with ${field}.minAvailable; give only one of them`);
   }

@@ -5,7 +5,7 @@ import { Istiod } from '../istiod/istiod';
 import { MeshConfigOptions, OpenTelemetryProvider, ZipkinProvider } from '../istiod/mesh-config';
 import { checkDnsLabel, checkDnsSubdomain, fail } from '../validation';
 import { checkKnownKeys } from '../resource/keys';
-import { MESH_TELEMETRY_PROPS } from './shapes';
+import { MESH_OBSERVABILITY_OPTIONS, MESH_TELEMETRY_PROPS } from './shapes';
 
 /** Where the Prometheus that scrapes the mesh runs. */
 export interface PrometheusRef {
@@ -58,6 +58,7 @@ export const ENVOY_ACCESS_LOG_PROVIDER = 'envoy';
  * errors name `field.*` of `scope`.
  */
 export function resolveObservability(scope: IConstruct, field: string, o: MeshObservabilityOptions, istioNamespace: string): ResolvedObservability {
+  checkKnownKeys(scope, field, o, MESH_OBSERVABILITY_OPTIONS);
   if (!o || typeof o !== 'object') fail(scope, field, o, 'must be an object of observability options');
   const tracer = o.tracer ?? { type: 'zipkin', name: 'zipkin', service: `zipkin.${istioNamespace}.svc.cluster.local`, port: 9411 };
   if (!tracer || (tracer.type !== 'zipkin' && tracer.type !== 'opentelemetry')) {

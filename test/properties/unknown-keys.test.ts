@@ -24,7 +24,7 @@ import { AuthorizationPolicy } from '../../src/security/authorization-policy';
 import * as telemetry from '../../src/telemetry';
 import { ISTIO_BASE_PROPS } from '../../src/base/shapes';
 import {
-  EXAMPLE_APP_OPTIONS, MESH_TELEMETRY_PROPS, MLOPS_MESH_CHART_PROPS, PI_CLUSTER_MESH_CHART_PROPS, VAULT_ISTIO_CA_PROPS,
+  EXAMPLE_APP_OPTIONS, MESH_OBSERVABILITY_OPTIONS, MESH_TELEMETRY_PROPS, MLOPS_MESH_CHART_PROPS, PI_CLUSTER_MESH_CHART_PROPS, VAULT_ISTIO_CA_PROPS,
 } from '../../src/charts/shapes';
 import { EXTERNAL_HOST_OPTIONS, GATEWAY_WORKLOAD_PROPS, LOAD_BALANCER_SERVICE_OPTIONS, MESH_GATEWAY_OPTIONS, NODE_PORT_SERVICE_OPTIONS } from '../../src/gateway/shapes';
 import { GrpcRouteProps, HttpCanaryRouteProps, HttpRouteProps, KubernetesGatewayProps, ReferenceGrantProps, WaypointProps } from '../../src/gateway-api';
@@ -33,11 +33,11 @@ import { ARGO_CD_APPLICATION_PROPS, GITOPS_OPTIONS } from '../../src/gitops/shap
 import { ISTIOD_PROPS } from '../../src/istiod/shapes';
 import { DOT_OPTIONS, MESH_GRAPH_OPTIONS, MESH_MARKDOWN_OPTIONS, MESH_PICTURE_OPTIONS } from '../../src/picture/shapes';
 import { AllowOptions, CustomAuthorizationOptions } from '../../src/policy/zero-trust-namespace';
-import { ALLOW_MONITORING_OPTIONS, MESH_WIDE_MTLS_PROPS, PERMISSIVE_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from '../../src/policy/shapes';
+import { ALLOW_MONITORING_OPTIONS, MESH_WIDE_MTLS_PROPS, PERMISSIVE_OPTIONS, WORKLOAD_MTLS_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from '../../src/policy/shapes';
 import { Shape } from '../../src/resource/keys';
 import { CANARY_ROUTE_PROPS, MESH_ROUTE_PROPS } from '../../src/traffic/shapes';
 import { IstioValidationError } from '../../src/validation';
-import { RESOURCE_REQUIREMENTS } from '../../src/workload-shapes';
+import { AUTOSCALING, POD_DISRUPTION_BUDGET, RESOURCE_REQUIREMENTS } from '../../src/workload-shapes';
 import { meshCfg } from './arbitraries';
 import { build, MeshCfg, Mutation, MutationRecord, MutationTarget, withTarget } from './model';
 import { SEED } from './settings';
@@ -95,7 +95,8 @@ const HTTP_CANARY_ROUTE: Shape<HttpCanaryRouteProps> = {
 const GATEWAY_CLASS: Shape<GatewayClassProps> = { istiod: 'ref', name: true, controllerName: true, description: true };
 const REFERENCE_GRANT: Shape<ReferenceGrantProps> = { namespace: 'ref', name: true, from: [{ kind: true, namespace: true }], to: [{ kind: true, name: true }] };
 const WAYPOINT: Shape<WaypointProps> = { namespace: 'ref', name: true, for: true };
-const ISTIOD_ATTRIBUTES: Shape<lib.IstiodAttributes> = { version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true };
+const BACKEND_SERVICE_OPTIONS: Shape<lib.BackendServiceOptions> = { port: true, namespace: true };
+const ISTIOD_ATTRIBUTES: Shape<lib.IstiodAttributes> = { version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true, ambient: true };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The core constructs, from random valid configurations (model.ts builds them; the mutation inserts the key)
@@ -273,6 +274,53 @@ const FIXED: FixedCase[] = [
       };
     },
   })),
+  {
+    name: 'ZeroTrustNamespace.mtls', covers: ['ZeroTrustNamespace.mtls'], shape: WORKLOAD_MTLS_OPTIONS, prefix: 'mtls(p)', path: 'mesh/ztn',
+    setup: () => {
+      const { chart, istiod } = mesh();
+      const ztn = new lib.ZeroTrustNamespace(chart, 'ztn', { istiod, name: 'apps' });
+      return { props: { selector: { app: 'metrics' }, mode: 'STRICT', portLevelMtls: { 9090: 'DISABLE' } }, run: (p) => ztn.mtls('p', p) };
+    },
+  },
+  {
+    name: 'BackendService.fromName', covers: ['BackendService.fromName', 'BackendService.external'], shape: BACKEND_SERVICE_OPTIONS, prefix: 'rules[0].backends[0].service', path: 'mesh/r',
+    setup: () => {
+      const { chart, istiod } = mesh();
+      service(chart, 'payments', 'payments-api');
+      const gw = new lib.KubernetesGateway(chart, 'web', { namespace: { istiod, name: 'payments' }, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] });
+      return {
+        props: { namespace: 'payments', port: 8080 },
+        run: (p) => {
+          new lib.HttpRoute(chart, 'r', { namespace: { istiod, name: 'payments' }, parents: [gw], rules: [{ backends: [{ service: lib.BackendService.fromName('payments-api', p) }] }] });
+          Testing.synth(chart);
+        },
+      };
+    },
+  },
+  {
+    name: 'resolveAutoscaling', covers: ['resolveAutoscaling'], shape: AUTOSCALING, prefix: 'autoscaling', path: 'c',
+    setup: () => {
+      const chart = new Chart(Testing.app(), 'c');
+      return { props: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 70 }, run: (p) => lib.resolveAutoscaling(chart, 'autoscaling', p) };
+    },
+  },
+  {
+    name: 'resolvePdb', covers: ['resolvePdb'], shape: POD_DISRUPTION_BUDGET, prefix: 'podDisruptionBudget', path: 'c',
+    setup: () => {
+      const chart = new Chart(Testing.app(), 'c');
+      return { props: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' }, run: (p) => lib.resolvePdb(chart, 'podDisruptionBudget', p) };
+    },
+  },
+  {
+    name: 'resolveObservability', covers: ['resolveObservability'], shape: MESH_OBSERVABILITY_OPTIONS, prefix: 'observability', path: 'c',
+    setup: () => {
+      const chart = new Chart(Testing.app(), 'c');
+      return {
+        props: { tracer: { type: 'zipkin', name: 'zipkin', service: 'zipkin.observability.svc.cluster.local', port: 9411 }, samplingPercentage: 5, prometheus: { namespace: 'monitoring' } },
+        run: (p) => lib.resolveObservability(chart, 'observability', p, 'istio-system'),
+      };
+    },
+  },
   {
     name: 'ZeroTrustNamespace.custom', covers: ['ZeroTrustNamespace.custom'], shape: CUSTOM, prefix: 'custom(p)', path: 'mesh/ztn',
     setup: () => {
