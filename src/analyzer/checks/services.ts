@@ -36,7 +36,9 @@ export function checkServices(m: MeshModel, r: Reporter): void {
     arr(svc.spec.ports).forEach((pRaw, i) => {
       const p = rec(pRaw) ?? {};
       const port = p.port;
-      if ((str(p.protocol) ?? 'TCP') === 'UDP') return;
+      if (typeof port === 'number' && port >= 15000 && port <= 15099 && !externalName) return; // Istio's own ports
+      const transport = str(p.protocol) ?? 'TCP';
+      if (transport === 'UDP' || transport === 'SCTP') return;
       const name = str(p.name) ?? '';
       const protocol = portProtocol(name, str(p.appProtocol), port);
       if (protocol !== undefined && !(externalName && name === 'tcp')) return;
