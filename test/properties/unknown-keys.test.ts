@@ -30,6 +30,7 @@ import { EXTERNAL_HOST_OPTIONS, GATEWAY_WORKLOAD_PROPS, LOAD_BALANCER_SERVICE_OP
 import { GrpcRouteProps, HttpCanaryRouteProps, HttpRouteProps, KubernetesGatewayProps, ReferenceGrantProps, WaypointProps } from '../../src/gateway-api';
 import { GatewayClassProps } from '../../src/gateway-api/gateway-class';
 import { ARGO_CD_APPLICATION_PROPS, GITOPS_OPTIONS } from '../../src/gitops/shapes';
+import { IstiodAttributes } from '../../src/istiod/istiod-ref';
 import { ISTIOD_PROPS } from '../../src/istiod/shapes';
 import { DOT_OPTIONS, MESH_GRAPH_OPTIONS, MESH_MARKDOWN_OPTIONS, MESH_PICTURE_OPTIONS } from '../../src/picture/shapes';
 import { AllowOptions, CustomAuthorizationOptions } from '../../src/policy/zero-trust-namespace';
@@ -96,7 +97,7 @@ const GATEWAY_CLASS: Shape<GatewayClassProps> = { istiod: 'ref', name: true, con
 const REFERENCE_GRANT: Shape<ReferenceGrantProps> = { namespace: 'ref', name: true, from: [{ kind: true, namespace: true }], to: [{ kind: true, name: true }] };
 const WAYPOINT: Shape<WaypointProps> = { namespace: 'ref', name: true, for: true };
 const BACKEND_SERVICE_OPTIONS: Shape<lib.BackendServiceOptions> = { port: true, namespace: true };
-const ISTIOD_ATTRIBUTES: Shape<lib.IstiodAttributes> = { version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true, ambient: true };
+const ISTIOD_ATTRIBUTES: Shape<IstiodAttributes> = { version: 'ref', namespace: true, revision: true, trustDomain: true, rootNamespace: true, cni: true, ambient: true };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The core constructs, from random valid configurations (model.ts builds them; the mutation inserts the key)
