@@ -1,8 +1,12 @@
 export * from './istiod';
+export type { IIstiod, IstiodAttributes } from './istiod-ref';
 // mesh-config.ts also holds the (internal) renderer; only its types are public.
 export type {
   DefaultProviders,
+  EnvoyExtAuthzGrpcProvider,
+  EnvoyExtAuthzHttpProvider,
   EnvoyFileAccessLogProvider,
+  ExtAuthzRequestBody,
   ExtensionProvider,
   MeshConfigOptions,
   OpenTelemetryProvider,

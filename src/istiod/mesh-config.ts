@@ -3,7 +3,8 @@
  */
 import { IConstruct } from 'constructs';
 import { yaml } from '../yaml';
-import { checkHost, checkInt, checkList, checkObject, checkPort, fail, isDnsLabel, isDnsSubdomain } from '../validation';
+import { unknownKey } from '../resource/keys';
+import { checkDuration, checkHost, checkInt, checkList, checkObject, checkPort, fail, isDnsLabel, isDnsSubdomain } from '../validation';
 import { IstioVersion } from '../version';
 
 /** Outbound traffic policy of the mesh. */
@@ -73,8 +74,55 @@ export interface EnvoyFileAccessLogProvider {
   readonly path?: string;
 }
 
+/** What an external authorizer receives of the request body (`includeRequestBodyInCheck`). */
+export interface ExtAuthzRequestBody {
+  /** Most bytes of the body sent. @default - Envoy's default */
+  readonly maxRequestBytes?: number;
+  /** Send a partial body when it exceeds maxRequestBytes (instead of answering 413). @default false */
+  readonly allowPartialMessage?: boolean;
+  /** Send the body as raw bytes (gRPC only) instead of UTF-8 text. @default false */
+  readonly packAsBytes?: boolean;
+}
+
+/** Options shared by the HTTP and gRPC external authorizers. */
+interface ExtAuthzCommon {
+  /** Provider name, referenced by `ZeroTrustNamespace.custom({ provider })` and CUSTOM AuthorizationPolicies. */
+  readonly name: string;
+  /** Authorizer host, e.g. `ext-authz.auth.svc.cluster.local`. */
+  readonly service: string;
+  /** Authorizer port (1-65535). */
+  readonly port: number;
+  /** Timeout of a check, e.g. `500ms`. @default - Istio's default (600s) */
+  readonly timeout?: string;
+  /** Allow the request when the authorizer cannot be reached. @default false */
+  readonly failOpen?: boolean;
+  /** HTTP status returned when the authorizer fails (as a string, e.g. `"503"`). @default - Istio's default (403) */
+  readonly statusOnError?: string;
+  /** Send the request body too. @default - no body */
+  readonly includeRequestBodyInCheck?: ExtAuthzRequestBody;
+}
+
+/** An external authorizer called over HTTP (Envoy's ext_authz filter), for CUSTOM authorization. */
+export interface EnvoyExtAuthzHttpProvider extends ExtAuthzCommon {
+  readonly type: 'envoyExtAuthzHttp';
+  /** Prefix of the check request's path. @default - the original path */
+  readonly pathPrefix?: string;
+  /** Request headers sent to the authorizer (exact names or prefix/suffix with `*`). @default - Istio's default set */
+  readonly includeRequestHeadersInCheck?: string[];
+  /** Authorizer response headers added to the allowed request. @default - none */
+  readonly headersToUpstreamOnAllow?: string[];
+  /** Authorizer response headers sent back on a denial. @default - all */
+  readonly headersToDownstreamOnDeny?: string[];
+}
+
+/** An external authorizer called over gRPC (Envoy's ext_authz filter), for CUSTOM authorization. */
+export interface EnvoyExtAuthzGrpcProvider extends ExtAuthzCommon {
+  readonly type: 'envoyExtAuthzGrpc';
+}
+
 /** An entry of `extensionProviders`. */
-export type ExtensionProvider = PrometheusProvider | ZipkinProvider | OpenTelemetryProvider | EnvoyFileAccessLogProvider;
+export type ExtensionProvider = PrometheusProvider | ZipkinProvider | OpenTelemetryProvider | EnvoyFileAccessLogProvider
+| EnvoyExtAuthzHttpProvider | EnvoyExtAuthzGrpcProvider;
 
 /** Providers used when no Telemetry resource says otherwise (`defaultProviders`). */
 export interface DefaultProviders {
@@ -116,7 +164,18 @@ export interface MeshConfigOptions {
 
 /** Providers every istiod knows without an `extensionProviders` entry. */
 const BUILT_IN_PROVIDERS = ['prometheus', 'stackdriver', 'envoy'];
-const PROVIDER_TYPES = ['prometheus', 'zipkin', 'opentelemetry', 'envoyFileAccessLog'];
+const PROVIDER_TYPES = ['prometheus', 'zipkin', 'opentelemetry', 'envoyFileAccessLog', 'envoyExtAuthzHttp', 'envoyExtAuthzGrpc'];
+
+/** The keys each provider type takes (a key of another type is refused, not dropped). */
+const PROVIDER_KEYS: Record<ExtensionProvider['type'], readonly string[]> = {
+  prometheus: ['type', 'name'],
+  envoyFileAccessLog: ['type', 'name', 'path'],
+  zipkin: ['type', 'name', 'service', 'port', 'maxTagLength'],
+  opentelemetry: ['type', 'name', 'service', 'port'],
+  envoyExtAuthzHttp: ['type', 'name', 'service', 'port', 'timeout', 'failOpen', 'statusOnError', 'includeRequestBodyInCheck', 'pathPrefix',
+    'includeRequestHeadersInCheck', 'headersToUpstreamOnAllow', 'headersToDownstreamOnDeny'],
+  envoyExtAuthzGrpc: ['type', 'name', 'service', 'port', 'timeout', 'failOpen', 'statusOnError', 'includeRequestBodyInCheck'],
+};
 const PROVIDER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -287,6 +346,9 @@ function renderProvider(scope: IConstruct, field: string, p: ExtensionProvider, 
   }
   if (declared.has(p.name)) fail(scope, `${field}.name`, p.name, 'extension provider names must be unique');
   declared.add(p.name);
+  for (const key of Object.keys(p)) {
+    if (!PROVIDER_KEYS[p.type].includes(key)) unknownKey(scope, field, key, PROVIDER_KEYS[p.type], `of a ${p.type} provider`);
+  }
   switch (p.type) {
     case 'prometheus':
       return { name: p.name, prometheus: {} };
@@ -302,7 +364,50 @@ function renderProvider(scope: IConstruct, field: string, p: ExtensionProvider, 
     }
     case 'opentelemetry':
       return { name: p.name, opentelemetry: collector(scope, field, p.service, p.port) };
+    case 'envoyExtAuthzHttp':
+    case 'envoyExtAuthzGrpc':
+      return { name: p.name, [p.type]: renderExtAuthz(scope, field, p) };
   }
+}
+
+function renderExtAuthz(scope: IConstruct, field: string, p: EnvoyExtAuthzHttpProvider | EnvoyExtAuthzGrpcProvider): Record<string, unknown> {
+  const body: Record<string, unknown> = collector(scope, field, p.service, p.port);
+  if (p.timeout !== undefined) body.timeout = checkDuration(scope, `${field}.timeout`, p.timeout);
+  if (p.failOpen !== undefined) body.failOpen = p.failOpen;
+  if (p.statusOnError !== undefined) {
+    if (!/^[1-5][0-9]{2}$/.test(p.statusOnError)) fail(scope, `${field}.statusOnError`, p.statusOnError, 'must be an HTTP status code as a string, e.g. "503"');
+    body.statusOnError = p.statusOnError;
+  }
+  const rb = p.includeRequestBodyInCheck;
+  if (rb !== undefined) {
+    for (const key of Object.keys(rb)) {
+      if (!['maxRequestBytes', 'allowPartialMessage', 'packAsBytes'].includes(key)) {
+        unknownKey(scope, `${field}.includeRequestBodyInCheck`, key, ['maxRequestBytes', 'allowPartialMessage', 'packAsBytes']);
+      }
+    }
+    if (rb.packAsBytes !== undefined && p.type === 'envoyExtAuthzHttp') {
+      fail(scope, `${field}.includeRequestBodyInCheck.packAsBytes`, rb.packAsBytes, 'is for gRPC authorizers only (envoyExtAuthzGrpc)');
+    }
+    body.includeRequestBodyInCheck = {
+      ...(rb.maxRequestBytes !== undefined ? { maxRequestBytes: checkInt(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, rb.maxRequestBytes, 1, 4294967295) } : {}),
+      ...(rb.allowPartialMessage !== undefined ? { allowPartialMessage: rb.allowPartialMessage } : {}),
+      ...(rb.packAsBytes !== undefined ? { packAsBytes: rb.packAsBytes } : {}),
+    };
+  }
+  if (p.type === 'envoyExtAuthzHttp') {
+    if (p.pathPrefix !== undefined && !/^\/\S*$/.test(p.pathPrefix)) fail(scope, `${field}.pathPrefix`, p.pathPrefix, 'must be a path starting with "/"');
+    if (p.pathPrefix !== undefined) body.pathPrefix = p.pathPrefix;
+    for (const key of ['includeRequestHeadersInCheck', 'headersToUpstreamOnAllow', 'headersToDownstreamOnDeny'] as const) {
+      const list = p[key];
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || list.length === 0) fail(scope, `${field}.${key}`, list, 'must be a non-empty list of header names when given');
+      list.forEach((h, i) => {
+        if (typeof h !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z:]+$/.test(h)) fail(scope, `${field}.${key}[${i}]`, h, 'must be a header name (optionally with a leading or trailing "*")');
+      });
+      body[key] = [...list];
+    }
+  }
+  return body;
 }
 
 function collector(scope: IConstruct, field: string, service: string, port: number): Record<string, unknown> {

@@ -17,7 +17,9 @@ export const ISTIOD_IMAGE: Shape<IstiodImageOptions> = { hub: true, tag: true, v
 
 /** Every key of every provider kind (`type` picks the kind; the resolver checks which keys the kind takes). */
 export const EXTENSION_PROVIDER: Shape<ExtensionProvider> = {
-  type: true, name: true, service: true, port: true, maxTagLength: true, path: true,
+  type: true, name: true, service: true, port: true, maxTagLength: true, path: true, timeout: true, failOpen: true, statusOnError: true,
+  includeRequestBodyInCheck: { maxRequestBytes: true, allowPartialMessage: true, packAsBytes: true },
+  pathPrefix: true, includeRequestHeadersInCheck: true, headersToUpstreamOnAllow: true, headersToDownstreamOnDeny: true,
 };
 
 export const MESH_CONFIG: Shape<MeshConfigOptions> = {
@@ -126,6 +128,7 @@ export const ISTIOD_PROPS: Shape<IstiodProps> = {
   cni: CNI_OPTIONS,
   ambient: AMBIENT,
   nativeSidecars: true,
+  revisionTags: true,
   injection: INJECTION_POLICY,
   clusterName: true,
   meshId: true,

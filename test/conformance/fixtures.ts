@@ -20,9 +20,13 @@ import { stringify } from 'yaml';
 import {
   CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
+import { corpusObjects } from '../corpus/corpus';
+import { istioApiVersion } from '../../src/resource/spec-check';
 import { gatewayApiMesh } from '../gateway-api/mesh';
+import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
+import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> };
 
@@ -57,6 +61,35 @@ function defaultInstall(version: IstioVersion, revision?: string, cni?: boolean)
   const base = new IstioBase(chart, 'base', { version });
   const istiod = new Istiod(chart, 'istiod', { base, revision, cni });
   new IngressGateway(chart, 'ingress', { istiod });
+  return Testing.synth(chart) as Obj[];
+}
+
+/**
+ * External authorization: the mesh config declares an HTTP and a gRPC ext-authz provider (every option set) and a
+ * namespace sends requests to them with CUSTOM policies, so istiod's mesh-config loader and validation judge both.
+ */
+function extAuthzInstall(version: IstioVersion): Obj[] {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  const base = new IstioBase(chart, 'base', { version });
+  const istiod = new Istiod(chart, 'istiod', {
+    base,
+    meshConfig: {
+      extensionProviders: [
+        {
+          type: 'envoyExtAuthzHttp', name: 'opa-http', service: 'opa.auth.svc.cluster.local', port: 8181, timeout: '500ms', failOpen: false,
+          statusOnError: '503', pathPrefix: '/check', includeRequestHeadersInCheck: ['authorization', 'x-ext-authz*'],
+          headersToUpstreamOnAllow: ['x-user'], headersToDownstreamOnDeny: ['content-type', 'x-reason'],
+          includeRequestBodyInCheck: { maxRequestBytes: 8192, allowPartialMessage: true },
+        },
+        { type: 'envoyExtAuthzGrpc', name: 'opa-grpc', service: 'opa.auth.svc.cluster.local', port: 9191, includeRequestBodyInCheck: { packAsBytes: true } },
+      ],
+    },
+  });
+  const shop = new ZeroTrustNamespace(chart, 'shop', { istiod, name: 'shop' });
+  shop.custom('admin', { provider: 'opa-http', rules: [{ to: [{ paths: ['/admin/*'] }] }] });
+  shop.custom('grpc', { provider: 'opa-grpc', selector: { app: 'api' }, rules: [{ to: [{ methods: ['POST'] }] }] });
+  shop.deny('no-debug', { rules: [{ to: [{ paths: ['/debug/*'] }] }] });
+  shop.audit('writes', { rules: [{ to: [{ methods: ['PUT', 'DELETE'] }] }] });
   return Testing.synth(chart) as Obj[];
 }
 
@@ -160,6 +193,19 @@ function catalogCases(version: IstioVersion): Array<{ id: string; object: Json }
   });
 }
 
+/**
+ * The recorded verdict tables of the L2 kinds (test/networking/webhook-cases.ts, test/security/webhook-cases.ts),
+ * each case as the object the jest tests hold our constructs to, with the verdict recorded for it: `admit`, `webhook`
+ * (istiod's webhook refuses it), `crd` (the webhook admits it, the CRD's schema or CEL refuses it) or `ours` (Istio
+ * admits it, the library refuses it on purpose). The Go suite has Istio's code judge every case again on every run.
+ */
+function webhookCases(version: IstioVersion): Array<{ table: string; id: string; kind: string; verdict: string; object: Json }> {
+  return [
+    ...NETWORKING_WEBHOOK_CASES.map((c) => ({ table: 'networking', id: c[0], kind: c[2], verdict: c[1], object: networkingObjectOf(c) as Json })),
+    ...POLICY_WEBHOOK_CASES.map((c) => ({ table: 'security', id: c[0], kind: c[2], verdict: c[1], object: policyObjectOf(c, istioApiVersion(version, c[2])) as Json })),
+  ];
+}
+
 /** The committed dist/ folders, grouped by the Istio release their istiod image names. */
 function distCases(): Map<string, Array<{ name: string; text: string }>> {
   const out = new Map<string, Array<{ name: string; text: string }>>();
@@ -192,10 +238,13 @@ function main(): void {
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
     writeCase(tag, 'install-minimal', minimalInstall(version));
+    writeCase(tag, 'ext-authz', extAuthzInstall(version));
     // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     writeCase(tag, 'preset-mlops-gateway-api', Testing.synth(new MlopsMeshChart(Testing.app(), 'mlops', { version, gatewayApiIngress: true })) as Obj[]);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
+    // The real-world corpus (docs/corpus.md): upstream Istio configurations said with our constructs, each entry in namespaces of its own.
+    writeCase(tag, 'corpus', corpusObjects(version));
     const agents = nodeAgentInstalls(version);
     for (const v of agents) writeCase(tag, v.name, v.objs);
 
@@ -218,6 +267,10 @@ function main(): void {
     // check it against Istio's code and check every template against it.
     fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);
     fs.writeFileSync(path.join(outdir, tag, 'catalog.json'), `${JSON.stringify(catalogCases(version), null, 2)}\n`);
+    // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
+    if (version === IstioVersion.V1_30_3) {
+      fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);
+    }
   }
 
   // Random valid configurations, as the property tests generate them, at a fixed seed; each goes to the
