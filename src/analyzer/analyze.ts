@@ -13,6 +13,7 @@ import { checkGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
+import { checkRevisions } from './checks/revisions';
 import { checkVirtualServices } from './checks/routing';
 import { checkServiceEntries, checkServices } from './checks/services';
 import { checkVirtualServiceExtras } from './checks/virtual-service-extras';
@@ -47,6 +48,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkGatewayApi,
   checkVirtualServiceExtras,
   checkControlPlane,
+  checkRevisions,
 ];
 
 /**

@@ -158,7 +158,7 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
     'A match of a VirtualService rule repeats an earlier match (names aside), or an earlier HTTP match with a shorter URI prefix (same port, method, authority, headers, query parameters) takes all its requests.',
     'Remove the duplicate match or make it distinct.'),
   c('IST0132', 'VirtualServiceHostNotFoundInGateway', 'Warning',
-    'A VirtualService bound to a Gateway has no host that the Gateway\'s servers accept for its namespace (one served host is enough), or the Gateway does not exist.',
+    'A VirtualService bound to a Gateway has no host that the Gateway\'s servers accept for its namespace (one served host is enough). A Gateway that does not exist is reported as IST0101 only (istioctl adds IST0132).',
     'Add the host to the Gateway servers (or widen a wildcard), or bind the VirtualService to the Gateway that serves it.'),
   c('IST0134', 'ServiceEntryAddressesRequired', 'Warning',
     'A ServiceEntry port with protocol TCP or none, while the entry has no `addresses`, no allocated `status.addresses`, and the mesh config does not auto-allocate (ISTIO_META_DNS_CAPTURE with ISTIO_META_DNS_AUTO_ALLOCATE or PILOT_ENABLE_IP_AUTOALLOCATE); one finding per such port.',
@@ -276,7 +276,9 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
     'Use a template the injector has (cdk8s-istio ships every one istiod asks for: `sidecar`, `gateway`, `grpc-simple`, `grpc-agent`, `waypoint`, `kube-gateway`, and `agentgateway` on 1.30), or add your own with `Istiod` `injection.templates`.'),
   c('CIS0005', 'GatewayTrafficDenied', 'Warning',
     'A VirtualService bound to a Gateway routes to a namespace in allow-list mode (an ALLOW AuthorizationPolicy without selector there or in the root namespace, such as a zero-trust default-deny) where no rule admits the gateway pods\' namespace or service account: every request through the gateway gets 403 (checked when the gateway pods are in the input).',
-    'Add an ALLOW rule for the gateway\'s identity in the destination namespace, e.g. `ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace, name }] }] }] })`.'),
+    'Add an ALLOW rule for the gateway\'s identity in the destination namespace, e.g. `ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace, name }] }] }] })`.'),  c('CIS0006', 'RevisionNotServed', 'Error',
+    'A namespace is labelled `istio.io/rev` with a revision or revision tag that no injection webhook of the input serves (checked when the input holds injection webhooks): its pods start without sidecars.',
+    'Point the namespace at a served revision or tag, or create the revision tag (`RevisionTag`, `Istiod` `revisionTags`) or the revision first; in a canary upgrade, move tags before removing the old revision.'),
 ];
 
 const BY_CODE = new Map(ANALYZER_CODES.map((e) => [e.code, e]));

@@ -36,6 +36,17 @@ const allowFrom = (name: string, ns: string, source: Record<string, string[]>, m
   spec: { ...(matchLabels ? { selector: { matchLabels } } : {}), action: 'ALLOW', rules: [{ from: [{ source }] }] },
 });
 
+/** A revision tag's injection webhook configuration (istio-revision-tag-<tag>) calling the revision's istiod. */
+const tagWebhook = (tag: string, revision: string): K8sObject => ({
+  apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration',
+  metadata: { name: `istio-revision-tag-${tag}`, labels: { 'istio.io/tag': tag, 'istio.io/rev': revision } },
+  webhooks: [{
+    name: 'rev.namespace.sidecar-injector.istio.io', sideEffects: 'None', admissionReviewVersions: ['v1'],
+    clientConfig: { service: { name: `istiod-${revision}`, namespace: 'istio-system', path: '/inject', port: 443 } },
+    namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [tag] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+  }],
+});
+
 const CASES: Case[] = [
   ...UPSTREAM_CASES,
   // IST0101 ReferencedResourceNotFound
@@ -359,6 +370,13 @@ const CASES: Case[] = [
       namespace('shop', { 'istio.io/rev': 'canary' }),
       deployment('api', 'shop', { app: 'api' }, { podAnnotations: { 'inject.istio.io/templates': 'sidecar,gateway' } })],
     expect: { kind: 'Deployment', name: 'api', field: 'spec.template.metadata.annotations["inject.istio.io/templates"]', message: /"custom", which the injector \(ConfigMap istio-sidecar-injector-canary\)/ },
+  },
+  // CIS0006 RevisionNotServed
+  {
+    code: 'CIS0006', title: 'a namespace points at a revision tag no injection webhook serves',
+    bad: [tagWebhook('prod', '1-30'), namespace('shop', { 'istio.io/rev': 'stable' })],
+    good: [tagWebhook('prod', '1-30'), namespace('shop', { 'istio.io/rev': 'prod' })],
+    expect: { kind: 'Namespace', name: 'shop', field: 'metadata.labels.istio.io/rev', message: /revision or tag "stable".*served: prod\)/ },
   },
 ];
 

@@ -82,16 +82,8 @@ export function checkVirtualServices(m: MeshModel, r: Reporter): void {
     gateways.forEach((g, i) => {
       if (typeof g !== 'string') return;
       const gw = checkGatewayRef(m, r, vs, g, `spec.gateways[${i}]`);
-      if (gw === 'missing') {
-        // as Istio: a Gateway that does not exist serves none of the hosts either
-        if (hosts.length > 0) {
-          r.report('IST0132', vs, `spec.gateways[${i}]`,
-            `None of the hosts [${hosts.map((h) => h.host).join(', ')}] of VirtualService ${ref(vs)} is served by Gateway "${g}", which does not exist.`,
-            'Create the Gateway with servers for these hosts, or bind the VirtualService to an existing Gateway.');
-        }
-      } else if (gw) {
-        boundGateways.push({ gw, i });
-      }
+      // A Gateway that does not exist is one finding (IST0101); istioctl also reports IST0132 for it.
+      if (gw && gw !== 'missing') boundGateways.push({ gw, i });
     });
 
     // Rules of each protocol.
