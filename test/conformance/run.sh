@@ -37,7 +37,7 @@ done
 
 echo
 echo "== conformance summary ($(( $(date +%s) - start )) s)"
-grep -E '^conformance ' "$log" || true
+grep -E '^(conformance|analyzer parity) ' "$log" || true
 passed=$(grep -cE '^--- PASS' "$log" || true)
 failed=$(grep -cE '^--- FAIL' "$log" || true)
 echo "conformance: ${passed} passed, ${failed} failed"
