@@ -276,7 +276,8 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
     'Use a template the injector has (cdk8s-istio ships every one istiod asks for: `sidecar`, `gateway`, `grpc-simple`, `grpc-agent`, `waypoint`, `kube-gateway`, and `agentgateway` on 1.30), or add your own with `Istiod` `injection.templates`.'),
   c('CIS0005', 'GatewayTrafficDenied', 'Warning',
     'A VirtualService bound to a Gateway routes to a namespace in allow-list mode (an ALLOW AuthorizationPolicy without selector there or in the root namespace, such as a zero-trust default-deny) where no rule admits the gateway pods\' namespace or service account: every request through the gateway gets 403 (checked when the gateway pods are in the input).',
-    'Add an ALLOW rule for the gateway\'s identity in the destination namespace, e.g. `ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace, name }] }] }] })`.'),  c('CIS0006', 'RevisionNotServed', 'Error',
+    'Add an ALLOW rule for the gateway\'s identity in the destination namespace, e.g. `ZeroTrustNamespace.allow(id, { rules: [{ from: [{ serviceAccounts: [{ namespace, name }] }] }] })`.'),
+  c('CIS0006', 'RevisionNotServed', 'Error',
     'A namespace is labelled `istio.io/rev` with a revision or revision tag that no injection webhook of the input serves (checked when the input holds injection webhooks): its pods start without sidecars.',
     'Point the namespace at a served revision or tag, or create the revision tag (`RevisionTag`, `Istiod` `revisionTags`) or the revision first; in a canary upgrade, move tags before removing the old revision.'),
 ];
