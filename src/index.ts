@@ -19,3 +19,6 @@ export * from './picture';
 export * from './charts';
 export * from './synth';
 export * from './gateway-api';
+export { RevisionTag } from './istiod/revision-tag';
+export type { RevisionTagProps } from './istiod/revision-tag';
+export * from './fleet';

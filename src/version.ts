@@ -31,6 +31,10 @@ interface LineFacts {
   readonly otelResourceAttributes: boolean;
   readonly enableCoreDumpAnnotation: boolean;
   readonly helmRendersRevisionValidator: boolean;
+  /** The istiod chart renders a Service `istiod-revision-tag-<tag>` per revision tag (1.30; 1.20 renders only the webhook). */
+  readonly revisionTagService: boolean;
+  /** The revision-tag webhooks carry `reinvocationPolicy` (1.30; 1.20's tag template leaves it out). */
+  readonly revisionTagReinvocationPolicy: boolean;
   readonly crdsAsChartTemplates: boolean;
   readonly defaultValidatorGatewayApiOption: boolean;
   readonly istiodGatewayApiExperimentalGroup: 'networking.x-k8s.io' | 'gateway.networking.x-k8s.io';
@@ -140,6 +144,8 @@ const FACTS: Record<IstioLine, LineFacts> = {
     otelResourceAttributes: false,
     enableCoreDumpAnnotation: true,
     helmRendersRevisionValidator: false,
+    revisionTagService: false,
+    revisionTagReinvocationPolicy: false,
     crdsAsChartTemplates: false,
     defaultValidatorGatewayApiOption: true,
     istiodGatewayApiExperimentalGroup: 'networking.x-k8s.io',
@@ -200,6 +206,8 @@ const FACTS: Record<IstioLine, LineFacts> = {
     otelResourceAttributes: true,
     enableCoreDumpAnnotation: false,
     helmRendersRevisionValidator: true,
+    revisionTagService: true,
+    revisionTagReinvocationPolicy: true,
     crdsAsChartTemplates: true,
     defaultValidatorGatewayApiOption: false,
     istiodGatewayApiExperimentalGroup: 'gateway.networking.x-k8s.io',
@@ -394,6 +402,10 @@ export class IstioVersion {
   public get enableCoreDumpAnnotation(): boolean { return this.facts.enableCoreDumpAnnotation; }
   /** Helm renders `istio-validator[-rev]-<ns>` from the istiod chart (1.30; 1.20 only via istioctl). */
   public get helmRendersRevisionValidator(): boolean { return this.facts.helmRendersRevisionValidator; }
+  /** The istiod chart renders a Service `istiod-revision-tag-<tag>` per revision tag (1.30; not 1.20). */
+  public get revisionTagService(): boolean { return this.facts.revisionTagService; }
+  /** The revision-tag webhooks carry `reinvocationPolicy` (1.30; not 1.20). */
+  public get revisionTagReinvocationPolicy(): boolean { return this.facts.revisionTagReinvocationPolicy; }
   /** The base chart renders the CRDs as templates carrying the chart's label set instead of the static legacy labels (1.30). */
   public get crdsAsChartTemplates(): boolean { return this.facts.crdsAsChartTemplates; }
   /** `istiod-default-validator` can also cover `gateway.networking.k8s.io` (base `validateGateway`, 1.20 only). */

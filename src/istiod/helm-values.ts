@@ -100,6 +100,7 @@ export function helmValues(props: IstiodProps, s: ResolvedIstiodSettings): HelmV
   };
 
   set('revision', props.revision);
+  if (props.revisionTags !== undefined && props.revisionTags.length > 0) set('revisionTags', [...props.revisionTags]);
   set('replicaCount', props.replicas);
   if (props.autoscaling === false) set('autoscaleEnabled', false);
   else if (props.autoscaling !== undefined) {

@@ -24,6 +24,7 @@ import { addRbac } from './rbac';
 import { addScaling, planScaling } from './scaling';
 import { addService } from './service';
 import { addInjectorWebhook, addValidatorWebhook } from './webhooks';
+import { checkRevisionTags, RevisionTag } from './revision-tag';
 import { ISTIOD_PROPS } from './shapes';
 
 /** Longest revision whose `istiod-<revision>` Service name is still a 63-character DNS label. */
@@ -102,6 +103,14 @@ export interface IstiodProps extends SchedulingOptions {
   readonly ambient?: boolean | AmbientOptions;
   /** Native sidecars (proxy as an init container with restartPolicy Always). @default - the version's default (off on 1.20, auto on 1.30) */
   readonly nativeSidecars?: boolean;
+  /**
+   * Revision tags pointing at this control plane (the istiod chart's `revisionTags`): per tag a webhook
+   * configuration `istio-revision-tag-<tag>` (and on 1.30 a Service `istiod-revision-tag-<tag>`), so namespaces
+   * labelled `istio.io/rev: <tag>` are injected by this revision. See {@link RevisionTag}; a canary upgrade moves a
+   * tag from the old revision's list to the new one's ({@link UpgradePlan}).
+   * @default - none
+   */
+  readonly revisionTags?: string[];
   /** Injection policy. @default { enabled: true } */
   readonly injection?: InjectionPolicyOptions;
   /** Cluster name (`CLUSTER_ID`). @default 'Kubernetes' */
@@ -194,6 +203,8 @@ export class Istiod extends Construct implements IIstiod {
   public readonly meshConfigName: string;
   /** Name of the injector ConfigMap: `istio-sidecar-injector[-<rev>]`. */
   public readonly injectorConfigMapName: string;
+  /** Revision tags pointing at this control plane (`revisionTags`), in the order given. */
+  public readonly revisionTags: string[];
 
   public constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id);
@@ -211,6 +222,8 @@ export class Istiod extends Construct implements IIstiod {
         fail(this, 'revision', props.revision, `must be at most ${MAX_REVISION_LENGTH} characters, so that "istiod-<revision>" is a valid Service name`);
       }
     }
+    const revisionTags = checkRevisionTags(this, 'revisionTags', props.revisionTags);
+    this.revisionTags = [...revisionTags];
     const ctx = new IstiodContext(this.version, this.namespace, props.revision);
     this.revision = props.revision;
     this.revisionLabel = ctx.revisionLabel;
@@ -310,6 +323,7 @@ export class Istiod extends Construct implements IIstiod {
     // Helm renders this one on 1.30 only (1.20's chart lacks the value that enables it); istioctl renders it on
     // both, and istiod expects it, so it is rendered for every version.
     addValidatorWebhook(this, ctx);
+    for (const tag of revisionTags) new RevisionTag(this, `revision-tag-${tag}`, { istiod: this, tag });
     // The node agents: the CNI agent (sidecar CNI mode, or ambient's redirection) and ambient's ztunnel.
     // One of each per cluster: a second control plane (a canary revision) shares the agents of the first.
     if (cniOptions !== undefined) {

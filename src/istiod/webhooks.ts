@@ -41,8 +41,11 @@ export function validatorWebhookName(ctx: IstiodContext): string {
  * `istio.io/rev`, or pod label `istio.io/rev` in unlabelled namespaces); the default revision also gets the
  * `istio-injection=enabled` namespace webhook and the pod-label `sidecar.istio.io/inject=true` webhook.
  */
-export function injectionWebhooks(ctx: IstiodContext): Array<KubeJson<k8s.MutatingWebhook>> {
-  const rev = [ctx.revisionLabel];
+export function injectionWebhooks(ctx: IstiodContext, tag?: string): Array<KubeJson<k8s.MutatingWebhook>> {
+  // A revision tag's webhooks select on the tag instead of the revision; the tag `default` also takes the
+  // default revision's two webhooks (namespaces labelled istio-injection=enabled, pods asking for injection).
+  const rev = [tag ?? ctx.revisionLabel];
+  const withDefault = tag === undefined ? !ctx.revision : tag === 'default';
   const notDisabled = req(INJECT, 'NotIn', ['false']);
   const selected: Array<[string, LabelSelector, LabelSelector]> = [
     ['rev.namespace.sidecar-injector.istio.io',
@@ -52,7 +55,7 @@ export function injectionWebhooks(ctx: IstiodContext): Array<KubeJson<k8s.Mutati
       selector(req(REV, 'DoesNotExist'), req(INJECTION, 'DoesNotExist')),
       selector(notDisabled, req(REV, 'In', rev))],
   ];
-  if (!ctx.revision) {
+  if (withDefault) {
     selected.push(
       ['namespace.sidecar-injector.istio.io',
         selector(req(INJECTION, 'In', ['enabled'])),
@@ -68,7 +71,7 @@ export function injectionWebhooks(ctx: IstiodContext): Array<KubeJson<k8s.Mutati
     rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
     failurePolicy: 'Fail',
     sideEffects: 'None',
-    reinvocationPolicy: 'Never',
+    ...(tag === undefined || ctx.version.revisionTagReinvocationPolicy ? { reinvocationPolicy: 'Never' } : {}),
     admissionReviewVersions: ctx.version.admissionReviewVersions,
     namespaceSelector,
     objectSelector,

@@ -22,6 +22,7 @@ export const ZERO_TRUST_NAMESPACE_PROPS: Shape<ZeroTrustNamespaceProps> = {
   allowedNamespaces: true,
   networkPolicy: { restrictEgress: true, egressNamespaces: true, egressCidrs: true },
   sidecar: { hosts: true },
+  revision: true,
   labels: true,
   annotations: true,
 };

@@ -102,6 +102,14 @@ export interface ZeroTrustNamespaceProps {
    * @default false
    */
   readonly sidecar?: boolean | ZeroTrustSidecarOptions;
+  /**
+   * The revision or revision tag the namespace points at (`istio.io/rev: <revision>`, e.g. a {@link RevisionTag}'s
+   * `prod`), instead of `istiod`'s own injection labels: moving the tag to a new revision then re-targets the
+   * namespace without touching it. The analyzer reports a namespace pointing at a revision or tag that no control
+   * plane of the input serves.
+   * @default - the labels of `istiod` (`istio-injection: enabled`, or `istio.io/rev: <its revision>`)
+   */
+  readonly revision?: string;
   /** Extra labels of the Namespace (not the injection, `name` or Pod Security labels). @default - none */
   readonly labels?: Record<string, string>;
   /** Annotations of the Namespace. @default - none */
@@ -244,7 +252,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     this.podSecurityEnforce = psa.enforce;
 
     const userLabels = checkLabels(this, 'labels', props.labels) ?? {};
-    const injection = this.istiod.namespaceInjectionLabels();
+    const injection = props.revision === undefined ? this.istiod.namespaceInjectionLabels()
+      : { 'istio.io/rev': checkDnsLabel(this, 'revision', props.revision) };
     for (const key of Object.keys(userLabels)) {
       const source = key === 'name' ? 'the name prop'
         : key === 'istio-injection' || key === 'istio.io/rev' ? `istiod (${this.istiod.node.path})`
