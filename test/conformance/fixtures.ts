@@ -9,7 +9,8 @@
  * <outdir>/<tag>/injector[-cni|-ambient]/{config,values,mesh,meshNetworks} (the data keys of `istio-sidecar-injector` and
  * `istio`, for a default install, one with the Istio CNI and, on 1.30, one in ambient mode), and
  * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts) and
- * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects).
+ * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects) and, for 1.30.3,
+ * <outdir>/1.30.3/webhook-cases.json (the recorded verdict tables of the L2 kinds, re-judged by Istio's code).
  * Deterministic: the same commit writes the same bytes.
  */
 import * as fs from 'fs';
@@ -22,10 +23,13 @@ import {
 } from '../../src';
 import { corpusObjects } from '../corpus/corpus';
 import { istioApiVersion } from '../../src/resource/spec-check';
+import { istioApiVersion } from '../../src/resource/spec-check';
 import { gatewayApiMesh } from '../gateway-api/mesh';
+import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
+import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> };
@@ -206,6 +210,19 @@ function webhookCases(version: IstioVersion): Array<{ table: string; id: string;
   ];
 }
 
+/**
+ * The recorded verdict tables of the L2 kinds (test/networking/webhook-cases.ts, test/security/webhook-cases.ts),
+ * each case as the object the jest tests hold our constructs to, with the verdict recorded for it: `admit`, `webhook`
+ * (istiod's webhook refuses it), `crd` (the webhook admits it, the CRD's schema or CEL refuses it) or `ours` (Istio
+ * admits it, the library refuses it on purpose). The Go suite has Istio's code judge every case again on every run.
+ */
+function webhookCases(version: IstioVersion): Array<{ table: string; id: string; kind: string; verdict: string; object: Json }> {
+  return [
+    ...NETWORKING_WEBHOOK_CASES.map((c) => ({ table: 'networking', id: c[0], kind: c[2], verdict: c[1], object: networkingObjectOf(c) as Json })),
+    ...POLICY_WEBHOOK_CASES.map((c) => ({ table: 'security', id: c[0], kind: c[2], verdict: c[1], object: policyObjectOf(c, istioApiVersion(version, c[2])) as Json })),
+  ];
+}
+
 /** The committed dist/ folders, grouped by the Istio release their istiod image names. */
 function distCases(): Map<string, Array<{ name: string; text: string }>> {
   const out = new Map<string, Array<{ name: string; text: string }>>();
@@ -267,6 +284,10 @@ function main(): void {
     // check it against Istio's code and check every template against it.
     fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);
     fs.writeFileSync(path.join(outdir, tag, 'catalog.json'), `${JSON.stringify(catalogCases(version), null, 2)}\n`);
+    // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
+    if (version === IstioVersion.V1_30_3) {
+      fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);
+    }
     // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
     if (version === IstioVersion.V1_30_3) {
       fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);

@@ -1,81 +1,42 @@
 // Package validation sends every Istio object we synthesize to istiod's own validating webhook
-// (pkg/webhooks/validation/server, with the schemas istiod serves it with) as an AdmissionReview, the
+// (pkg/webhooks/validation/server, with the schemas istiod serves it with; internal/admission) as an AdmissionReview, the
 // way the API server calls it, and expects every one admitted. The bad inputs of catalog.json (Istio-level
 // rows of the bad-input catalog, applied to valid objects) must each be refused.
 package validation
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	admissionv1 "k8s.io/api/admission/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 
-	"istio.io/istio/pkg/config/schema/collections"
-	"istio.io/istio/pkg/webhooks/validation/server"
-
+	"github.com/cdk8s-istio/conformance/istio-1.30/internal/admission"
 	"github.com/cdk8s-istio/conformance/istio-1.30/internal/ours"
 	"github.com/cdk8s-istio/conformance/istio-1.30/internal/upstream"
 )
 
-// webhook is istiod's validation webhook on an in-memory mux.
-type webhook struct{ mux *http.ServeMux }
+// webhook is istiod's validation webhook on an in-memory mux (internal/admission).
+type webhook struct{ wh *admission.Webhook }
 
 func newWebhook(t *testing.T) webhook {
-	mux := http.NewServeMux()
-	if _, err := server.New(server.Options{Schemas: collections.PilotGatewayAPI(), DomainSuffix: "cluster.local", Mux: mux}); err != nil {
+	wh, err := admission.New()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return webhook{mux: mux}
+	return webhook{wh: wh}
 }
 
 // admit returns "" when the webhook allows the object, else its message.
 func (w webhook) admit(t *testing.T, o *unstructured.Unstructured) string {
-	raw, err := json.Marshal(o.Object)
+	msg, err := w.wh.Review(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gvk := o.GroupVersionKind()
-	review := admissionv1.AdmissionReview{
-		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
-		Request: &admissionv1.AdmissionRequest{
-			UID:       types.UID("conformance"),
-			Kind:      metav1.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind},
-			Name:      o.GetName(),
-			Namespace: o.GetNamespace(),
-			Operation: admissionv1.Create,
-			Object:    runtime.RawExtension{Raw: raw},
-		},
-	}
-	body, err := json.Marshal(review)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	w.mux.ServeHTTP(rec, req)
-	var out admissionv1.AdmissionReview
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil {
-		t.Fatalf("webhook answered %d %q", rec.Code, rec.Body.String())
-	}
-	if out.Response.Allowed {
-		return ""
-	}
-	if out.Response.Result != nil {
-		return out.Response.Result.Message
-	}
-	return "refused without a message"
+	return msg
 }
 
 func isIstio(o *unstructured.Unstructured) bool {
