@@ -1,1 +1,2 @@
 export * from './upgrade-plan';
+export * from './mesh-fleet';

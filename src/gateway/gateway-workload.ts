@@ -18,7 +18,7 @@ import {
 import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
 import { GatewayPort, ResolvedServicePort, resolveServicePorts } from './ports';
 import { GatewayService, GatewayServiceType } from './service';
-import { checkKnownKeys } from '../resource/keys';
+import { checkKnownKeys, Shape } from '../resource/keys';
 import { GATEWAY_WORKLOAD_PROPS } from './shapes';
 
 /** Name of the upstream chart these gateways follow (gives `helm.sh/chart: gateway-<tag>`). */
@@ -135,7 +135,18 @@ export interface GatewayWorkloadDefaults {
   readonly name: string;
   readonly namespace: string;
   readonly service: GatewayService;
+  /**
+   * The gateway chart's network-gateway mode (`networkGateway: <network>`): the Service exposes status-port 15021,
+   * tls 15443, tls-istiod 15012 and tls-webhook 15017 instead of http2/https; the Service and the pods carry
+   * `topology.istio.io/network`, and the proxy asks for its network's view (`ISTIO_META_REQUESTED_NETWORK_VIEW`).
+   */
+  readonly networkGateway?: string;
+  /** The keys the subclass's props may have (its own on top of these). @default the keys of GatewayWorkloadProps */
+  readonly propsShape?: Shape<GatewayWorkloadProps>;
 }
+
+/** The ports of the gateway chart's network-gateway Service (`networkGatewayPorts`), after status-port. */
+export const NETWORK_GATEWAY_PORTS = { tls: 15443, tlsIstiod: 15012, tlsWebhook: 15017 } as const;
 
 /**
  * An Istio gateway as Istio's `gateway` chart renders it for the chosen version: ServiceAccount,
@@ -169,7 +180,7 @@ export abstract class GatewayWorkload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: GatewayWorkloadProps, defaults: GatewayWorkloadDefaults) {
     super(scope, id);
-    checkKnownKeys(this, '', props, GATEWAY_WORKLOAD_PROPS);
+    checkKnownKeys(this, '', props, defaults.propsShape ?? GATEWAY_WORKLOAD_PROPS);
     if (!props || !(props.istiod instanceof Istiod)) {
       fail(this, 'istiod', props?.istiod, 'must be an Istiod construct');
     }
@@ -227,11 +238,20 @@ export abstract class GatewayWorkload extends Construct {
     this.serviceType = resolvedSvc.type;
     const np = resolvedSvc.nodePorts;
     const withNode = (nodePort: number | undefined) => (nodePort !== undefined ? { nodePort } : {});
-    this.ports = resolveServicePorts(this, [
-      { name: 'status-port', port: GATEWAY_STATUS_PORT, targetPort: GATEWAY_STATUS_PORT, protocol: 'TCP', ...withNode(np.status) },
-      { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', ...withNode(np.http) },
-      { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', ...withNode(np.https) },
-    ], props.ports, svc.hasNodePorts);
+    const network = defaults.networkGateway;
+    const networkLabel: Record<string, string> = network !== undefined ? { 'topology.istio.io/network': network } : {};
+    this.ports = resolveServicePorts(this, network !== undefined
+      ? [
+        { name: 'status-port', port: GATEWAY_STATUS_PORT, targetPort: GATEWAY_STATUS_PORT, protocol: 'TCP', ...withNode(np.status) },
+        { name: 'tls', port: NETWORK_GATEWAY_PORTS.tls, targetPort: NETWORK_GATEWAY_PORTS.tls, protocol: 'TCP' },
+        { name: 'tls-istiod', port: NETWORK_GATEWAY_PORTS.tlsIstiod, targetPort: NETWORK_GATEWAY_PORTS.tlsIstiod, protocol: 'TCP' },
+        { name: 'tls-webhook', port: NETWORK_GATEWAY_PORTS.tlsWebhook, targetPort: NETWORK_GATEWAY_PORTS.tlsWebhook, protocol: 'TCP' },
+      ]
+      : [
+        { name: 'status-port', port: GATEWAY_STATUS_PORT, targetPort: GATEWAY_STATUS_PORT, protocol: 'TCP', ...withNode(np.status) },
+        { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', ...withNode(np.http) },
+        { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', ...withNode(np.https) },
+      ], props.ports, svc.hasNodePorts);
 
     // ---- replicas / HPA / PDB (the gateway chart renders a PDB only when asked) ----------------
     const scaling = planScaling(this, props, { version: this.version, kubernetesMinor: kubeMinor, defaultPdb: () => false });
@@ -278,7 +298,7 @@ export abstract class GatewayWorkload extends Construct {
     const serviceAnnotations = { ...(props.serviceAnnotations ?? {}), ...resolvedSvc.annotations };
     kubeObject(this, 'Service', 'Service', {
       metadata: {
-        ...meta(props.serviceLabels),
+        ...meta({ ...(props.serviceLabels ?? {}), ...networkLabel }),
         ...(Object.keys(serviceAnnotations).length ? { annotations: sortLabels(serviceAnnotations) } : {}),
       },
       spec: {
@@ -301,6 +321,7 @@ export abstract class GatewayWorkload extends Construct {
       ...istiod.podInjectionLabels(),
       ...this.podChartLabels(userLabels),
       ...(props.podLabels ?? {}),
+      ...networkLabel,
     });
     const podAnnotations = sortLabels({
       'prometheus.io/port': '15020',
@@ -337,6 +358,7 @@ export abstract class GatewayWorkload extends Construct {
               name: 'istio-proxy',
               image: 'auto',
               ...(containerSecurityContext ? { securityContext: containerSecurityContext } : {}),
+              ...(network !== undefined ? { env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: network }] } : {}),
               ports: [{ containerPort: GATEWAY_ENVOY_PROM_PORT, protocol: 'TCP', name: 'http-envoy-prom' }],
               resources: toKubeResources(renderedResources),
             }],

@@ -5,3 +5,4 @@ export * from './gateway-workload';
 export * from './mesh-gateway';
 export * from './ingress-gateway';
 export * from './egress-gateway';
+export * from './east-west-gateway';

@@ -7,6 +7,7 @@
  */
 import type { Shape } from '../resource/keys';
 import { AUTOSCALING, POD_DISRUPTION_BUDGET, SCHEDULING } from '../workload-shapes';
+import type { EastWestGatewayProps } from './east-west-gateway';
 import type { EgressGatewayProps, ExternalHostOptions } from './egress-gateway';
 import type { GatewayWorkloadProps } from './gateway-workload';
 import type { IngressGatewayProps } from './ingress-gateway';
@@ -39,6 +40,7 @@ export const GATEWAY_WORKLOAD_PROPS: Shape<GatewayWorkloadProps> = {
 
 export const INGRESS_GATEWAY_PROPS: Shape<IngressGatewayProps> = GATEWAY_WORKLOAD_PROPS;
 export const EGRESS_GATEWAY_PROPS: Shape<EgressGatewayProps> = GATEWAY_WORKLOAD_PROPS;
+export const EAST_WEST_GATEWAY_PROPS: Shape<EastWestGatewayProps> = { ...GATEWAY_WORKLOAD_PROPS, network: true, exposeServices: true, exposeIstiod: true };
 
 export const GATEWAY_SERVER: Shape<GatewayServer> = {
   port: { number: true, protocol: true, name: true },

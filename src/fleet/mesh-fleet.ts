@@ -1,0 +1,225 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioBase, IstioBaseProps } from '../base/istio-base';
+import { EastWestGateway } from '../gateway/east-west-gateway';
+import { GatewayService } from '../gateway/service';
+import { Istiod, IstiodProps } from '../istiod/istiod';
+import { ISTIOD_PROPS } from '../istiod/shapes';
+import { READER_SERVICE_ACCOUNT } from '../istiod/rbac';
+import { checkKnownKeys, Shape } from '../resource/keys';
+import { checkDnsLabel, fail, isLabelValue } from '../validation';
+import { IstioVersion } from '../version';
+
+/** Settings of one cluster's istiod in a {@link MeshFleet}: `Istiod` props without the ones the fleet owns. */
+export type FleetIstiodOptions = Omit<IstiodProps, 'base' | 'clusterName' | 'meshId' | 'network'>;
+
+/** One cluster of a {@link MeshFleet}. */
+export interface FleetCluster {
+  /**
+   * Cluster name: istiod's `CLUSTER_ID` (`global.multiCluster.clusterName`), the name of its remote secret in the
+   * other clusters, and the folder `dist/<fleet>/<name>`. A DNS-1123 label.
+   */
+  readonly name: string;
+  /**
+   * Network of the cluster (`global.network`; the `topology.istio.io/network` label of the control-plane
+   * namespace). Clusters on different networks reach each other through their east-west gateways.
+   * @default - the fleet's `network`
+   */
+  readonly network?: string;
+  /**
+   * The kubectl context of the cluster, used by the generated remote-secret script.
+   * @default - the cluster name
+   */
+  readonly context?: string;
+  /** Settings of the cluster's istiod. @default - the Istiod defaults */
+  readonly istiod?: FleetIstiodOptions;
+  /** Further props of the cluster's IstioBase (not version, not namespaceLabels). @default - its defaults */
+  readonly base?: Omit<IstioBaseProps, 'version' | 'namespaceLabels'>;
+  /**
+   * Service of the east-west gateway (rendered when the fleet spans more than one network).
+   * @default GatewayService.loadBalancer()
+   */
+  readonly eastWestService?: GatewayService;
+}
+
+/** Props of {@link MeshFleet}. */
+export interface MeshFleetProps {
+  /** Mesh ID shared by every cluster (`global.meshID`). A label value. */
+  readonly meshId: string;
+  /** Istio release of every cluster. @default IstioVersion.V1_30_3 */
+  readonly version?: IstioVersion;
+  /**
+   * Network of clusters that name none; clusters all on one network form a flat multi-primary mesh (pods reach each
+   * other directly), clusters on several networks a multi-network multi-primary mesh with an east-west gateway each.
+   * @default 'network1'
+   */
+  readonly network?: string;
+  /** The clusters, at least two; each runs its own istiod (multi-primary). */
+  readonly clusters: FleetCluster[];
+}
+
+const FLEET_ISTIOD: Shape<FleetIstiodOptions> = (() => {
+  const { base: _b, clusterName: _c, meshId: _m, network: _n, ...rest } = ISTIOD_PROPS;
+  return rest;
+})();
+
+const MESH_FLEET_PROPS: Shape<MeshFleetProps> = {
+  meshId: true, version: 'ref', network: true,
+  clusters: [{ name: true, network: true, context: true, istiod: FLEET_ISTIOD, base: 'ref', eastWestService: 'ref' }],
+};
+
+/** The topology a {@link MeshFleet} forms. */
+export type FleetTopology = 'multi-primary' | 'multi-primary-multi-network';
+
+/** The chart of one cluster of a fleet: the folder `dist/<fleet>/<cluster>` of the GitOps output. */
+export class FleetClusterChart extends Chart {
+  /** GitOps folder of the chart, relative to the output folder: `<fleet>/<cluster>`. */
+  public readonly gitOpsFolder: string;
+  /** Fleet name. */
+  public readonly fleetName: string;
+  /** Cluster name. */
+  public readonly clusterName: string;
+  /** Network of the cluster. */
+  public readonly network: string;
+  /** The kubectl context of the cluster (for the remote-secret script). */
+  public readonly context: string;
+  /** The cluster's base. */
+  public base!: IstioBase;
+  /** The cluster's control plane. */
+  public istiod!: Istiod;
+  /** The cluster's east-west gateway (multi-network fleets). */
+  public eastWestGateway?: EastWestGateway;
+
+  public constructor(scope: Construct, id: string, fleet: string, cluster: string, network: string, context: string) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.fleetName = fleet;
+    this.clusterName = cluster;
+    this.network = network;
+    this.context = context;
+    this.gitOpsFolder = `${fleet}/${cluster}`;
+  }
+}
+
+/**
+ * One mesh across several clusters (multi-primary: every cluster runs its own istiod and discovers the endpoints of
+ * the others through remote secrets). Per cluster a chart ({@link FleetClusterChart}) with:
+ * - the base, its control-plane namespace labelled `topology.istio.io/network: <network>`, and the reader
+ *   ServiceAccount `istio-reader-service-account` (istiod renders its read-only ClusterRole and binding): the
+ *   identity the other clusters' istiods read this cluster with;
+ * - istiod with the cluster name, the shared mesh ID and the cluster's network;
+ * - on a multi-network fleet, the east-west gateway ({@link EastWestGateway}) exposing the cluster's services to the
+ *   other networks (`cross-network-gateway`, 15443 `AUTO_PASSTHROUGH`).
+ *
+ * The remote secrets hold a token of the other cluster's reader ServiceAccount: they are credentials, so the fleet
+ * never renders them. {@link remoteSecretScript} writes the script that creates them from the running clusters
+ * (`istioctl create-remote-secret`), to run once per fleet with access to every cluster; nothing secret enters git.
+ * The clusters must share a root of trust (the same root CA in each cluster's `cacerts`), see docs/multicluster.md.
+ *
+ * Primary-remote topologies (a remote cluster without its own istiod) are not rendered: they need the istiod chart's
+ * remote profile (`istiodRemote`), which this library does not render yet.
+ *
+ * @example
+ * const fleet = new MeshFleet(app, 'home', { meshId: 'home', clusters: [
+ *   { name: 'pi-a', network: 'net-a' }, { name: 'pi-b', network: 'net-b' }] });
+ * fleet.cluster('pi-a').istiod;   // the control plane of pi-a, for namespaces and routes
+ */
+export class MeshFleet extends Construct {
+  /** Fleet name (the construct id): the folder `dist/<name>`. */
+  public readonly name: string;
+  /** Mesh ID. */
+  public readonly meshId: string;
+  /** Istio release. */
+  public readonly version: IstioVersion;
+  /** The topology. */
+  public readonly topology: FleetTopology;
+  /** The clusters' charts, in the order given. */
+  public readonly clusters: readonly FleetClusterChart[];
+
+  public constructor(scope: Construct, id: string, props: MeshFleetProps) {
+    super(scope, id);
+    checkKnownKeys(this, '', props, MESH_FLEET_PROPS);
+    if (!props || typeof props !== 'object') fail(this, 'props', props, 'must be an object with meshId and clusters');
+    this.name = checkDnsLabel(this, 'id', id);
+    if (typeof props.meshId !== 'string' || !isLabelValue(props.meshId) || props.meshId === '') {
+      fail(this, 'meshId', props.meshId, 'must be a non-empty label value, e.g. "mesh1"');
+    }
+    this.meshId = props.meshId;
+    this.version = props.version ?? IstioVersion.V1_30_3;
+    if (!(this.version instanceof IstioVersion)) fail(this, 'version', props.version, 'must be an IstioVersion, e.g. IstioVersion.V1_30_3');
+    const defaultNetwork = props.network ?? 'network1';
+    if (!isLabelValue(defaultNetwork) || defaultNetwork === '') fail(this, 'network', defaultNetwork, 'must be a non-empty label value');
+    if (!Array.isArray(props.clusters) || props.clusters.length < 2) {
+      fail(this, 'clusters', props.clusters, 'must list at least two clusters { name, network? }: a fleet of one is a plain Istiod');
+    }
+    const names = new Set<string>();
+    const contexts = new Set<string>();
+    const planned = props.clusters.map((c, i) => {
+      const f = `clusters[${i}]`;
+      if (!c || typeof c !== 'object') fail(this, f, c, 'must be a cluster { name, network?, context?, istiod?, base?, eastWestService? }');
+      const name = checkDnsLabel(this, `${f}.name`, c.name);
+      if (names.has(name)) fail(this, `${f}.name`, name, 'is used by another cluster of the fleet: cluster names key the remote secrets and must be unique');
+      names.add(name);
+      const network = c.network ?? defaultNetwork;
+      if (!isLabelValue(network) || network === '') fail(this, `${f}.network`, network, 'must be a non-empty label value');
+      const context = c.context ?? name;
+      if (typeof context !== 'string' || context === '' || /[\s'"$`\\]/.test(context)) {
+        fail(this, `${f}.context`, context, 'must be a kubectl context name without spaces, quotes, "$", "`" or "\\" (it goes into the remote-secret script)');
+      }
+      if (contexts.has(context)) fail(this, `${f}.context`, context, 'is the context of another cluster of the fleet');
+      contexts.add(context);
+      return { c, name, network, context };
+    });
+    const networks = new Set(planned.map((p) => p.network));
+    this.topology = networks.size > 1 ? 'multi-primary-multi-network' : 'multi-primary';
+
+    this.clusters = planned.map(({ c, name, network, context }) => {
+      const chart = new FleetClusterChart(this, name, this.name, name, network, context);
+      chart.base = new IstioBase(chart, 'base', {
+        ...(c.base ?? {}), version: this.version, namespaceLabels: { 'topology.istio.io/network': network },
+      });
+      chart.istiod = new Istiod(chart, 'istiod', {
+        ...(c.istiod ?? {}), base: chart.base, clusterName: name, meshId: this.meshId, network,
+      });
+      if (this.topology === 'multi-primary-multi-network') {
+        chart.eastWestGateway = new EastWestGateway(chart, 'eastwest', {
+          istiod: chart.istiod, ...(c.eastWestService ? { service: c.eastWestService } : {}),
+        });
+      }
+      return chart;
+    });
+  }
+
+  /** The chart of the named cluster. */
+  public cluster(name: string): FleetClusterChart {
+    const found = this.clusters.find((c) => c.clusterName === name);
+    if (!found) fail(this, 'cluster', name, `must be a cluster of the fleet: ${this.clusters.map((c) => c.clusterName).join(', ')}`);
+    return found;
+  }
+
+  /**
+   * A shell script that gives every cluster's istiod read access to every other cluster (endpoint discovery):
+   * for each ordered pair (A, B) it runs `istioctl create-remote-secret` against B's context (a kubeconfig for B's
+   * `istio-reader-service-account`) and applies the result to A. Run it once, by someone with access to every
+   * cluster, after the fleet's first sync; the secrets live only in the clusters. The script holds no credentials.
+   */
+  public remoteSecretScript(): string {
+    const lines = [
+      '#!/bin/sh',
+      `# Remote secrets of the mesh fleet "${this.name}" (mesh ${this.meshId}, ${this.topology}).`,
+      '# Each cluster gets one Secret per other cluster (label istio/multiCluster=true): a kubeconfig of that cluster\'s',
+      `# ${READER_SERVICE_ACCOUNT}, which its istiod uses to discover the other cluster's endpoints.`,
+      '# Needs istioctl and kubectl with a context per cluster. The secrets are created in the clusters and never',
+      '# written to disk or git. Re-run after adding a cluster or rotating a reader token.',
+      'set -eu',
+    ];
+    for (const a of this.clusters) {
+      for (const b of this.clusters) {
+        if (a === b) continue;
+        lines.push(`echo "remote secret of ${b.clusterName} in ${a.clusterName}"`);
+        lines.push(`istioctl create-remote-secret --context='${b.context}' --name='${b.clusterName}' --namespace='${b.istiod.namespace}' \\`);
+        lines.push(`  | kubectl apply --context='${a.context}' --namespace='${a.istiod.namespace}' -f -`);
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
