@@ -195,7 +195,7 @@ export class CanaryRoute extends Construct {
       const f = `matches[${i}]`;
       const subset = knownSubset(`${f}.subset`, m?.subset);
       const { subset: _subset, anyOf, retries, timeout, fault, mirror: ownMirror, ...criteria } = m;
-      const hasOwn = criteria.uri !== undefined || criteria.headers !== undefined || criteria.queryParams !== undefined;
+      const hasOwn = criteria.uri !== undefined || criteria.headers !== undefined || criteria.queryParams !== undefined || criteria.port !== undefined;
       checkList(this, `${f}.anyOf`, anyOf, 'must be a list of matches');
       if (anyOf !== undefined && anyOf.length === 0) fail(this, `${f}.anyOf`, anyOf, 'must be a non-empty list when given');
       const match = [

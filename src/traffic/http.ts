@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries } from '../resource/specs.generated';
-import { checkDuration, checkInt, checkObject, checkPercent, checkRegex, fail } from '../validation';
+import { checkDuration, checkInt, checkObject, checkPercent, checkPort, checkRegex, fail } from '../validation';
 
 /**
  * A string match: exactly one of `exact`, `prefix` or `regex`.
@@ -24,6 +24,8 @@ export interface HttpMatch {
   readonly headers?: Record<string, StringMatch>;
   /** Query parameter matches (`exact` or `regex`; Istio does not support `prefix` here). @default - none */
   readonly queryParams?: Record<string, StringMatch>;
+  /** Port of the hosts the request came to (for hosts with several ports, e.g. 80 of an external host also served on 443). @default - any port */
+  readonly port?: number;
 }
 
 /** Retry policy of a route. */
@@ -79,8 +81,8 @@ const HEADER_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
 /** @internal */
 export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch): VirtualServiceSpecHttpMatch {
-  if (!m || (m.uri === undefined && m.headers === undefined && m.queryParams === undefined)) {
-    fail(scope, field, m, 'must set at least one of uri, headers or queryParams');
+  if (!m || (m.uri === undefined && m.headers === undefined && m.queryParams === undefined && m.port === undefined)) {
+    fail(scope, field, m, 'must set at least one of uri, headers, queryParams or port');
   }
   const out: { -readonly [K in keyof VirtualServiceSpecHttpMatch]: VirtualServiceSpecHttpMatch[K] } = {};
   if (m.uri !== undefined) out.uri = renderStringMatch(scope, `${field}.uri`, m.uri, { path: true });
@@ -100,6 +102,7 @@ export function renderHttpMatch(scope: IConstruct, field: string, m: HttpMatch):
       return [k, renderStringMatch(scope, `${field}.queryParams.${k}`, v, { noPrefix: true })];
     }));
   }
+  if (m.port !== undefined) out.port = checkPort(scope, `${field}.port`, m.port);
   return out;
 }
 

@@ -17,6 +17,7 @@ export const HTTP_MATCH: Shape<HttpMatch> = {
   uri: STRING_MATCH,
   headers: { '*': STRING_MATCH },
   queryParams: { '*': STRING_MATCH },
+  port: true,
 };
 
 export const ROUTE_OPTIONS: Shape<RouteOptions> = {

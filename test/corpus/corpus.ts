@@ -18,7 +18,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AuthorizationPolicy, CanaryRoute, DestinationRule, EnvoyFilter, Gateway, IIstiod, IMeshNamespace, Istiod, IstioValidationError,
-  IstioVersion, MeshRoute, PeerAuthentication, ServiceEntry, Telemetry, VirtualService, WorkloadGroup,
+  IstioVersion, MeshRoute, PeerAuthentication, ServiceEntry, Telemetry, WorkloadGroup,
 } from '../../src';
 
 /** A Kubernetes object as synthesized or as read from an upstream file. */
@@ -257,10 +257,9 @@ export const CORPUS: CorpusEntry[] = [
           resolution: 'DNS',
         },
       });
-      // plain HTTP on 80 goes out on 443, where the DestinationRule originates TLS (MeshRoute matches no ports)
-      new VirtualService(ctx.chart, 'rewrite-port-for-googleapis', {
-        namespace: ns,
-        spec: { hosts: [host], http: [{ match: [{ port: 80 }], route: [{ destination: { host, port: { number: 443 } } }] }] },
+      // plain HTTP on 80 goes out on 443, where the DestinationRule originates TLS
+      new MeshRoute(ctx.chart, 'rewrite-port-for-googleapis', {
+        namespace: ns, hosts: [host], routes: [{ match: { port: 80 }, destination: { host, port: 443 } }],
       });
       new DestinationRule(ctx.chart, 'originate-tls-for-googleapis', {
         namespace: ns,

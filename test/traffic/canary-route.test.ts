@@ -208,7 +208,7 @@ describe('CanaryRoute: bad input', () => {
   });
 
   test('match without criteria, or with two kinds at once', () => {
-    expect(make({ matches: [{ subset: 'v2' }] })).toThrow(/apps\/r: invalid matches\[0\] \{\}: must set at least one of uri, headers or queryParams/);
+    expect(make({ matches: [{ subset: 'v2' }] })).toThrow(/apps\/r: invalid matches\[0\] \{\}: must set at least one of uri, headers, queryParams or port/);
     expect(make({ matches: [{ uri: { prefix: '/a', exact: '/a' }, subset: 'v2' }] })).toThrow(/invalid matches\[0\].uri .*: must set exactly one of exact, prefix or regex/);
   });
 

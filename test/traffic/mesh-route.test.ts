@@ -72,6 +72,18 @@ describe('MeshRoute: features', () => {
     });
   });
 
+  test('a match on the port the request came to (plain HTTP on 80 sent to 443 of an external host)', () => {
+    const { istiod, chart } = meshAndApps();
+    new MeshRoute(chart, 'googleapis', {
+      namespace: { istiod, name: 'fraud-detection' }, hosts: ['www.googleapis.com'],
+      routes: [{ match: { port: 80 }, destination: { host: 'www.googleapis.com', port: 443 } }],
+    });
+    expect(findOne(synthValid(chart), 'VirtualService', 'googleapis').spec).toEqual({
+      hosts: ['www.googleapis.com'],
+      http: [{ match: [{ port: 80 }], route: [{ destination: { host: 'www.googleapis.com', port: { number: 443 } } }] }],
+    });
+  });
+
   test('without gateways the route is in-mesh (no gateways field)', () => {
     const { istiod, chart } = meshAndApps();
     new MeshRoute(chart, 'r', { namespace: { istiod, name: 'a' }, hosts: ['svc'], routes: [{ destination: { host: 'svc-v2' } }] });
@@ -102,6 +114,7 @@ describe('MeshRoute: bad input', () => {
 
   test('port outside 1-65535', () => {
     expect(make({ routes: [{ destination: { host: 'a', port: 99999 } }] })).toThrow(/apps\/r: invalid routes\[0\].destination.port 99999: must be an integer from 1 to 65535/);
+    expect(make({ routes: [{ match: { port: 0 }, destination: { host: 'a' } }] })).toThrow(/apps\/r: invalid routes\[0\].match.port 0: must be an integer from 1 to 65535/);
   });
 
   test('gateway reference malformed or "mesh"', () => {
