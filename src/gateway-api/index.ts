@@ -8,3 +8,4 @@ export * from './grpc-route';
 export * from './reference-grant';
 export * from './http-canary-route';
 export * from './waypoint';
+export * from './tls-route';

@@ -4,7 +4,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import {
-  BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, Istiod, IstioVersion, KubernetesGateway, ReferenceGrant, synthYaml, Waypoint,
+  BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, Istiod, IstioVersion, KubernetesGateway, ReferenceGrant, synthYaml, TlsRoute, Waypoint,
   ZeroTrustNamespace,
 } from '../../src';
 import { mesh, service, validationError } from './helpers';
@@ -189,4 +189,19 @@ test('HTTPRoute: hostnames must share a host with the listeners they attach to',
   new HttpRoute(chart, 'ok3', { namespace: { istiod, name: 'shop' }, parents: [gw], hostnames: ['api.example.org'], rules: [{ backends }] });
   const e = validationError(() => new HttpRoute(chart, 'bad', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('a')], hostnames: ['example.com', 'shop.example.net'], rules: [{ backends }] }));
   expect([e.constructPath, e.field, e.expected]).toEqual(['test/bad', 'hostnames', 'must share a host with listener "a" of Gateway shop/web, which serves *.example.com: otherwise the route attaches to nothing']);
+});
+
+test('TLSRoute: SNI host names required, TLS listeners only, Istio 1.30 only', () => {
+  const { chart, istiod } = mesh();
+  const gw = web(chart, istiod, [{ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }, { name: 'http', port: 80, protocol: 'HTTP' }]);
+  const backends = [{ service: BackendService.external('db', { port: 5432 }) }];
+  let e = validationError(() => new TlsRoute(chart, 'a', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('tls')], hostnames: [], backends }));
+  expect([e.field, e.expected]).toEqual(['hostnames', expect.stringMatching(/1 to 16 SNI host names/)]);
+  e = validationError(() => new TlsRoute(chart, 'b', { namespace: { istiod, name: 'shop' }, parents: [gw.listener('http')], hostnames: ['db.example.com'], backends }));
+  expect(e.expected).toMatch(/a TLSRoute attaches to \(protocol TLS\)/);
+  e = validationError(() => new TlsRoute(chart, 'c', { namespace: { istiod, name: 'shop' }, parents: [BackendService.external('db', { port: 5432 })], hostnames: ['db.example.com'], backends }));
+  expect(e.expected).toMatch(/a TLSRoute does not attach to a Service/);
+  const old = mesh(IstioVersion.V1_20_3);
+  e = validationError(() => new TlsRoute(old.chart, 'd', { namespace: { istiod: old.istiod, name: 'shop' }, parents: [], hostnames: ['db.example.com'], backends }));
+  expect(e.expected).toMatch(/TLSRoute joined the standard channel in Gateway API v1\.5/);
 });

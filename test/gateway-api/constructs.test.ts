@@ -1,6 +1,6 @@
 /** What the Gateway API constructs emit, exactly, at both releases. */
 import {
-  BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, IstioVersion, KubernetesGateway, ReferenceGrant, synthYaml, Waypoint,
+  BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, IstioVersion, KubernetesGateway, ReferenceGrant, synthYaml, TlsRoute, Waypoint,
 } from '../../src';
 import { validateAll } from '../support/schema';
 import { gatewayApiMesh } from './mesh';
@@ -146,4 +146,21 @@ test('1.30.3: GRPCRoute (GAMMA), rule timeouts, waypoints and istio.io/use-waypo
     rules: [{ backends: [{ service: BackendService.fromService(api) }], timeouts: { request: '10s', backendRequest: '2s' } }],
   });
   expect(one(gatewayApiObjects(chart), 'HTTPRoute', 't').spec.rules[0].timeouts).toEqual({ request: '10s', backendRequest: '2s' });
+});
+
+test('1.30.3: a TLSRoute on a passthrough listener, by SNI host name', () => {
+  const { chart, istiod } = mesh(IstioVersion.V1_30_3);
+  const db = service(chart, 'data', 'db', [5432]);
+  const edge = new KubernetesGateway(chart, 'edge', { namespace: { istiod, name: 'data' }, listeners: [{ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }] });
+  new TlsRoute(chart, 'db', { namespace: { istiod, name: 'data' }, parents: [edge.listener('tls')], hostnames: ['db.example.com'], backends: [{ service: BackendService.fromService(db) }] });
+  const objs = gatewayApiObjects(chart);
+  expect(one(objs, 'Gateway', 'edge').spec.listeners).toEqual([{ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }]);
+  expect(one(objs, 'TLSRoute', 'db')).toEqual({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: { name: 'db', namespace: 'data' },
+    spec: {
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', sectionName: 'tls' }],
+      hostnames: ['db.example.com'],
+      rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'db', port: 5432 }] }],
+    },
+  });
 });

@@ -6,7 +6,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   BackendService, GatewayClass, GrpcRoute, HttpCanaryRoute, HttpRoute, IstioBase, Istiod, IstioVersion, KubernetesGateway,
-  ReferenceGrant, Waypoint,
+  ReferenceGrant, TlsRoute, Waypoint,
 } from '../../src';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
@@ -80,6 +80,14 @@ export function gatewayApiMesh(version: IstioVersion): { chart: Chart; objs: Obj
       namespace: payments, parents: [BackendService.fromService(api, 50051)],
       rules: [{ matches: [{ method: { service: 'payments.v1.Scorer', method: 'Score' } }], backends: [{ service: BackendService.fromService(api, 50051) }] }],
     });
+  }
+  if (version.gatewayApi.apiVersions.TLSRoute) {
+    const edge = new KubernetesGateway(chart, 'tls-edge', {
+      namespace: ingress,
+      listeners: [{ name: 'tls', port: 8443, protocol: 'TLS', hostname: '*.db.example.com', tls: { mode: 'Passthrough' }, allowedRoutes: { from: 'All' } }],
+    });
+    const db = service(chart, 'payments', 'ledger-db', [5432]);
+    new TlsRoute(chart, 'ledger-db', { namespace: payments, parents: [edge.listener('tls')], hostnames: ['ledger.db.example.com'], backends: [{ service: BackendService.fromService(db) }] });
   }
   if (version.atLeast('1.30')) {
     new ApiObject(chart, 'ns-ambient', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ambient-apps', labels: { 'istio.io/dataplane-mode': 'ambient' } } });
