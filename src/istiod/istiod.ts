@@ -394,6 +394,16 @@ export class Istiod extends Construct implements IIstiod {
   private checkDataplane(props: IstiodProps): { cniOptions?: IstioCniOptions; ambientOptions?: AmbientOptions } {
     const cni = props.cni;
     const ambient = props.ambient;
+    const isOptions = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (cni !== undefined && typeof cni !== 'boolean' && !isOptions(cni)) {
+      fail(this, 'cni', cni, 'must be true, false or the CNI agent\'s options (an object such as { excludeNamespaces: ["kube-system"] })');
+    }
+    if (ambient !== undefined && typeof ambient !== 'boolean' && !isOptions(ambient)) {
+      fail(this, 'ambient', ambient, 'must be true, false or ambient options (an object such as { ztunnel: { logLevel: "info" } })');
+    }
+    if (isOptions(ambient) && (ambient as AmbientOptions).ztunnel !== undefined && !isOptions((ambient as AmbientOptions).ztunnel)) {
+      fail(this, 'ambient.ztunnel', (ambient as AmbientOptions).ztunnel, 'must be ztunnel options (an object such as { logLevel: "info" })');
+    }
     if (cni !== undefined && typeof cni !== 'boolean') checkCniOptionKeys(this, 'cni', cni);
     if (ambient !== undefined && typeof ambient !== 'boolean') {
       checkKnownKeys(this, 'ambient', ambient, { ztunnel: 'ref' });

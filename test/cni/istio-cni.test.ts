@@ -209,3 +209,26 @@ describe('bad input', () => {
       'cni', /ambient mode needs the Istio CNI agent/);
   });
 });
+
+describe('values of the wrong type are refused, never a crash', () => {
+  const WRONG: unknown[] = [null, 0, 'x', ['x'], { a: 1 }, true];
+  const FIELDS: Array<[string, (v: unknown) => object]> = [
+    ['cni', (v) => ({ cni: v })],
+    ['ambient', (v) => ({ ambient: v })],
+    ['ambient.ztunnel', (v) => ({ ambient: { ztunnel: v } })],
+    ...['excludeNamespaces', 'logLevel', 'resources', 'repair', 'image', 'cniBinDir', 'cniConfDir', 'dnsCapture', 'ipv6']
+      .map((k): [string, (v: unknown) => object] => [`cni.${k}`, (v) => ({ ambient: true, cni: { [k]: v } })]),
+    ...['hub', 'tag', 'variant'].map((k): [string, (v: unknown) => object] => [`cni.image.${k}`, (v) => ({ cni: { image: { [k]: v } } })]),
+    ...['logLevel', 'resources', 'image', 'env', 'terminationGracePeriodSeconds']
+      .map((k): [string, (v: unknown) => object] => [`ambient.ztunnel.${k}`, (v) => ({ ambient: { ztunnel: { [k]: v } } })]),
+  ];
+  test.each(FIELDS)('%s', (_field, props) => {
+    for (const v of WRONG) {
+      try {
+        new Istiod(Testing.chart(), 'istiod', { base: new IstioBase(Testing.chart(), 'base', { version: V30 }), ...(props(v) as any) });
+      } catch (e) {
+        if (!(e instanceof IstioValidationError)) throw new Error(`${JSON.stringify(props(v))}: ${String(e)}`);
+      }
+    }
+  });
+});
