@@ -11,8 +11,10 @@
  * <outdir>/<tag>/template-contract.json (the template data fields and functions of the release, src/version.ts) and
  * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects) and, for 1.30.3,
  * <outdir>/1.30.3/webhook-cases.json (the recorded verdict tables of the L2 kinds, re-judged by Istio's code).
+ * Cases also include `upstream-reference-N`: the networking examples of Istio's API reference as our constructs render them.
  * Deterministic: the same commit writes the same bytes.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
@@ -22,9 +24,11 @@ import {
   CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
 import { corpusObjects } from '../corpus/corpus';
+import * as networking from '../../src/networking';
 import { istioApiVersion } from '../../src/resource/spec-check';
 import { istioApiVersion } from '../../src/resource/spec-check';
 import { gatewayApiMesh } from '../gateway-api/mesh';
+import { exampleId, REFUSED_EXAMPLES, referenceExamples } from '../networking/upstream-reference';
 import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { meshCfg } from '../properties/arbitraries';
@@ -223,6 +227,31 @@ function webhookCases(version: IstioVersion): Array<{ table: string; id: string;
   ];
 }
 
+/**
+ * The examples of the networking kinds in Istio's API reference (test/networking/upstream-reference.ts, read from
+ * istio.io/api in the Go module cache), as our constructs render them: every example but the ones we refuse on
+ * purpose, in as many charts as one object name recurs across examples (`upstream-reference-1`, `-2`, ...), so no
+ * chart holds two objects of one name.
+ */
+function referenceCases(version: IstioVersion): Obj[][] {
+  // The cache holds istio.io/api once the 1.30 module was built; on a fresh machine, fetch it.
+  execFileSync('go', ['mod', 'download', 'istio.io/api'], { cwd: path.join(repo, 'test', 'conformance', 'istio-1.30'), stdio: 'inherit' });
+  const meshes: Array<{ chart: Chart; istiod: ReturnType<typeof Istiod.fromAttributes> }> = [];
+  const seen = new Map<string, number>();
+  referenceExamples().filter((e) => !REFUSED_EXAMPLES[exampleId(e)]).forEach((e, i) => {
+    const n = seen.get(exampleId(e)) ?? 0;
+    seen.set(exampleId(e), n + 1);
+    if (!meshes[n]) {
+      const chart = new Chart(Testing.app(), 'reference', { disableResourceNameHashes: true });
+      meshes[n] = { chart, istiod: Istiod.fromAttributes(chart, 'mesh', { version }) };
+    }
+    const { chart, istiod } = meshes[n];
+    const Kind = (networking as unknown as Record<string, new (scope: Chart, id: string, props: object) => object>)[e.kind];
+    new Kind(chart, `example-${i}`, { namespace: { istiod, name: e.namespace ?? 'default' }, name: e.name, spec: e.spec });
+  });
+  return meshes.map((m) => Testing.synth(m.chart) as Obj[]);
+}
+
 /** The committed dist/ folders, grouped by the Istio release their istiod image names. */
 function distCases(): Map<string, Array<{ name: string; text: string }>> {
   const out = new Map<string, Array<{ name: string; text: string }>>();
@@ -255,6 +284,7 @@ function main(): void {
     writeCase(tag, 'default', objs);
     writeCase(tag, 'revision-canary', defaultInstall(version, 'canary'));
     writeCase(tag, 'install-minimal', minimalInstall(version));
+    referenceCases(version).forEach((objs, i) => writeCase(tag, `upstream-reference-${i + 1}`, objs));
     writeCase(tag, 'ext-authz', extAuthzInstall(version));
     // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
