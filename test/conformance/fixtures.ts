@@ -21,7 +21,7 @@ import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import {
-  CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
+  CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MeshFleet, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
 } from '../../src';
 import { corpusObjects } from '../corpus/corpus';
 import * as networking from '../../src/networking';
@@ -137,6 +137,24 @@ function presetVariants(version: IstioVersion): Array<{ name: string; objs: Obj[
     version, egressEnabled: true, pilotReplicas: 2, mtlsMode: 'PERMISSIVE', tradingCanary: false, legacyPermissive: false,
   });
   return [{ name: 'preset-mlops-options', objs: Testing.synth(mlops) as Obj[] }, { name: 'preset-pi-options', objs: Testing.synth(pi) as Obj[] }];
+}
+
+/**
+ * Revision tags and multi-cluster (#16): a canary revision carrying the tags `prod` and `default` with a namespace
+ * pointing at `prod`; and each cluster of a two-network fleet (cluster name, mesh ID, network, east-west gateway) as
+ * its own case, so the API server suites apply every cluster's output.
+ */
+function multiClusterCases(version: IstioVersion): Array<{ name: string; objs: Obj[] }> {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  const base = new IstioBase(chart, 'base', { version });
+  const istiod = new Istiod(chart, 'istiod', { base, revision: 'canary', revisionTags: ['prod', 'default'] });
+  new ZeroTrustNamespace(chart, 'shop', { istiod, name: 'shop', revision: 'prod' });
+  const out = [{ name: 'revision-tags', objs: Testing.synth(chart) as Obj[] }];
+  const app = Testing.app();
+  const fleet = new MeshFleet(app, 'fleet', { meshId: 'mesh1', version, clusters: [
+    { name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }] });
+  for (const c of fleet.clusters) out.push({ name: `fleet-${c.clusterName}`, objs: Testing.synth(c) as Obj[] });
+  return out;
 }
 
 /** A mesh with one object of each Istio kind our constructs emit, for the catalog's bad inputs to start from. */
@@ -290,6 +308,7 @@ function main(): void {
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     writeCase(tag, 'preset-mlops-gateway-api', Testing.synth(new MlopsMeshChart(Testing.app(), 'mlops', { version, gatewayApiIngress: true })) as Obj[]);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
+    for (const v of multiClusterCases(version)) writeCase(tag, v.name, v.objs);
     // The real-world corpus (docs/corpus.md): upstream Istio configurations said with our constructs, each entry in namespaces of its own.
     writeCase(tag, 'corpus', corpusObjects(version));
     const agents = nodeAgentInstalls(version);
