@@ -26,14 +26,11 @@ import {
 import { corpusObjects } from '../corpus/corpus';
 import * as networking from '../../src/networking';
 import { istioApiVersion } from '../../src/resource/spec-check';
-import { istioApiVersion } from '../../src/resource/spec-check';
 import { gatewayApiMesh } from '../gateway-api/mesh';
 import { exampleId, REFUSED_EXAMPLES, referenceExamples } from '../networking/upstream-reference';
 import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
-import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
-import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> };
@@ -233,19 +230,6 @@ function webhookCases(version: IstioVersion): Array<{ table: string; id: string;
 }
 
 /**
- * The recorded verdict tables of the L2 kinds (test/networking/webhook-cases.ts, test/security/webhook-cases.ts),
- * each case as the object the jest tests hold our constructs to, with the verdict recorded for it: `admit`, `webhook`
- * (istiod's webhook refuses it), `crd` (the webhook admits it, the CRD's schema or CEL refuses it) or `ours` (Istio
- * admits it, the library refuses it on purpose). The Go suite has Istio's code judge every case again on every run.
- */
-function webhookCases(version: IstioVersion): Array<{ table: string; id: string; kind: string; verdict: string; object: Json }> {
-  return [
-    ...NETWORKING_WEBHOOK_CASES.map((c) => ({ table: 'networking', id: c[0], kind: c[2], verdict: c[1], object: networkingObjectOf(c) as Json })),
-    ...POLICY_WEBHOOK_CASES.map((c) => ({ table: 'security', id: c[0], kind: c[2], verdict: c[1], object: policyObjectOf(c, istioApiVersion(version, c[2])) as Json })),
-  ];
-}
-
-/**
  * The examples of the networking kinds in Istio's API reference (test/networking/upstream-reference.ts, read from
  * istio.io/api in the Go module cache), as our constructs render them: every example but the ones we refuse on
  * purpose, in as many charts as one object name recurs across examples (`upstream-reference-1`, `-2`, ...), so no
@@ -333,10 +317,6 @@ function main(): void {
     // check it against Istio's code and check every template against it.
     fs.writeFileSync(path.join(outdir, tag, 'template-contract.json'), `${JSON.stringify(version.templateData, null, 2)}\n`);
     fs.writeFileSync(path.join(outdir, tag, 'catalog.json'), `${JSON.stringify(catalogCases(version), null, 2)}\n`);
-    // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
-    if (version === IstioVersion.V1_30_3) {
-      fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);
-    }
     // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
     if (version === IstioVersion.V1_30_3) {
       fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);
