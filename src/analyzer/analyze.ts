@@ -12,6 +12,7 @@ import { checkGatewayTls } from './checks/gateway-tls';
 import { checkGateways } from './checks/gateways';
 import { checkInjection } from './checks/injection';
 import { checkDuplicates, checkInjectionTemplates, checkNamespaces } from './checks/namespaces';
+import { checkNetworkPolicies } from './checks/network-policies';
 import { checkIstioStructure, checkWorkloadSelectors } from './checks/policies';
 import { checkRevisions } from './checks/revisions';
 import { checkVirtualServices } from './checks/routing';
@@ -48,6 +49,7 @@ const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkGatewayApi,
   checkVirtualServiceExtras,
   checkControlPlane,
+  checkNetworkPolicies,
   checkRevisions,
 ];
 

@@ -280,6 +280,9 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
   c('CIS0006', 'RevisionNotServed', 'Error',
     'A namespace is labelled `istio.io/rev` with a revision or revision tag that no injection webhook of the input serves (checked when the input holds injection webhooks): its pods start without sidecars.',
     'Point the namespace at a served revision or tag, or create the revision tag (`RevisionTag`, `Istiod` `revisionTags`) or the revision first; in a canary upgrade, move tags before removing the old revision.'),
+  c('CIS0007', 'NetworkPolicyBlocksAllowedCall', 'Warning',
+    'An ALLOW AuthorizationPolicy admits callers of another namespace (named exactly, or by principal), but a Kubernetes NetworkPolicy drops the calls first: no ingress rule of the callee\'s namespace admits the caller\'s namespace, or the caller\'s egress rules do not reach the callee\'s namespace.',
+    'Open the NetworkPolicy side named in the finding: an ingress rule from, or an egress rule to, namespaceSelector `kubernetes.io/metadata.name: <namespace>`.'),
 ];
 
 const BY_CODE = new Map(ANALYZER_CODES.map((e) => [e.code, e]));

@@ -64,6 +64,16 @@ const gatewayPods = (): K8sObject[] => [
   deployment('istio-ingressgateway', 'istio-ingress', { istio: 'ingressgateway' }, { podAnnotations: { 'inject.istio.io/templates': 'gateway' } }),
 ];
 
+const networkPolicy = (name: string, ns: string, spec: Record<string, unknown>): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+const fromNamespace = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+/** Two zero-trust namespaces: each admits only itself (ingress and egress), as ZeroTrustNamespace's baseline. */
+const zeroTrust = (...nss: string[]): K8sObject[] => nss.flatMap((ns) => [
+  namespace(ns, { 'istio-injection': 'enabled' }),
+  deployment('app', ns, { app: ns }),
+  networkPolicy('baseline', ns, { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
+]);
+const allowCaller = (caller: string) => istioObject('security.istio.io/v1', 'AuthorizationPolicy', `allow-${caller}`, 'ledger', { action: 'ALLOW', rules: [{ from: [{ source: { namespaces: [caller] } }] }] });
+
 /** A self-signed certificate valid now (made with openssl, which the project's machines have). */
 function currentCertificate(): { cert: string; key: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-cert-'));
@@ -330,5 +340,19 @@ export const UPSTREAM_CASES: Case[] = [
     good: [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tlsroutes.gateway.networking.k8s.io', annotations: { 'gateway.networking.k8s.io/bundle-version': 'v1.5.0' } } }],
     expect: { kind: 'CustomResourceDefinition', name: 'tlsroutes.gateway.networking.k8s.io', field: 'metadata.annotations["gateway.networking.k8s.io/bundle-version"]', message: /at version "v1\.4\.0" but Istio requires at least "1\.5\.0"/ },
     notInSchemas: true,
+  },
+  {
+    code: 'CIS0007', title: 'a cross-namespace allow whose callee NetworkPolicy is opened but the caller\'s egress still blocks',
+    bad: [...zeroTrust('ledger', 'trading'), allowCaller('trading'), networkPolicy('from-trading', 'ledger', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [fromNamespace('trading')] }] })],
+    good: [...zeroTrust('ledger', 'trading'), allowCaller('trading'), networkPolicy('from-trading', 'ledger', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [fromNamespace('trading')] }] }),
+      networkPolicy('to-ledger', 'trading', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [fromNamespace('ledger')] }] })],
+    expect: { kind: 'AuthorizationPolicy', name: 'allow-trading', field: 'spec.rules[0].from[0].source', message: /caller's egress NetworkPolicy trading\/baseline admits no traffic to namespace ledger/ },
+  },
+  {
+    code: 'CIS0007', title: 'a cross-namespace allow the callee\'s NetworkPolicy does not admit',
+    bad: [...zeroTrust('ledger'), namespace('trading', { 'istio-injection': 'enabled' }), allowCaller('trading')],
+    good: [...zeroTrust('ledger'), namespace('trading', { 'istio-injection': 'enabled' }), allowCaller('trading'),
+      networkPolicy('from-trading', 'ledger', { podSelector: { matchLabels: { app: 'ledger' } }, policyTypes: ['Ingress'], ingress: [{ from: [fromNamespace('trading')], ports: [{ port: 8080, protocol: 'TCP' }] }] })],
+    expect: { kind: 'AuthorizationPolicy', name: 'allow-trading', field: 'spec.rules[0].from[0].source', message: /NetworkPolicy ledger\/baseline .* admits no ingress from trading/ },
   },
 ];
