@@ -73,14 +73,15 @@ export function checkGatewayTls(m: MeshModel, r: Reporter): void {
       const osel = strMap(other.spec.selector);
       // the other Gateway's selector includes every label of this one's (Istio's subset test)
       if (!Object.keys(sel).every((k) => osel[k] === sel[k])) continue;
-      for (const a of arr(gw.spec.servers)) {
-        for (const b of arr(other.spec.servers)) {
-          const [ta, tb] = [tlsOf(a), tlsOf(b)];
-          if (!ta || !tb || !sameCertificate(ta, tb)) continue;
-          r.report('IST0138', gw, 'spec.servers',
-            `Duplicate certificate in multiple gateways ${ref(gw)}, ${ref(other)}: clients re-using HTTP/2 connections may get 404.`,
-            'Give each Gateway its own certificate, or merge the Gateways into one.');
-        }
+      // one finding per pair of Gateways, however many of their servers share the certificate
+      const shared = arr(gw.spec.servers).some((a) => arr(other.spec.servers).some((b) => {
+        const [ta, tb] = [tlsOf(a), tlsOf(b)];
+        return ta !== undefined && tb !== undefined && sameCertificate(ta, tb);
+      }));
+      if (shared) {
+        r.report('IST0138', gw, 'spec.servers',
+          `Duplicate certificate in multiple gateways ${ref(gw)}, ${ref(other)}: clients re-using HTTP/2 connections may get 404.`,
+          'Give each Gateway its own certificate, or merge the Gateways into one.');
       }
     }
   }
