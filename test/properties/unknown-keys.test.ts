@@ -26,7 +26,7 @@ import { ISTIO_BASE_PROPS } from '../../src/base/shapes';
 import {
   EXAMPLE_APP_OPTIONS, MESH_OBSERVABILITY_OPTIONS, MESH_TELEMETRY_PROPS, MLOPS_MESH_CHART_PROPS, PI_CLUSTER_MESH_CHART_PROPS, VAULT_ISTIO_CA_PROPS,
 } from '../../src/charts/shapes';
-import { EXTERNAL_HOST_OPTIONS, GATEWAY_WORKLOAD_PROPS, LOAD_BALANCER_SERVICE_OPTIONS, MESH_GATEWAY_OPTIONS, NODE_PORT_SERVICE_OPTIONS } from '../../src/gateway/shapes';
+import { EAST_WEST_GATEWAY_PROPS, EXTERNAL_HOST_OPTIONS, GATEWAY_WORKLOAD_PROPS, LOAD_BALANCER_SERVICE_OPTIONS, MESH_GATEWAY_OPTIONS, NODE_PORT_SERVICE_OPTIONS } from '../../src/gateway/shapes';
 import { GrpcRouteProps, HttpCanaryRouteProps, HttpRouteProps, KubernetesGatewayProps, ReferenceGrantProps, WaypointProps } from '../../src/gateway-api';
 import { GatewayClassProps } from '../../src/gateway-api/gateway-class';
 import { ARGO_CD_APPLICATION_PROPS, GITOPS_OPTIONS } from '../../src/gitops/shapes';
@@ -92,6 +92,26 @@ const GRPC_ROUTE: Shape<GrpcRouteProps> = {
 };
 const HTTP_CANARY_ROUTE: Shape<HttpCanaryRouteProps> = {
   namespace: 'ref', name: true, parents: ['ref'], hostnames: true, stable: 'ref', canary: 'ref', canaryWeight: true, canaryMatches: [HTTP_ROUTE_MATCH], steps: true,
+};
+const TLS_ROUTE: Shape<lib.TlsRouteProps> = { namespace: 'ref', name: true, parents: ['ref'], hostnames: true, backends: [BACKEND] };
+const REVISION_TAG: Shape<lib.RevisionTagProps> = { istiod: 'ref', tag: true };
+const UPGRADE_REVISION = (() => {
+  const { base: _b, revision: _r, revisionTags: _t, ...istiod } = ISTIOD_PROPS;
+  return { revision: true, istiod } as const;
+})();
+// `base` as the plan's own shape has it: 'ref'. Its keys are not checked at construction (the property finds a typo of
+// base.namespace accepted); the IstioBase of each step's chart checks them when that chart is made.
+const UPGRADE_PLAN: Shape<lib.UpgradePlanProps> = { version: 'ref', base: 'ref', from: UPGRADE_REVISION, to: UPGRADE_REVISION, tags: true, workloads: 'ref' };
+// `base` as the fleet's own shape has it ('ref'): the IstioBase of each cluster's chart, made at construction, checks it.
+const MESH_FLEET: Shape<lib.MeshFleetProps> = {
+  meshId: true, version: 'ref', network: true,
+  clusters: [{
+    name: true, network: true, context: true, base: 'ref', eastWestService: 'ref',
+    istiod: (() => {
+      const { base: _b, clusterName: _c, meshId: _m, network: _n, ...rest } = ISTIOD_PROPS;
+      return rest;
+    })(),
+  }],
 };
 const GATEWAY_CLASS: Shape<GatewayClassProps> = { istiod: 'ref', name: true, controllerName: true, description: true };
 const REFERENCE_GRANT: Shape<ReferenceGrantProps> = { namespace: 'ref', name: true, from: [{ kind: true, namespace: true }], to: [{ kind: true, name: true }] };
@@ -323,6 +343,35 @@ const FIXED: FixedCase[] = [
     },
   },
   {
+    name: 'RevisionTag', covers: [lib.RevisionTag], shape: REVISION_TAG, prefix: '', path: 'mesh/prod',
+    setup: () => {
+      const { chart, istiod } = mesh();
+      return { props: { istiod, tag: 'prod' }, run: (p) => new lib.RevisionTag(chart, 'prod', p) };
+    },
+  },
+  {
+    name: 'UpgradePlan', covers: [lib.UpgradePlan], shape: UPGRADE_PLAN, prefix: '', path: 'upgrade', passThrough: /^base$/,
+    setup: () => ({
+      props: { base: { namespace: 'istio-system', kubernetesVersion: '1.30' }, from: { revision: '1-29' }, to: { revision: '1-30', istiod: { meshConfig: { accessLogFile: '/dev/stdout' }, autoscaling: { maxReplicas: 3 } } }, tags: ['prod'] },
+      run: (p) => new lib.UpgradePlan(Testing.app(), 'upgrade', p),
+    }),
+  },
+  {
+    name: 'EastWestGateway', covers: [lib.EastWestGateway], shape: EAST_WEST_GATEWAY_PROPS, prefix: '', path: 'mesh/eastwest',
+    setup: () => {
+      const { chart, istiod } = mesh(lib.IstioVersion.V1_30_3, { meshId: 'home', network: 'net-a' });
+      return { props: { istiod, network: 'net-a', exposeIstiod: true, autoscaling: { maxReplicas: 2 }, ports: [{ name: 'tls-extra', port: 15444 }] }, run: (p) => new lib.EastWestGateway(chart, 'eastwest', p) };
+    },
+  },
+  {
+    // FleetClusterChart takes no options object: MeshFleet makes one per cluster
+    name: 'MeshFleet', covers: [lib.MeshFleet, lib.FleetClusterChart], shape: MESH_FLEET, prefix: '', path: 'home', passThrough: /^clusters\[\d+\]\.base$/,
+    setup: () => ({
+      props: { meshId: 'home', clusters: [{ name: 'pi-a', network: 'net-a', istiod: { autoscaling: { maxReplicas: 2 }, meshConfig: { accessLogFile: '/dev/stdout' } } }, { name: 'pi-b', network: 'net-b', base: { kubernetesVersion: '1.30' } }] },
+      run: (p) => new lib.MeshFleet(Testing.app(), 'home', p),
+    }),
+  },
+  {
     name: 'ZeroTrustNamespace.custom', covers: ['ZeroTrustNamespace.custom'], shape: CUSTOM, prefix: 'custom(p)', path: 'mesh/ztn',
     setup: () => {
       const { chart, istiod } = mesh();
@@ -385,6 +434,17 @@ const FIXED: FixedCase[] = [
           rules: [{ matches: [{ method: { service: 'payments.v1.Scorer', method: 'Score' }, headers: [{ name: 'x-a', value: '1' }] }], backends: [{ service: lib.BackendService.fromService(api, 50051) }] }],
         },
         run: (p) => new lib.GrpcRoute(chart, 'g', p),
+      };
+    },
+  },
+  {
+    name: 'TlsRoute', covers: [lib.TlsRoute], shape: TLS_ROUTE, prefix: '', path: 'mesh/t', passThrough: /^(namespace|parents\[\d+\])$/,
+    setup: () => {
+      const { chart, istiod } = mesh();
+      const gw = new lib.KubernetesGateway(chart, 'web', { namespace: { istiod, name: 'shop' }, listeners: [{ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }] });
+      return {
+        props: { namespace: { istiod, name: 'shop' }, parents: [gw.listener('tls')], hostnames: ['db.example.com'], backends: [{ service: lib.BackendService.external('db', { port: 5432 }), weight: 1 }] },
+        run: (p) => new lib.TlsRoute(chart, 't', p),
       };
     },
   },
