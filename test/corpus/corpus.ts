@@ -18,7 +18,8 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AuthorizationPolicy, CanaryRoute, DestinationRule, EnvoyFilter, Gateway, IIstiod, IMeshNamespace, Istiod, IstioValidationError,
-  IstioVersion, MeshRoute, PeerAuthentication, ServiceEntry, Telemetry, WorkloadGroup,
+  IstioVersion, MeshRoute, PeerAuthentication, ProxyConfig, RequestAuthentication, ServiceEntry, Sidecar, Telemetry, WasmPlugin, WorkloadEntry,
+  WorkloadGroup,
 } from '../../src';
 
 /** A Kubernetes object as synthesized or as read from an upstream file. */
@@ -140,6 +141,7 @@ const byVersion = (...versions: string[]) => versions.map((v) => ({ name: v, lab
 
 const BOOKINFO = "Istio's Bookinfo sample";
 const AUTHZ_TESTDATA = "Istio's authorization policy builder test data (pilot/pkg/security/authz/builder)";
+const VALIDATION_DATASET = "Istio's validation test data set (pkg/test/datasets/validation)";
 const AMBIENT_TESTDATA = "Istio's ambient index test data (pilot/pkg/serviceregistry/ambient)";
 const CANARY_DR = 'the CanaryRoute also emits the DestinationRule reviews with the subsets it routes to (Bookinfo applies destination-rule-all.yaml for it)';
 const ROUTE_GO = 'pilot/pkg/networking/core/route/route.go';
@@ -1073,6 +1075,208 @@ export const CORPUS: CorpusEntry[] = [
     },
   },
 
+  // Istio's test data: a mesh with a namespace-scoped default Sidecar (pilot's sidecar scope tests)
+  {
+    id: 'sidecar-ns-scope',
+    source: 'tests/testdata/networking/sidecar-ns-scope/configs.yaml',
+    cite: "Istio's networking test data (sidecar scope of a namespace)",
+    class: 'exact',
+    build: (ctx) => {
+      // the root namespace istio-config: proxies see their own namespace only, mTLS everywhere
+      const root = ctx.ns('istio-config');
+      new Sidecar(ctx.chart, 'default-sidecar-scope', { namespace: root, spec: { egress: [{ hosts: ['./*'] }] } });
+      new PeerAuthentication(ctx.chart, 'mtls-servers', { namespace: root, name: 'default', spec: { mtls: { mode: 'STRICT' } } });
+      new DestinationRule(ctx.chart, 'mtls-clients', {
+        namespace: root, name: 'default', spec: { host: '*.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
+      });
+      // two namespaces with the same three services, as mesh-internal entries with static endpoints
+      for (const [ns, vip, pod] of [['ns1', '2.1.1', '100.1'], ['ns2', '3.1.1', '200.1']] as const) {
+        const services: Array<[string, number, 'HTTP2' | 'TCP', string]> = [['http1', 8080, 'HTTP2', 'http'], ['http2', 8080, 'HTTP2', 'http'], ['tcp1', 3306, 'TCP', 'tcp']];
+        services.forEach(([name, number, protocol, port], i) => {
+          const endpoint = (n: number, version?: string) => ({ address: `${pod}.${n}.${i + 1}`, ...(version ? { labels: { version } } : {}), ports: { [port]: number } });
+          const endpoints = ns === 'ns1' && name === 'http1' ? [endpoint(1, 'v1'), endpoint(2, 'v2')] : [endpoint(1)];
+          new ServiceEntry(ctx.chart, `${ns}-${name}`, {
+            namespace: ctx.ns(ns), name,
+            spec: {
+              hosts: [`${name}.${ns}.svc.cluster.local`], addresses: [`${vip}.${i + 1}`], ports: [{ number, name: port, protocol }],
+              location: 'MESH_INTERNAL', resolution: 'STATIC', endpoints,
+            },
+          });
+        });
+      }
+      // http1 of ns1: 70% to v1, 30% to v2
+      new CanaryRoute(ctx.chart, 'http1', {
+        namespace: ctx.ns('ns1'), host: 'http1.ns1.svc.cluster.local', stable: { version: 'v1' }, canary: { version: 'v2', weight: 30 },
+      });
+    },
+  },
+
+  // Istio's validation test data set (one valid object per kind, pkg/test/datasets/validation)
+  {
+    id: 'validation-destination-rule',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-DestinationRule.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new DestinationRule(ctx.chart, 'valid-destination-rule', { namespace: ctx.ns('default'), spec: { host: 'c', subsets: byVersion('v1', 'v2') } });
+    },
+  },
+  {
+    id: 'validation-virtual-service',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-VirtualService.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'equivalent',
+    difference: 'the CanaryRoute also emits the DestinationRule of its subsets (the data set has it as networking-v1-DestinationRule.yaml, the same spec and name)',
+    normalise: [dropOurs('DestinationRule', 'valid-destination-rule')],
+    build: (ctx) => {
+      new CanaryRoute(ctx.chart, 'c', {
+        namespace: ctx.ns('default'), host: 'c', stable: { version: 'v1' }, canary: { version: 'v2', weight: 25 },
+        virtualServiceName: 'valid-virtual-service', destinationRuleName: 'valid-destination-rule',
+      });
+    },
+  },
+  {
+    id: 'validation-gateway',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-Gateway.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new Gateway(ctx.chart, 'valid-gateway', {
+        namespace: ctx.ns('default'),
+        spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 31400, protocol: 'TCP', name: 'tcp' }, hosts: ['a.istio-system.svc.cluster.local'] }] },
+      });
+    },
+  },
+  {
+    id: 'validation-service-entry',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-ServiceEntry.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      // an external host served by an in-cluster stand-in
+      new ServiceEntry(ctx.chart, 'valid-service-entry', {
+        namespace: ctx.ns('default'),
+        spec: {
+          hosts: ['eu.bookinfo.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS',
+          endpoints: [{ address: 't.istio-system.svc.cluster.local', ports: { http: 8080 } }],
+        },
+      });
+    },
+  },
+  {
+    id: 'validation-sidecar',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-Sidecar.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new Sidecar(ctx.chart, 'valid-sidecar-config', { namespace: ctx.ns('default'), spec: { egress: [{ hosts: ['abc/*'] }] } });
+    },
+  },
+  {
+    id: 'validation-workload-entry',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-WorkloadEntry.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new WorkloadEntry(ctx.chart, 'valid-workload-entry', { namespace: ctx.ns('default'), spec: { address: '1.2.3.4' } });
+    },
+  },
+  {
+    id: 'validation-workload-group',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1-WorkloadGroup.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new WorkloadGroup(ctx.chart, 'reviews', {
+        namespace: ctx.ns('default'),
+        spec: {
+          metadata: { labels: { 'app.kubernetes.io/name': 'reviews', 'app.kubernetes.io/version': '1.3.4' } },
+          template: { ports: { grpc: 3550, http: 8080 }, serviceAccount: 'default', address: '1.2.3.4' },
+        },
+      });
+    },
+  },
+  {
+    id: 'validation-proxy-config',
+    source: 'pkg/test/datasets/validation/dataset/networking-v1beta1-ProxyConfig.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new ProxyConfig(ctx.chart, 'valid-example-pc', { namespace: ctx.ns('default'), spec: { concurrency: 3 } });
+    },
+  },
+  {
+    id: 'validation-authorization-policy',
+    source: 'pkg/test/datasets/validation/dataset/security-v1-AuthorizationPolicy.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      // sleep's identity or namespace test may GET /info* and POST /data, with a Google-issued token
+      new AuthorizationPolicy(ctx.chart, 'authorization-policy', {
+        namespace: ctx.ns('default'),
+        spec: {
+          selector: HTTPBIN_V1,
+          rules: [{
+            from: [{ source: { principals: ['cluster.local/ns/default/sa/sleep'] } }, { source: { namespaces: ['test'] } }],
+            to: [{ operation: { methods: ['GET'], paths: ['/info*'] } }, { operation: { methods: ['POST'], paths: ['/data'] } }],
+            when: [{ key: 'request.auth.claims[iss]', values: ['https://accounts.google.com'] }],
+          }],
+        },
+      });
+    },
+  },
+  {
+    id: 'validation-peer-authentication',
+    source: 'pkg/test/datasets/validation/dataset/security-v1-PeerAuthentication.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new PeerAuthentication(ctx.chart, 'valid-peer-authentication', {
+        namespace: ctx.ns('default'), spec: { selector: HTTPBIN_V1, mtls: { mode: 'PERMISSIVE' }, portLevelMtls: { 8080: { mode: 'STRICT' } } },
+      });
+    },
+  },
+  {
+    id: 'validation-request-authentication',
+    source: 'pkg/test/datasets/validation/dataset/security-v1-RequestAuthentication.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new RequestAuthentication(ctx.chart, 'valid-request-authentication', {
+        namespace: ctx.ns('default'), spec: { selector: HTTPBIN_V1, jwtRules: [{ issuer: 'example.com' }] },
+      });
+    },
+  },
+  {
+    id: 'validation-telemetry',
+    source: 'pkg/test/datasets/validation/dataset/telemetry-v1-Telemetry.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      new Telemetry(ctx.chart, 'valid', { namespace: ctx.ns('default'), spec: { tracing: [{ randomSamplingPercentage: 10 }] } });
+    },
+  },
+  {
+    id: 'validation-wasm-plugin',
+    source: 'pkg/test/datasets/validation/dataset/extensions-v1alpha1-WasmPlugin.yaml',
+    cite: VALIDATION_DATASET,
+    class: 'exact',
+    build: (ctx) => {
+      // an OpenID Connect filter from a private registry on the ingress gateway, before Istio's authentication
+      new WasmPlugin(ctx.chart, 'valid', {
+        namespace: ctx.ns('default'),
+        spec: {
+          selector: { matchLabels: { istio: 'ingressgateway' } },
+          url: 'oci://private-registry:5000/openid-connect/openid:latest',
+          imagePullPolicy: 'IfNotPresent',
+          imagePullSecret: 'private-registry-pull-secret',
+          phase: 'AUTHN',
+          pluginConfig: { openid_server: 'authn', openid_realm: 'ingress' },
+        },
+      });
+    },
+  },
+
   // Istio's test data: a VM workload group
   {
     id: 'istioctl-vm-workloadgroup',
@@ -1108,13 +1312,14 @@ export interface CorpusGap {
   readonly id: string;
   readonly source: string;
   readonly cite: string;
-  /** The construct that refuses it. */
+  /** The construct that refuses it, or the kind the library has no construct for. */
   readonly construct: string;
-  /** The field it names. */
-  readonly field: string;
+  /** The field the refusal names. @default - none: the library has no construct of the kind */
+  readonly field?: string;
   /** Why, and what Istio does with it. */
   readonly reason: string;
-  readonly build: (ctx: CorpusContext) => void;
+  /** What the entry would be. @default - none: the library has no construct of the kind */
+  readonly build?: (ctx: CorpusContext) => void;
 }
 
 export const GAPS: CorpusGap[] = [
@@ -1169,6 +1374,13 @@ export const GAPS: CorpusGap[] = [
       });
     },
   },
+  {
+    id: 'validation-traffic-extension',
+    source: 'pkg/test/datasets/validation/dataset/extensions-v1alpha1-TrafficExtension.yaml',
+    cite: VALIDATION_DATASET,
+    construct: 'TrafficExtension',
+    reason: 'Istio 1.30 has the kind (extensions.istio.io/v1alpha1: a Lua or Wasm filter for selected workloads); the library has no L2 construct for it',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1177,9 +1389,10 @@ export const GAPS: CorpusGap[] = [
  * Builds an entry in a chart of its own at `version`, the mesh described by attributes. `namespace` maps the upstream
  * namespace to the one used (the identity for the comparison).
  */
-export function buildEntry(entry: Pick<CorpusEntry, 'build'>, version: IstioVersion, namespace: (name: string) => string = (n) => n): Chart {
+export function buildEntry(entry: { build?: (ctx: CorpusContext) => void }, version: IstioVersion, namespace: (name: string) => string = (n) => n): Chart {
   const chart = new Chart(Testing.app(), 'corpus', { disableResourceNameHashes: true });
   const istiod = Istiod.fromAttributes(chart, 'mesh', { version });
+  if (!entry.build) throw new Error('the entry has nothing to build');
   entry.build({ chart, istiod, ns: (name) => ({ istiod, name: namespace(name) }) });
   return chart;
 }
