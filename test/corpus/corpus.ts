@@ -528,8 +528,9 @@ export const CORPUS: CorpusEntry[] = [
         namespace: ns,
         spec: {
           selector: { istio: 'eastwestgateway' },
-          servers: [['tls-istiod', 15012], ['tls-istiodwebhook', 15017]].map(([name, number]) => ({
-            port: { name: name as string, number: number as number, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' as const }, hosts: ['*'],
+          // istiod's xDS (15012) and webhook (15017) ports, TLS passed through to istiod (the protocol in lower case, as written)
+          servers: ([['tls-istiod', 15012], ['tls-istiodwebhook', 15017]] as const).map(([name, number]) => ({
+            port: { name, number, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' as const }, hosts: ['*'],
           })),
         },
       });
@@ -1408,7 +1409,8 @@ export function corpusObjects(version: IstioVersion): CorpusObject[] {
     try {
       chart = buildEntry(entry, version, (n) => `corpus-${String(i + 1).padStart(2, '0')}-${n}`);
     } catch (e) {
-      if (e instanceof IstioValidationError && entry.refusedAt1_20 !== undefined && version.line !== IstioVersion.V1_30_3.line) return [];
+      // the entries refused at 1.20 for a field it lacks (the corpus test asserts which) have nothing to judge there
+      if (e instanceof IstioValidationError && version.line === '1.20' && e.field === entry.refusedAt1_20) return [];
       throw e;
     }
     return Testing.synth(chart) as CorpusObject[];
