@@ -41,14 +41,12 @@ import { IstioValidationError } from '../../src/validation';
 import { AUTOSCALING, POD_DISRUPTION_BUDGET, RESOURCE_REQUIREMENTS } from '../../src/workload-shapes';
 import { meshCfg } from './arbitraries';
 import { build, MeshCfg, Mutation, MutationRecord, MutationTarget, withTarget } from './model';
-import { SEED } from './settings';
+import { runs, SEED } from './settings';
 import {
   AnyShape, Expectation, extraKey, extraValue, fieldOf, insert, refusedWith, spots, thrown, uncheckedObjects,
 } from './unknown-keys';
 
-const scale = Number(process.env.PROPERTY_RUNS_SCALE ?? '1') || 1;
-/** Runs per model target, per fixed case and per L2 kind and release. */
-const RUNS = { model: Math.round(25 * scale), fixed: Math.round(12 * scale), kind: Math.round(12 * scale) };
+const RUNS = runs.unknownKeys;
 
 /** What the properties covered: runs per case, and the classes and functions covered. */
 const runsPerCase = new Map<string, number>();
