@@ -23,6 +23,7 @@ export const ZERO_TRUST_NAMESPACE_PROPS: Shape<ZeroTrustNamespaceProps> = {
   networkPolicy: { restrictEgress: true, egressNamespaces: true, egressCidrs: true },
   sidecar: { hosts: true },
   revision: true,
+  dataplane: true,
   labels: true,
   annotations: true,
 };

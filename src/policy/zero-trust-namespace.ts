@@ -110,6 +110,13 @@ export interface ZeroTrustNamespaceProps {
    * @default - the labels of `istiod` (`istio-injection: enabled`, or `istio.io/rev: <its revision>`)
    */
   readonly revision?: string;
+  /**
+   * Data plane of the namespace: `sidecar` (injected proxies) or `ambient` (ztunnel on each node, waypoints for L7;
+   * the control plane must run in ambient mode, Istio 1.30). In ambient, L7 rules (methods, paths, hosts, JWT
+   * principals, request conditions) need a waypoint, given per policy (`waypoint` of the policy options).
+   * @default - `ambient` when the control plane runs in ambient mode, otherwise `sidecar`
+   */
+  readonly dataplane?: 'sidecar' | 'ambient';
   /** Extra labels of the Namespace (not the injection, `name` or Pod Security labels). @default - none */
   readonly labels?: Record<string, string>;
   /** Annotations of the Namespace. @default - none */
@@ -147,6 +154,20 @@ export interface AllowOptions {
   readonly selector?: Record<string, string>;
   /** Rules; the policy applies to a request when any rule matches. */
   readonly rules: AuthorizationRule[];
+  /**
+   * Ambient namespaces: the waypoint enforcing the policy (it is then attached with `targetRefs` instead of a
+   * selector). Required for L7 rules in ambient (ztunnel enforces only L4: peers, namespaces, addresses, ports).
+   * @default - none: enforced by the sidecars (sidecar mode) or by ztunnel (ambient, L4 rules only)
+   */
+  readonly waypoint?: IWaypointTarget;
+}
+
+/** A waypoint (e.g. the `Waypoint` construct) that L7 policies of an ambient namespace attach to. */
+export interface IWaypointTarget {
+  /** Namespace of the waypoint. */
+  readonly namespace: string;
+  /** The `targetRefs` entry naming the waypoint's Gateway. */
+  readonly targetRef: { readonly group: string; readonly kind: string; readonly name: string };
 }
 
 /** Options of {@link ZeroTrustNamespace.custom}. */
@@ -176,6 +197,30 @@ export interface AllowMonitoringOptions {
   readonly name?: string;
 }
 
+/** Port ztunnel receives mesh traffic on in ambient mode (HBONE). */
+const HBONE_PORT = 15008;
+/** Address ambient mode gives kubelet's probes (Istio SNATs them so ztunnel lets them pass). */
+const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
+
+/** Rule fields only an L7 proxy (sidecar or waypoint) can enforce. */
+function l7Fields(rule: AuthorizationRule): string[] {
+  const out: string[] = [];
+  (rule?.from ?? []).forEach((src, j) => {
+    for (const k of ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const) {
+      if (src?.[k] !== undefined) out.push(`from[${j}].${k}`);
+    }
+  });
+  (rule?.to ?? []).forEach((op, j) => {
+    for (const k of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'] as const) {
+      if (op?.[k] !== undefined) out.push(`to[${j}].${k}`);
+    }
+  });
+  (rule?.when ?? []).forEach((c, j) => {
+    if (!['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port'].includes(c?.key)) out.push(`when[${j}].key`);
+  });
+  return out;
+}
+
 /** Agent port serving merged metrics (and rewritten probes); bypasses the proxy's inbound capture. */
 export const AGENT_STATUS_PORT = 15020;
 /** Envoy's Prometheus port. */
@@ -190,7 +235,7 @@ const RULE_SHAPE: Shape<AuthorizationRule> = {
   to: [{ ports: true, methods: true, paths: true, hosts: true, notPorts: true, notMethods: true, notPaths: true, notHosts: true }],
   when: [{ key: true, values: true, notValues: true }],
 };
-const ALLOW_OPTIONS: Shape<AllowOptions> = { name: true, selector: true, rules: [RULE_SHAPE] };
+const ALLOW_OPTIONS: Shape<AllowOptions> = { name: true, selector: true, rules: [RULE_SHAPE], waypoint: 'ref' };
 const CUSTOM_OPTIONS: Shape<CustomAuthorizationOptions> = { ...ALLOW_OPTIONS, provider: true };
 
 const PSA = 'pod-security.kubernetes.io';
@@ -213,6 +258,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   public readonly istiod: IIstiod;
   /** Istio release (from the Istiod). */
   public readonly version: IstioVersion;
+  /** Data plane of the namespace. */
+  public readonly dataplane: 'sidecar' | 'ambient';
   /** Effective Pod Security `enforce` level. */
   public readonly podSecurityEnforce: PodSecurityLevel;
   /** Whether NetworkPolicies are rendered. */
@@ -248,15 +295,28 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
         '(gateways then reuse its Namespace), or stop that construct from emitting it (a gateway\'s createNamespace: false)');
     }
 
+    this.dataplane = props.dataplane ?? (this.istiod.ambient ? 'ambient' : 'sidecar');
+    if (this.dataplane !== 'sidecar' && this.dataplane !== 'ambient') fail(this, 'dataplane', props.dataplane, 'must be "sidecar" or "ambient"');
+    if (this.dataplane === 'ambient' && !this.istiod.ambient) {
+      fail(this, 'dataplane', 'ambient', `needs a control plane in ambient mode (ztunnel and the CNI agent in ambient mode; Istio 1.30): ${this.istiod.node.path} is not (Istiod ambient: true)`);
+    }
+    if (this.dataplane === 'ambient' && props.sidecar) {
+      fail(this, 'sidecar', props.sidecar, 'must be left out in ambient mode: a Sidecar resource configures sidecar proxies, which an ambient namespace has none of');
+    }
+    if (this.dataplane === 'ambient' && props.revision !== undefined) {
+      fail(this, 'revision', props.revision, 'must be left out in ambient mode: the revision label selects a sidecar injector');
+    }
+
     const psa = this.podSecurityLabels(props.podSecurity ?? {});
     this.podSecurityEnforce = psa.enforce;
 
     const userLabels = checkLabels(this, 'labels', props.labels) ?? {};
-    const injection = props.revision === undefined ? this.istiod.namespaceInjectionLabels()
+    const injection = this.dataplane === 'ambient' ? this.istiod.namespaceDataplaneLabels()
+      : props.revision === undefined ? this.istiod.namespaceInjectionLabels()
       : { 'istio.io/rev': checkDnsLabel(this, 'revision', props.revision) };
     for (const key of Object.keys(userLabels)) {
       const source = key === 'name' ? 'the name prop'
-        : key === 'istio-injection' || key === 'istio.io/rev' ? `istiod (${this.istiod.node.path})`
+        : key === 'istio-injection' || key === 'istio.io/rev' || key === 'istio.io/dataplane-mode' ? `istiod (${this.istiod.node.path})`
           : key.startsWith(`${PSA}/`) ? 'the podSecurity prop' : undefined;
       if (source) fail(this, `labels.${key}`, userLabels[key], `is reserved: it comes from ${source}`);
     }
@@ -399,12 +459,32 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
       checkLabels(this, `${f}.selector`, selector);
     }
+    const waypoint = options.waypoint;
+    if (waypoint !== undefined) {
+      if (this.dataplane !== 'ambient') fail(this, `${f}.waypoint`, '(a waypoint)', 'is for ambient namespaces: in sidecar mode the sidecars enforce every rule');
+      if (!waypoint || typeof waypoint.namespace !== 'string' || !waypoint.targetRef || typeof waypoint.targetRef.name !== 'string') {
+        fail(this, `${f}.waypoint`, waypoint, 'must be a waypoint (e.g. a Waypoint construct) with namespace and targetRef');
+      }
+      if (waypoint.namespace !== this.name) {
+        fail(this, `${f}.waypoint`, `${waypoint.namespace}/${waypoint.targetRef.name}`, `must be a waypoint in namespace ${this.name}: a policy attaches only to targets of its own namespace`);
+      }
+      if (selector !== undefined) fail(this, `${f}.selector`, selector, 'must be left out with waypoint: the policy attaches to the waypoint (targetRefs), which serves the namespace\'s services');
+    }
+    if (this.dataplane === 'ambient' && waypoint === undefined) {
+      options.rules.forEach((r, i) => {
+        const l7 = l7Fields(r);
+        if (l7.length > 0) {
+          fail(this, `${f}.rules[${i}].${l7[0]}`, '(an L7 field)', `needs a waypoint in ambient mode: ztunnel enforces only L4 (peers, namespaces, addresses, ports), so this rule would never match (${l7.join(', ')}); deploy a Waypoint in namespace ${this.name} and pass it as waypoint, or keep the rule to L4 fields`);
+        }
+      });
+    }
     const rendered = options.rules.map((r, i) => renderRule(this, `${f}.rules[${i}]`, r, this.istiod.trustDomain, this.version));
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [];
     // Only ALLOW opens network paths: DENY and AUDIT allow nothing, CUSTOM still needs an ALLOW.
     if (this.networkPolicyEnabled && action === 'ALLOW') {
       for (const { reach } of rendered) {
-        const ports = reach.ports ? { ports: tcpPorts(uniq(reach.ports)) } : {};
+        // in ambient mode traffic arrives through ztunnel on the HBONE port, whatever the application port
+        const ports = reach.ports ? { ports: tcpPorts(uniq(this.dataplane === 'ambient' ? [...reach.ports, HBONE_PORT] : reach.ports)) } : {};
         if (reach.anySource) {
           // no pinned source: the policy admits any peer, so the network path must be open from anywhere too
           if (!ingress.some((r) => JSON.stringify(r) === JSON.stringify(ports))) ingress.push(ports);
@@ -424,6 +504,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       name,
       spec: {
         ...(selector ? { selector: { matchLabels: { ...selector } } } : {}),
+        ...(waypoint ? { targetRefs: [{ ...waypoint.targetRef }] } : {}),
         action,
         ...(provider ? { provider: { name: provider } } : {}),
         rules: rendered.map((r) => r.rule),
@@ -554,6 +635,8 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     const ingress: Array<KubeJson<k8s.NetworkPolicyIngressRule>> = [{ from: [{ podSelector: {} }] }];
     if (gatewayNs.length > 0) ingress.push({ from: gatewayNs.flatMap((n) => namespacePeers(n)) });
     if (allowed.length > 0) ingress.push({ from: allowed.flatMap((n) => namespacePeers(n)) });
+    // ambient: kubelet's probes reach pods from the link-local address Istio SNATs them to
+    if (this.dataplane === 'ambient') ingress.push({ from: [{ ipBlock: { cidr: AMBIENT_PROBE_SOURCE } }] });
 
     const egress: Array<KubeJson<k8s.NetworkPolicyEgressRule>> = [];
     if (restrictEgress) {

@@ -21,7 +21,7 @@ import { Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import {
-  CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MeshFleet, MlopsMeshChart, PiClusterMeshChart, ZeroTrustNamespace,
+  CanaryRoute, EgressGateway, IngressGateway, IstioBase, Istiod, IstioVersion, MeshFleet, MlopsMeshChart, PiClusterMeshChart, Waypoint, ZeroTrustNamespace,
 } from '../../src';
 import { corpusObjects } from '../corpus/corpus';
 import * as networking from '../../src/networking';
@@ -95,6 +95,24 @@ function extAuthzInstall(version: IstioVersion): Obj[] {
   shop.custom('grpc', { provider: 'opa-grpc', selector: { app: 'api' }, rules: [{ to: [{ methods: ['POST'] }] }] });
   shop.deny('no-debug', { rules: [{ to: [{ paths: ['/debug/*'] }] }] });
   shop.audit('writes', { rules: [{ to: [{ methods: ['PUT', 'DELETE'] }] }] });
+  return Testing.synth(chart) as Obj[];
+}
+
+/**
+ * Ambient zero trust: an ambient control plane, a ZeroTrustNamespace in ambient mode with L4 policies (ztunnel) and
+ * L7 policies attached to its waypoint, and a sidecar namespace beside it.
+ */
+function ambientZeroTrust(version: IstioVersion): Obj[] {
+  const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+  const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version, gatewayApi: true }), ambient: true });
+  const shop = new ZeroTrustNamespace(chart, 'shop', { istiod, name: 'shop', allowedNamespaces: ['web'] });
+  const waypoint = new Waypoint(chart, 'waypoint', { namespace: shop });
+  waypoint.useFor('shop');
+  shop.allow('l4', { selector: { app: 'cart' }, rules: [{ from: [{ namespaces: ['web'] }], to: [{ ports: [8080] }] }] });
+  shop.allow('l7', { waypoint, rules: [{ from: [{ namespaces: ['web'] }], to: [{ methods: ['GET'], paths: ['/api/*'] }] }] });
+  shop.deny('no-admin', { waypoint, rules: [{ to: [{ paths: ['/admin/*'] }] }] });
+  new ZeroTrustNamespace(chart, 'legacy', { istiod, name: 'legacy', dataplane: 'sidecar' })
+    .allow('get', { rules: [{ to: [{ methods: ['GET'] }] }] });
   return Testing.synth(chart) as Obj[];
 }
 
@@ -288,6 +306,7 @@ function main(): void {
     writeCase(tag, 'install-minimal', minimalInstall(version));
     referenceCases(version).forEach((objs, i) => writeCase(tag, `upstream-reference-${i + 1}`, objs));
     writeCase(tag, 'ext-authz', extAuthzInstall(version));
+    if (version.nodeAgents.ambient) writeCase(tag, 'ambient-zero-trust', ambientZeroTrust(version));
     // The Gateway API CRDs of the release's Gateway API version and every Gateway API construct it supports.
     writeCase(tag, 'gateway-api', gatewayApiMesh(version).objs);
     writeCase(tag, 'preset-mlops-gateway-api', Testing.synth(new MlopsMeshChart(Testing.app(), 'mlops', { version, gatewayApiIngress: true })) as Obj[]);
