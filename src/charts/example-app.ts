@@ -12,6 +12,8 @@ import { GitOpsTree } from '../gitops/tree';
 import { renderMeshPicture } from '../picture/render';
 import { MlopsMeshChart, MlopsMeshChartProps } from './mlops-mesh-chart';
 import { PiClusterMeshChart, PiClusterMeshChartProps } from './pi-cluster-mesh-chart';
+import { MeshFleet } from '../fleet/mesh-fleet';
+import { GatewayService } from '../gateway/service';
 import { checkKnownKeys } from '../resource/keys';
 import { callScope } from '../validation';
 import { EXAMPLE_APP_OPTIONS } from './shapes';
@@ -46,12 +48,31 @@ export interface ExampleAppOptions {
 /** Chart ids of the example app; they name the folders under `dist/`. */
 export const EXAMPLE_CHARTS = { mlops: 'mlops', pi: 'pi' } as const;
 
+/** Id of the example's mesh fleet; its clusters go to `dist/<fleet>/<cluster>/`. */
+export const EXAMPLE_FLEET = 'home';
+
+/**
+ * The example fleet: two Raspberry-Pi clusters in one mesh on two networks (two sites), each with its own istiod
+ * and an east-west gateway behind a MetalLB address, the GitOps output one folder per cluster and one Argo CD
+ * ApplicationSet for both.
+ */
+function exampleFleet(app: App): MeshFleet {
+  return new MeshFleet(app, EXAMPLE_FLEET, {
+    meshId: 'home-mesh',
+    clusters: [
+      { name: 'pi-a', network: 'site-a', eastWestService: GatewayService.loadBalancer({ ip: '192.168.1.241' }), istiod: { autoscaling: false, replicas: 1 } },
+      { name: 'pi-b', network: 'site-b', eastWestService: GatewayService.loadBalancer({ ip: '192.168.2.241' }), istiod: { autoscaling: false, replicas: 1 } },
+    ],
+  });
+}
+
 /** The example app with its two charts, not synthesized yet. */
 export function buildExampleApp(options: ExampleAppOptions = {}): App {
   checkKnownKeys(callScope('buildExampleApp'), 'options', options, EXAMPLE_APP_OPTIONS);
   const app = new App({ outdir: options.cdk8sOutdir ?? '.cdk8s.out' });
   new MlopsMeshChart(app, EXAMPLE_CHARTS.mlops, options.mlops ?? {});
   new PiClusterMeshChart(app, EXAMPLE_CHARTS.pi, options.pi ?? {});
+  exampleFleet(app);
   return app;
 }
 
@@ -112,9 +133,14 @@ export async function synthExample(options: ExampleAppOptions = {}): Promise<Git
   const tree = await renderExample(app, options);
   const flat = app.outdir;
   fs.mkdirSync(flat, { recursive: true });
-  for (const folder of Object.values(EXAMPLE_CHARTS)) {
-    const stages = tree.paths.filter((p) => p.startsWith(`${folder}/`) && /\/[0-9]{2}-[a-z-]+\.yaml$/.test(p)).sort();
-    fs.writeFileSync(path.join(flat, `${folder}.k8s.yaml`), stages.map((p) => tree.content(p)!).join(''));
+  // one flat file per chart folder (a fleet's clusters: <fleet>-<cluster>.k8s.yaml)
+  const byFolder = new Map<string, string[]>();
+  for (const p of tree.paths.filter((x) => /\/[0-9]{2}-[a-z-]+\.yaml$/.test(x)).sort()) {
+    const folder = p.slice(0, p.lastIndexOf('/'));
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), p]);
+  }
+  for (const [folder, stages] of byFolder) {
+    fs.writeFileSync(path.join(flat, `${folder.split('/').join('-')}.k8s.yaml`), stages.map((p) => tree.content(p)!).join(''));
   }
   tree.write(options.outdir ?? 'dist');
   return tree;

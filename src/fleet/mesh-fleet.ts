@@ -71,6 +71,8 @@ const MESH_FLEET_PROPS: Shape<MeshFleetProps> = {
 /** The topology a {@link MeshFleet} forms. */
 export type FleetTopology = 'multi-primary' | 'multi-primary-multi-network';
 
+const FLEET_CLUSTER_BRAND = Symbol.for('cdk8s-istio.FleetClusterChart');
+
 /** The chart of one cluster of a fleet: the folder `dist/<fleet>/<cluster>` of the GitOps output. */
 export class FleetClusterChart extends Chart {
   /** GitOps folder of the chart, relative to the output folder: `<fleet>/<cluster>`. */
@@ -97,6 +99,7 @@ export class FleetClusterChart extends Chart {
     this.network = network;
     this.context = context;
     this.gitOpsFolder = `${fleet}/${cluster}`;
+    Object.defineProperty(this, FLEET_CLUSTER_BRAND, { value: true });
   }
 }
 
@@ -222,4 +225,12 @@ export class MeshFleet extends Construct {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/**
+ * Whether `chart` is the chart of a fleet's cluster. (cdk8s's Chart answers `instanceof` for every chart, so its
+ * subclasses cannot be told apart that way: they carry a brand.) @internal
+ */
+export function isFleetClusterChart(chart: Chart): chart is FleetClusterChart {
+  return (chart as { [FLEET_CLUSTER_BRAND]?: true })[FLEET_CLUSTER_BRAND] === true;
 }

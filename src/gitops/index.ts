@@ -5,3 +5,4 @@ export * from './argocd';
 export * from './yaml';
 export * from './tree';
 export * from './output';
+export * from './application-set';

@@ -5,7 +5,9 @@ import {
   ArgoCdAutomatedSync, ArgoCdDestination, argoCdApplication, isRepoPath, istiodWebhookIgnoreDifferences,
   withArgoCdAnnotations,
 } from './argocd';
+import { argoCdApplicationSet } from './application-set';
 import { SynthesizedObject } from './manifest';
+import { FleetClusterChart, isFleetClusterChart, MeshFleet } from '../fleet/mesh-fleet';
 import { stageObjects, StagedObjects } from './stages';
 import { GitOpsTree } from './tree';
 import { toYamlDocument, toYamlFile } from './yaml';
@@ -152,7 +154,14 @@ function kustomization(resources: readonly string[], header: readonly string[]):
 }
 
 function chartFolder(chart: Chart): string {
+  // A fleet's clusters go to <fleet>/<cluster>.
+  if (isFleetClusterChart(chart)) return chart.gitOpsFolder;
   return chart.node.path.split('/').join('-');
+}
+
+/** The fleet a chart is a cluster of, if any. */
+function fleetOf(chart: Chart): MeshFleet | undefined {
+  return isFleetClusterChart(chart) && chart.node.scope instanceof MeshFleet ? chart.node.scope : undefined;
 }
 
 function resolveRepoPath(options: GitOpsOptions): string {
@@ -193,7 +202,7 @@ export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
   const folders = new Map<string, Chart>();
   for (const chart of app.charts) {
     const folder = chartFolder(chart);
-    if (!isDnsSubdomain(folder)) {
+    if (!folder.split('/').every(isDnsSubdomain)) {
       throw new IstioValidationError(chart.node.path, 'chart id', chart.node.id,
         'must make a folder and Argo CD Application name: lower-case letters, digits and "-" (a DNS-1123 subdomain), e.g. "mlops-mesh"');
     }
@@ -216,6 +225,7 @@ export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
   const tree = new GitOpsTree();
   const charts: ChartOutput[] = [];
   const applicationFiles: string[] = [];
+  const fleets = new Map<MeshFleet, Array<{ folder: string; chart: FleetClusterChart; objects: readonly SynthesizedObject[] }>>();
   for (const folder of [...folders.keys()].sort()) {
     const chart = folders.get(folder)!;
     const objects = chart.toJson() as SynthesizedObject[];
@@ -235,7 +245,13 @@ export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
     ]));
 
     let application: SynthesizedObject | undefined;
-    if (argo) {
+    const fleet = fleetOf(chart);
+    if (fleet) {
+      // one ApplicationSet and one remote-secret script per fleet, after its clusters (below)
+      const list = fleets.get(fleet) ?? [];
+      list.push({ folder, chart: chart as FleetClusterChart, objects });
+      fleets.set(fleet, list);
+    } else if (argo) {
       const o = argo.applications?.[folder] ?? {};
       application = argoCdApplication({
         name: o.name ?? folder,
@@ -254,6 +270,28 @@ export function renderGitOps(app: App, options: GitOpsOptions): GitOpsRender {
       applicationFiles.push(file);
     }
     charts.push({ folder, chart, objects, stages: staged, application });
+  }
+  for (const [fleet, clusters] of fleets) {
+    tree.add(`${fleet.name}/remote-secrets.sh`, fleet.remoteSecretScript());
+    if (!argo) continue;
+    // The fleet's clusters in one ApplicationSet (list generator): the same settings as a chart's Application, the
+    // Argo CD cluster named like the cluster, and ignoreDifferences covering the webhooks of every cluster.
+    const ignore = new Map<string, ReturnType<typeof istiodWebhookIgnoreDifferences>[number]>();
+    for (const c of clusters) for (const d of istiodWebhookIgnoreDifferences(c.objects)) ignore.set(`${d.kind}/${d.name}`, d);
+    const appSet = argoCdApplicationSet({
+      name: fleet.name,
+      namespace: argo.namespace,
+      project: argo.project,
+      repoURL: argo.repoURL,
+      targetRevision: argo.targetRevision,
+      automated: argo.automated,
+      syncOptions: argo.syncOptions,
+      ignoreDifferences: [...ignore.keys()].sort().map((k) => ignore.get(k)!),
+      elements: clusters.map((c) => ({ cluster: c.chart.clusterName, path: `${repoPath}/${c.folder}` })),
+    }, fleet.node.path);
+    const file = `${fleet.name}-applicationset.yaml`;
+    tree.add(`${ARGOCD_FOLDER}/${file}`, toYamlFile([appSet], [GENERATED]));
+    applicationFiles.push(file);
   }
   if (argo) {
     tree.add(`${ARGOCD_FOLDER}/kustomization.yaml`, kustomization(applicationFiles, [

@@ -75,14 +75,18 @@ describe('the committed dist/', () => {
   });
 
   test('holds both charts with their stages, kustomizations, pictures and Argo CD Applications', () => {
+    const stages = (c: string) => [
+      `${c}/00-crds.yaml`, `${c}/10-control-plane.yaml`, `${c}/20-gateways.yaml`, `${c}/30-mesh-policy.yaml`,
+      `${c}/kustomization.yaml`, `${c}/mesh.md`, `${c}/mesh.svg`,
+    ];
     expect(tree.paths).toEqual([
+      'argocd/home-applicationset.yaml',
       'argocd/kustomization.yaml',
       'argocd/mlops-application.yaml',
       'argocd/pi-application.yaml',
-      ...[EXAMPLE_CHARTS.mlops, EXAMPLE_CHARTS.pi].flatMap((c) => [
-        `${c}/00-crds.yaml`, `${c}/10-control-plane.yaml`, `${c}/20-gateways.yaml`, `${c}/30-mesh-policy.yaml`,
-        `${c}/kustomization.yaml`, `${c}/mesh.md`, `${c}/mesh.svg`,
-      ]),
+      // the example fleet (test/fleet/dist.test.ts): a folder per cluster and the remote-secret script
+      ...stages('home/pi-a'), ...stages('home/pi-b'), 'home/remote-secrets.sh',
+      ...[EXAMPLE_CHARTS.mlops, EXAMPLE_CHARTS.pi].flatMap(stages),
     ]);
     for (const chart of ['mlops', 'pi']) {
       const app = yamlDocs(tree.content(`argocd/${chart}-application.yaml`)!)[0];
@@ -117,7 +121,7 @@ describe('the example app', () => {
     const cdk8sOutdir = path.join(dir, '.cdk8s.out');
     const written = await synthExample({ outdir, cdk8sOutdir, repoPath: 'dist' });
     expect(treeDifferences(outdir, written)).toEqual([]);
-    expect(fs.readdirSync(cdk8sOutdir).sort()).toEqual(['mlops.k8s.yaml', 'pi.k8s.yaml']);
+    expect(fs.readdirSync(cdk8sOutdir).sort()).toEqual(['home-pi-a.k8s.yaml', 'home-pi-b.k8s.yaml', 'mlops.k8s.yaml', 'pi.k8s.yaml']);
     // the same output as the committed one
     expect(treeDifferences(DIST, written)).toEqual([]);
   });
