@@ -138,6 +138,13 @@ const importTask = project.addTask('import-crds', {
 });
 importTask.exec('node scripts/import-crds.js', { receiveArgs: true });
 
+// Regenerate the spec types of the L2 Istio constructs (src/resource/specs.generated.ts) from the newest release's CRDs:
+//   npx projen import-spec-types -- ../shared/istio/1.30.3/crds.yaml
+project.addTask('import-spec-types', {
+  description: 'Regenerate src/resource/specs.generated.ts (spec types of the L2 Istio constructs) from an Istio CRD YAML file',
+  receiveArgs: true,
+}).exec('node scripts/gen-spec-types.js', { receiveArgs: true });
+
 project.tasks.tryFind('compile')!.reset('tsc --build');
 
 const typecheck = project.addTask('typecheck', {
