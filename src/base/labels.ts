@@ -1,4 +1,7 @@
 import { IstioVersion } from '../version';
+import { checkKnownKeys } from '../resource/keys';
+import { callScope } from '../validation';
+import { COMMON_LABEL_OPTIONS } from './shapes';
 
 /** Inputs of {@link commonLabels} and {@link chartLabels}. */
 export interface CommonLabelOptions {
@@ -58,6 +61,7 @@ export function sortLabels(labels: Record<string, string>): Record<string, strin
  * (This is also the whole label set of the 1.30 CRDs.)
  */
 export function chartLabels(version: IstioVersion, opts: Pick<CommonLabelOptions, 'release' | 'chart' | 'managedBy'>): Record<string, string> {
+  checkKnownKeys(callScope('chartLabels'), 'opts', opts as CommonLabelOptions, COMMON_LABEL_OPTIONS);
   if (!version.appKubernetesIoLabels) return {};
   return sortLabels({
     'app.kubernetes.io/instance': opts.release,
@@ -76,6 +80,7 @@ export function chartLabels(version: IstioVersion, opts: Pick<CommonLabelOptions
  * @example commonLabels(version, { app: 'istio-reader', release: 'istio-base', chart: 'base' })
  */
 export function commonLabels(version: IstioVersion, opts: CommonLabelOptions): Record<string, string> {
+  checkKnownKeys(callScope('commonLabels'), 'opts', opts, COMMON_LABEL_OPTIONS);
   const labels: Record<string, string> = {};
   if (opts.app !== undefined) labels.app = opts.app;
   labels.release = opts.release;
