@@ -1,3 +1,4 @@
+import { Waypoint } from '../gateway-api/waypoint';
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioBase } from '../base/istio-base';
@@ -120,6 +121,13 @@ export interface PiClusterMeshChartProps extends ChartProps {
   readonly mtlsMode?: MeshMtlsMode;
   /** Application namespace with injection, as a {@link ZeroTrustNamespace}. @default 'trading' */
   readonly appNamespace?: string;
+  /**
+   * Data plane of the app namespace: `sidecar` (a proxy per pod, 128Mi requested each on the Pi preset) or `ambient`
+   * (ztunnel per node and a waypoint in the app namespace for its L7 routes; Istio 1.30 only, so set
+   * `version: IstioVersion.V1_30_3`). docs/ambient.md compares the memory both request.
+   * @default 'sidecar'
+   */
+  readonly dataplane?: 'sidecar' | 'ambient';
   /** Pod Security levels of the application namespace. @default - enforce `privileged` (istio-init needs NET_ADMIN), warn and audit `restricted` */
   readonly podSecurity?: PodSecurityOptions;
   /** `trading-gateway`, or `false` for none. Needs the ingress gateway. @default {} */
@@ -179,6 +187,8 @@ export class PiClusterMeshChart extends Chart {
   public readonly tradingCanary?: CanaryRoute;
   /** The Vault CA, when enabled. */
   public readonly vaultCa?: VaultIstioCa;
+  /** The app namespace's waypoint, in ambient mode. */
+  public readonly waypoint?: Waypoint;
   /** The mesh-wide Telemetry, when observability is enabled. */
   public readonly telemetry?: MeshTelemetry;
 
@@ -197,6 +207,11 @@ export class PiClusterMeshChart extends Chart {
     const egressEnabled = checkBoolean(this, 'egressEnabled', props.egressEnabled ?? true);
     const mtlsMode = checkMtlsMode(this, 'mtlsMode', props.mtlsMode ?? 'STRICT');
     const appNs = checkDnsLabel(this, 'appNamespace', props.appNamespace ?? 'trading');
+    const dataplane = props.dataplane ?? 'sidecar';
+    if (dataplane !== 'sidecar' && dataplane !== 'ambient') fail(this, 'dataplane', dataplane, 'must be "sidecar" or "ambient"');
+    if (dataplane === 'ambient' && !version.nodeAgents.ambient) {
+      fail(this, 'dataplane', dataplane, `needs Istio 1.30: ambient mode was alpha in Istio ${version.tag} (the preset's default release); set version: IstioVersion.V1_30_3, or keep dataplane 'sidecar'`);
+    }
     if (appNs === istioNamespace) fail(this, 'appNamespace', appNs, 'must differ from istioNamespace: the control-plane namespace gets no injection');
     const vaultEnabled = checkBoolean(this, 'vaultIntegrationEnabled', props.vaultIntegrationEnabled ?? false);
     const vaultNamespace = checkDnsLabel(this, 'vaultNamespace', props.vaultNamespace ?? 'vault');
@@ -222,13 +237,18 @@ export class PiClusterMeshChart extends Chart {
     }
 
     // --- control plane
-    this.base = new IstioBase(this, 'base', { version, namespace: istioNamespace, kubernetesVersion: props.kubernetesVersion ?? '1.31' });
+    this.base = new IstioBase(this, 'base', {
+      version, namespace: istioNamespace, kubernetesVersion: props.kubernetesVersion ?? '1.31',
+      // ambient routes in-mesh L7 traffic through a waypoint, a Gateway API Gateway
+      ...(dataplane === 'ambient' ? { gatewayApi: true } : {}),
+    });
     this.istiod = new Istiod(this, 'istiod', {
       base: this.base,
       replicas,
       ...(props.pilotPodDisruptionBudget !== undefined ? { podDisruptionBudget: checkBoolean(this, 'pilotPodDisruptionBudget', props.pilotPodDisruptionBudget) } : {}),
       resources: props.pilotResources ?? ResourcePreset.raspberryPi(),
       proxy: { resources: props.sidecarResources ?? ResourcePreset.raspberryPiSidecar() },
+      ...(dataplane === 'ambient' ? { ambient: true } : {}),
       ...(observability ? { meshConfig: observabilityMeshConfig(observability) } : {}),
     });
     if (vaultEnabled) {
@@ -275,6 +295,11 @@ export class PiClusterMeshChart extends Chart {
       networkPolicy: egressEnabled ? { egressNamespaces: [istioNamespace] } : true,
     });
     this.appNamespace = app;
+    if (dataplane === 'ambient') {
+      // L7 routing (the canary's VirtualService) of an ambient namespace runs in its waypoint
+      this.waypoint = new Waypoint(this, 'waypoint', { namespace: app });
+      this.waypoint.useFor(appNs);
+    }
 
     if (props.tradingAgentPolicy !== false) {
       const p = props.tradingAgentPolicy ?? {};

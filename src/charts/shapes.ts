@@ -92,6 +92,7 @@ export const PI_CLUSTER_MESH_CHART_PROPS: Shape<PiClusterMeshChartProps> = {
   egressEnabled: true,
   mtlsMode: true,
   appNamespace: true,
+  dataplane: true,
   podSecurity: POD_SECURITY,
   tradingGateway: { name: true, hosts: true },
   tradingAppRoute: { name: true, service: true, port: true },
