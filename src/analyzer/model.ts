@@ -5,7 +5,8 @@
  */
 import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../kinds';
 import { codeInfo } from './codes';
-import { HostIndex, clusterLocalNamespace, serviceCandidates } from './hosts';
+import { HostIndex } from '../internal/host-match';
+import { clusterLocalNamespace, serviceCandidates } from './hosts';
 import { configMapValue } from './load';
 import { AnalyzeOptions, AnalyzerMeshConfig, AnalyzerMeshNetworks, Finding, ManifestObject, SourcedObject } from './types';
 

@@ -6,6 +6,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { hostsMatch } from '../internal/host-match';
 import { IstioValidationError, checkList, fail, pathOf } from '../validation';
 import { checkWeight } from './checks';
 import { KubernetesGateway, ListenerProtocol } from './kubernetes-gateway';
@@ -87,13 +88,9 @@ function checkGatewayParent(scope: Construct, field: string, kind: keyof typeof 
   }
 }
 
-/** Whether two Gateway API hostnames (each possibly `*.`-prefixed) have a host in common. */
+/** Whether two Gateway API hostnames (each possibly `*.`-prefixed) have a host in common (the library's one host rule). */
 export function hostsIntersect(a: string, b: string): boolean {
-  if (a === b) return true;
-  const wild = (h: string) => h.startsWith('*.');
-  if (wild(a) && b.endsWith(a.slice(1))) return true;
-  if (wild(b) && a.endsWith(b.slice(1))) return true;
-  return false;
+  return hostsMatch(a, b);
 }
 
 /** A resolved backendRefs entry (JSON form). */

@@ -16,6 +16,7 @@ import {
   serverText,
   trafficPolicyLines,
 } from './summarize';
+import { hostWithin, narrowerHost } from '../internal/host-match';
 import { checkKnownKeys } from '../resource/keys';
 import { callScope } from '../validation';
 import { MESH_GRAPH_OPTIONS } from './shapes';
@@ -116,20 +117,6 @@ class Hosts {
   public short(fqdn: string): string {
     return this.namespaceOf(fqdn) ? fqdn.split('.')[0] : fqdn;
   }
-}
-
-/** True when `host` is within `pattern` (`*`, `*.example.com` or an exact name). */
-function hostWithin(host: string, pattern: string): boolean {
-  if (pattern === '*' || host === pattern) return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return false;
-}
-
-/** The host both accept (the narrower one), or undefined when they do not overlap. */
-function intersectHosts(a: string, b: string): string | undefined {
-  if (hostWithin(a, b)) return a;
-  if (hostWithin(b, a)) return b;
-  return undefined;
 }
 
 function ref(o: ReadObject): string {
@@ -262,7 +249,7 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
           const byHost = new Map<string, string[]>();
           for (const s of gw?.servers ?? []) {
             if (s.ns !== '*' && s.ns !== o.namespace) continue;
-            const eff = intersectHosts(vh, s.host) ?? intersectHosts(h.toLowerCase(), s.host);
+            const eff = narrowerHost(vh, s.host) ?? narrowerHost(h.toLowerCase(), s.host);
             if (eff === undefined) continue;
             routedServerHosts.add(`${gwKey}|${s.host}`);
             const ports = byHost.get(eff) ?? [];

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { hostsMatch } from '../internal/host-match';
 import { checkHost, fail, isDnsLabel } from '../validation';
 
 /**
@@ -27,18 +28,9 @@ export function parseGatewayRef(ref: unknown): { ns?: string; name: string } | u
   return undefined;
 }
 
-/** True when `pattern` (possibly `*` or `*suffix`) matches `host`. */
-function wildcardMatch(pattern: string, host: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*')) return host.endsWith(pattern.slice(1));
-  return pattern === host;
-}
-
-/** True when two host patterns can both match some host. */
+/** True when two host patterns can both match some host (Istio's host matching, case-insensitive). */
 export function hostsIntersect(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return wildcardMatch(x, y) || wildcardMatch(y, x);
+  return hostsMatch(a.toLowerCase(), b.toLowerCase());
 }
 
 /**

@@ -1,6 +1,9 @@
 /** Behaviour of analyze() beyond single codes: open world, suppression, order, input handling, host helpers. */
 import { analyze, formatFinding } from '../../src/analyzer';
-import { HostIndex, clusterLocalNamespace, hostMatches, hostsIntersect, resolveHost } from '../../src/analyzer/hosts';
+import { clusterLocalNamespace, resolveHost } from '../../src/analyzer/hosts';
+import { HostIndex, hostWithin, hostsMatch as hostsIntersect } from '../../src/internal/host-match';
+
+const hostMatches = (pattern: string, host: string): boolean => hostWithin(host, pattern);
 import { K8sObject, validateAll } from '../support/schema';
 import {
   authorizationPolicy, deployment, dest, destinationRule, gateway, ingressWorkload, namespace, service, virtualService,

@@ -31,6 +31,7 @@ import { exampleId, REFUSED_EXAMPLES, referenceExamples } from '../networking/up
 import { NETWORKING_WEBHOOK_CASES, objectOf as networkingObjectOf } from '../networking/webhook-cases';
 import { meshCfg } from '../properties/arbitraries';
 import { build } from '../properties/model';
+import { hostCases } from '../support/host-cases';
 import { POLICY_WEBHOOK_CASES, objectOf as policyObjectOf } from '../security/webhook-cases';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> };
@@ -339,6 +340,8 @@ function main(): void {
     // The tables record Istio 1.30's verdicts; the 1.30 suite re-judges them.
     if (version === IstioVersion.V1_30_3) {
       fs.writeFileSync(path.join(outdir, tag, 'webhook-cases.json'), `${JSON.stringify(webhookCases(version), null, 2)}\n`);
+      // Host matching (src/internal/host-match.ts), re-judged by Istio's host.Name.
+      fs.writeFileSync(path.join(outdir, tag, 'host-cases.json'), `${JSON.stringify(hostCases(), null, 2)}\n`);
     }
   }
 

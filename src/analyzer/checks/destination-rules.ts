@@ -1,5 +1,5 @@
 /** DestinationRule checks: structure, TLS origination without verification, subsets, unknown hosts. */
-import { isWildcard } from '../hosts';
+import { isWildcardHost as isWildcard } from '../../internal/host-match';
 import { Entry, Json, MeshModel, Reporter, Workload, arr, rec, ref, str, strMap } from '../model';
 
 const TOPOLOGY_KEYS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];

@@ -1,5 +1,5 @@
 /** Istio Gateway checks: structure, selector, conflicts between Gateways, ports missing on the Service. */
-import { HostIndex } from '../hosts';
+import { HostIndex } from '../../internal/host-match';
 import { Entry, MeshModel, Reporter, arr, rec, ref, str, strMap } from '../model';
 import { listNames } from './routing';
 

@@ -2,7 +2,7 @@
  * VirtualService checks: references (gateways, delegates, hosts, subsets), structure, weights,
  * rule order, mesh host conflicts and gateway host coverage.
  */
-import { HostIndex, hostsIntersect, isWildcard } from '../hosts';
+import { HostIndex, hostsMatch as hostsIntersect, isWildcardHost as isWildcard } from '../../internal/host-match';
 import { Entry, Json, MeshModel, Reporter, arr, rec, ref, str } from '../model';
 
 const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
