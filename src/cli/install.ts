@@ -13,6 +13,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import type { CliIO } from '../analyzer/cli';
 import { IstioBase } from '../base/istio-base';
+import { EastWestGateway } from '../gateway/east-west-gateway';
 import { EgressGateway } from '../gateway/egress-gateway';
 import { IngressGateway } from '../gateway/ingress-gateway';
 import { GitOpsRender, renderGitOps } from '../gitops/output';
@@ -35,10 +36,7 @@ const PROFILES: Record<string, { readonly ingress: boolean; readonly ambient: bo
 };
 
 /** Flags of features that are not built yet: refused, never ignored. */
-const NOT_YET_FLAGS: Record<string, string> = {
-  '--revision-tag': 'revision tags (the istio-revision-tag-<tag> webhooks) are not built yet',
-  '--eastwest-gateway': 'the east-west gateway of multi-network meshes is not built yet',
-};
+const NOT_YET_FLAGS: Record<string, string> = {};
 
 export const INSTALL_USAGE = `Usage: cdk8s-istio install --version <1.30.x|1.20.x> -o <dir> [options]
 
@@ -63,7 +61,12 @@ Options:
                            with the label istio.io/rev=<name>); the cluster-wide validator uses it
   --mesh-id <id>           Mesh ID (multi-cluster)
   --cluster <name>         Cluster name, istiod's CLUSTER_ID (multi-cluster). Default: Kubernetes
-  --network <name>         Network of this cluster (multi-network)
+  --network <name>         Network of this cluster (multi-network); labels the control-plane namespace
+                           topology.istio.io/network
+  --revision-tag <tags>    Revision tags (comma-separated, e.g. prod,default) pointing at the installed control
+                           plane: webhooks istio-revision-tag-<tag>; namespaces opt in with istio.io/rev=<tag>
+  --eastwest-gateway       Add the east-west gateway (istio-eastwestgateway in istio-system, ports 15021, 15443,
+                           15012, 15017) and the cross-network-gateway Gateway; needs --network
   --argocd-repo <url>      Also write argocd/${INSTALL_CHART}-application.yaml: an Argo CD Application that syncs
                            <path>/${INSTALL_CHART} from this Git repository
   --argocd-path <path>     Where <dir> lies inside that repository. Default: <dir> relative to the current
@@ -71,7 +74,6 @@ Options:
   --argocd-revision <rev>  Branch, tag or commit Argo CD follows. Default: HEAD
   -h, --help               Show this help
 
-Not available yet: --revision-tag, --eastwest-gateway.
 
 Exit status: 0 written, 2 usage error, invalid value or output folder refused (nothing written).
 `;
@@ -95,6 +97,8 @@ interface InstallRequest {
   readonly meshId?: string;
   readonly clusterName?: string;
   readonly network?: string;
+  readonly revisionTags?: string[];
+  readonly eastWestGateway: boolean;
   readonly argocd?: { readonly repoURL: string; readonly repoPath?: string; readonly targetRevision?: string };
 }
 
@@ -108,11 +112,12 @@ const VALUE_FLAGS: Record<string, string> = {
   '--mesh-id': '--mesh-id',
   '--cluster': '--cluster',
   '--network': '--network',
+  '--revision-tag': '--revision-tag',
   '--argocd-repo': '--argocd-repo',
   '--argocd-path': '--argocd-path',
   '--argocd-revision': '--argocd-revision',
 };
-const SWITCHES = new Set(['--ingress', '--egress', '--cni', '--gateway-api', '-h', '--help']);
+const SWITCHES = new Set(['--ingress', '--egress', '--cni', '--gateway-api', '--eastwest-gateway', '-h', '--help']);
 
 /** Which flag carried the value an IstioValidationError names (by the field of the construct or option). */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -124,6 +129,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'meshId': '--mesh-id',
   'clusterName': '--cluster',
   'network': '--network',
+  'tag': '--revision-tag',
+  'revisionTags': '--revision-tag',
   'repoURL': '--argocd-repo',
   'argo.repoPath': '--argocd-path',
   'targetRevision': '--argocd-revision',
@@ -171,6 +178,9 @@ function parseInstallArgs(args: readonly string[]): InstallRequest | 'help' {
     throw new UsageError(`--profile ${JSON.stringify(profile)}: must be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`);
   }
 
+  if (switches.has('--eastwest-gateway') && !values.has('--network')) {
+    throw new UsageError('--eastwest-gateway needs --network: the gateway serves the network of this cluster');
+  }
   const repoURL = values.get('--argocd-repo');
   for (const dependent of ['--argocd-path', '--argocd-revision']) {
     if (values.has(dependent) && repoURL === undefined) throw new UsageError(`${dependent} needs --argocd-repo`);
@@ -188,6 +198,8 @@ function parseInstallArgs(args: readonly string[]): InstallRequest | 'help' {
     meshId: values.get('--mesh-id'),
     clusterName: values.get('--cluster'),
     network: values.get('--network'),
+    revisionTags: values.get('--revision-tag')?.split(','),
+    eastWestGateway: switches.has('--eastwest-gateway'),
     argocd: repoURL === undefined ? undefined : {
       repoURL,
       repoPath: values.get('--argocd-path'),
@@ -201,24 +213,30 @@ function buildInstall(req: InstallRequest): App {
   const app = new App();
   const chart = new Chart(app, INSTALL_CHART, { disableResourceNameHashes: true });
   // A stand-alone revision is also the one the cluster-wide validator (istiod-default-validator) calls.
-  const base = new IstioBase(chart, 'base', { version: req.version, defaultRevision: req.revision, gatewayApi: req.gatewayApi || undefined });
+  const base = new IstioBase(chart, 'base', {
+    version: req.version, defaultRevision: req.revision, gatewayApi: req.gatewayApi || undefined,
+    namespaceLabels: req.network !== undefined ? { 'topology.istio.io/network': req.network } : undefined,
+  });
   const istiod = new Istiod(chart, 'istiod', {
     base,
     revision: req.revision,
     meshId: req.meshId,
     clusterName: req.clusterName,
     network: req.network,
+    revisionTags: req.revisionTags,
     cni: req.cni || undefined,
     ambient: req.ambient || undefined,
   });
   if (req.ingress) new IngressGateway(chart, 'ingress', { istiod });
   if (req.egress) new EgressGateway(chart, 'egress', { istiod });
+  if (req.eastWestGateway) new EastWestGateway(chart, 'eastwest', { istiod });
   return app;
 }
 
 /** The one-line message of a library validation error, naming the flag that carried the value when known. */
 function validationMessage(e: IstioValidationError): string {
-  const flag = FLAG_OF_FIELD[e.field];
+  // a list flag's items (`revisionTags[1]`) are the flag's too
+  const flag = FLAG_OF_FIELD[e.field] ?? FLAG_OF_FIELD[e.field.replace(/\[[0-9]+\]$/, '')];
   if (flag === undefined) return e.message;
   // a flag that names its value itself (`--profile ambient`) is reported without the construct's value
   return e.value === '(undefined)' || flag.includes(' ') ? `${flag}: ${e.expected}` : `${flag} ${e.value}: ${e.expected}`;
@@ -264,7 +282,7 @@ export function installCommand(args: readonly string[], io: CliIO): number {
     return usageError(`-o ${JSON.stringify(req.outdir)}: ${e.message.replace(/^GitOpsTree: /, '')}`);
   }
 
-  const components = [req.gatewayApi ? 'base with the Gateway API CRDs' : 'base', req.ambient ? 'istiod (ambient)' : 'istiod', ...(req.cni ? ['Istio CNI node agent'] : []), ...(req.ambient ? ['ztunnel'] : []), ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : [])];
+  const components = [req.gatewayApi ? 'base with the Gateway API CRDs' : 'base', req.ambient ? 'istiod (ambient)' : 'istiod', ...(req.cni ? ['Istio CNI node agent'] : []), ...(req.ambient ? ['ztunnel'] : []), ...(req.ingress ? ['ingress gateway'] : []), ...(req.egress ? ['egress gateway'] : []), ...(req.eastWestGateway ? ['east-west gateway'] : [])];
   io.stdout([
     `Wrote Istio ${req.version.tag}${req.revision ? ` revision ${req.revision}` : ''} (profile ${req.profile}: ${components.join(', ')}) to ${req.outdir}:`,
     ...rendered.tree.paths.map((f) => `  ${f}`),

@@ -249,6 +249,19 @@ describe('revision, multi-cluster and Argo CD flags', () => {
     expect(values.global).toMatchObject({ meshID: 'mesh1', network: 'lan1', multiCluster: { clusterName: 'pi-east' } });
   });
 
+  test.each(['1.30.3', '1.20.3'])('--revision-tag and --eastwest-gateway at %s: tag webhooks, the network label, the east-west gateway', (version) => {
+    install('--version', version, '--profile', 'minimal', '--revision', 'canary', '--revision-tag', 'prod,default',
+      '--mesh-id', 'mesh1', '--cluster', 'c1', '--network', 'n1', '--eastwest-gateway', '-o', 'out');
+    const objs = objectsIn(path.join(work, 'out'));
+    for (const tag of ['prod', 'default']) {
+      expect(serviceOf(findOne(objs, 'MutatingWebhookConfiguration', `istio-revision-tag-${tag}`))[0]).toBe('istio-system/istiod-canary');
+    }
+    expect(findOne(objs, 'Namespace', 'istio-system').metadata.labels).toMatchObject({ 'topology.istio.io/network': 'n1' });
+    expect(findOne(objs, 'Service', 'istio-eastwestgateway', 'istio-system').spec.ports.map((p: { port: number }) => p.port)).toEqual([15021, 15443, 15012, 15017]);
+    findOne(objs, 'Gateway', 'cross-network-gateway', 'istio-system');
+    expect(kustomize(path.join(work, 'out', 'istio')).length).toBe(objs.length);
+  });
+
   test('--argocd-repo adds the Argo CD Application (with --argocd-path and --argocd-revision) and sync waves', () => {
     const r = install('--version', '1.30.3', '-o', 'out', '--argocd-repo', 'https://git.example.com/platform/mesh.git', '--argocd-path', 'clusters/pi', '--argocd-revision', 'main');
     expect(r.out).toContain(`Argo CD: commit out, then kubectl apply -k ${path.join('out', 'argocd')}\n`);
@@ -288,9 +301,12 @@ describe('refused input: exit 2, one line and the usage hint, nothing written', 
     ['the ambient profile at 1.20.3', ['--version', '1.20.3', '-o', 'out', '--profile', 'ambient'], /^--profile ambient: ambient mode needs Istio 1\.24 or later .* Fix: use version 1\.30\.3/],
     ['a value on --cni', [...ok, '--cni=true'], /^--cni takes no value$/],
     ['a value on --gateway-api', [...ok, '--gateway-api=true'], /^--gateway-api takes no value$/],
-    ['--revision-tag', [...ok, '--revision-tag', 'stable'], /^--revision-tag is not available yet/],
-    ['--revision-tag=', [...ok, '--revision-tag=stable'], /^--revision-tag is not available yet/],
-    ['--eastwest-gateway', [...ok, '--eastwest-gateway'], /^--eastwest-gateway is not available yet/],
+    ['--eastwest-gateway without --network', [...ok, '--eastwest-gateway'], /^--eastwest-gateway needs --network/],
+    ['a value on --eastwest-gateway', [...ok, '--network', 'n1', '--eastwest-gateway=yes'], /^--eastwest-gateway takes no value$/],
+    ['a revision tag that is no DNS label', [...ok, '--revision', 'canary', '--revision-tag', 'Prod'], /^--revision-tag "Prod": must be a DNS-1123 label/],
+    ['the tag "default" on the default revision', [...ok, '--revision-tag', 'default'], /^--revision-tag "default": the default revision .* already serves istio-injection=enabled/],
+    ['a tag named like the revision', [...ok, '--revision', 'canary', '--revision-tag', 'canary'], /^--revision-tag "canary": must differ from the revision/],
+    ['a tag listed twice', [...ok, '--revision', 'canary', '--revision-tag', 'prod,prod'], /--revision-tag.*listed twice/],
     ['--argocd-path without --argocd-repo', [...ok, '--argocd-path', 'dist'], /^--argocd-path needs --argocd-repo$/],
     // the library's own rules (IstioValidationError), reported against the flag
     ['a revision that is no DNS label', [...ok, '--revision', 'Canary'], /^--revision "Canary": must be a DNS-1123 label/],
@@ -337,7 +353,8 @@ describe('help and commands', () => {
     for (const flag of ['--profile <name>', '--cni', '--gateway-api', '--ingress', '--egress', '--revision <name>', '--mesh-id <id>', '--cluster <name>', '--network <name>', '--argocd-repo <url>', '-o, --output <dir>']) {
       expect(help.out).toContain(flag);
     }
-    expect(help.out).toContain('Not available yet: --revision-tag, --eastwest-gateway.');
+    for (const flag of ['--revision-tag <tags>', '--eastwest-gateway']) expect(help.out).toContain(flag);
+    expect(help.out).not.toContain('Not available yet');
     expect(cli('install', '-h')).toEqual(help);
     expect(cli('install', '--version', '1.30.3', '--help')).toEqual(help);
     expect(fs.readdirSync(work)).toEqual([]);
