@@ -12,6 +12,7 @@
  * <outdir>/<tag>/catalog.json (Istio-level rows of the bad-input catalog applied to valid objects) and, for 1.30.3,
  * <outdir>/1.30.3/webhook-cases.json (the recorded verdict tables of the L2 kinds, re-judged by Istio's code).
  * Cases also include `upstream-reference-N`: the networking examples of Istio's API reference as our constructs render them.
+ * `pod-security-cni` and `pod-security-no-cni` pair a ZeroTrustNamespace's default Pod Security labels with its control plane's injector.
  * Deterministic: the same commit writes the same bytes.
  */
 import { execFileSync } from 'child_process';
@@ -115,6 +116,20 @@ function ambientZeroTrust(version: IstioVersion): Obj[] {
   new ZeroTrustNamespace(chart, 'legacy', { istiod, name: 'legacy', dataplane: 'sidecar' })
     .allow('get', { rules: [{ to: [{ methods: ['GET'] }] }] });
   return Testing.synth(chart) as Obj[];
+}
+
+/**
+ * Pod Security (#15): a ZeroTrustNamespace with its default Pod Security labels beside the control plane whose
+ * injector fills its pods, with the Istio CNI on (`restricted`) and off (`privileged`). The 1.30 suite injects
+ * restricted-compliant pods with each case's own injector and creates them in a namespace with each case's labels.
+ */
+function podSecurityCases(version: IstioVersion): Array<{ name: string; objs: Obj[] }> {
+  return [true, false].map((cni) => {
+    const chart = new Chart(Testing.app(), 'mesh', { disableResourceNameHashes: true });
+    const istiod = new Istiod(chart, 'istiod', { base: new IstioBase(chart, 'base', { version }), cni });
+    new ZeroTrustNamespace(chart, 'shop', { istiod, name: 'shop' });
+    return { name: cni ? 'pod-security-cni' : 'pod-security-no-cni', objs: Testing.synth(chart) as Obj[] };
+  });
 }
 
 /** `cdk8s-istio install --profile minimal`: the control plane without gateways. */
@@ -313,6 +328,7 @@ function main(): void {
     writeCase(tag, 'preset-mlops-gateway-api', Testing.synth(new MlopsMeshChart(Testing.app(), 'mlops', { version, gatewayApiIngress: true })) as Obj[]);
     for (const v of presetVariants(version)) writeCase(tag, v.name, v.objs);
     for (const v of multiClusterCases(version)) writeCase(tag, v.name, v.objs);
+    for (const v of podSecurityCases(version)) writeCase(tag, v.name, v.objs);
     // The real-world corpus (docs/corpus.md): upstream Istio configurations said with our constructs, each entry in namespaces of its own.
     writeCase(tag, 'corpus', corpusObjects(version));
     const agents = nodeAgentInstalls(version);
