@@ -118,11 +118,15 @@ export class MeshRoute extends Construct {
     const tlsRoutes = this.list('tlsRoutes', props.tlsRoutes);
     if (!routes && !tcpRoutes && !tlsRoutes) fail(this, 'routes', props.routes, 'must list at least one route (or give tcpRoutes or tlsRoutes)');
     const http = routes?.map((r, i) => this.httpRoute(`routes[${i}]`, r, routes.length - 1 - i));
-    const tcp = tcpRoutes?.map((r, i): VirtualServiceSpecTcp => ({
-      ...(r.port !== undefined ? { match: [{ port: checkPort(this, `tcpRoutes[${i}].port`, r.port) }] } : {}),
-      route: this.destinations(`tcpRoutes[${i}].destinations`, r.destinations),
-    }));
+    const tcp = tcpRoutes?.map((r, i): VirtualServiceSpecTcp => {
+      if (!r || typeof r !== 'object') fail(this, `tcpRoutes[${i}]`, r, 'must be a TCP route: { port?, destinations }');
+      return {
+        ...(r.port !== undefined ? { match: [{ port: checkPort(this, `tcpRoutes[${i}].port`, r.port) }] } : {}),
+        route: this.destinations(`tcpRoutes[${i}].destinations`, r.destinations),
+      };
+    });
     const tls = tlsRoutes?.map((r, i): VirtualServiceSpecTls => {
+      if (!r || typeof r !== 'object') fail(this, `tlsRoutes[${i}]`, r, 'must be a TLS route: { sniHosts, port?, destinations }');
       if (!Array.isArray(r.sniHosts) || r.sniHosts.length === 0) fail(this, `tlsRoutes[${i}].sniHosts`, r.sniHosts, 'must list at least one SNI name');
       r.sniHosts.forEach((h, j) => checkHost(this, `tlsRoutes[${i}].sniHosts[${j}]`, h));
       return {
@@ -151,6 +155,7 @@ export class MeshRoute extends Construct {
   }
 
   private httpRoute(f: string, r: MeshHttpRoute, after: number): VirtualServiceSpecHttp {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) fail(this, f, r, 'must be a route: { match?, destination | destinations, ... }');
     if (r?.match !== undefined && r.matches !== undefined) fail(this, `${f}.matches`, r.matches, 'must not be given with match: put every alternative in matches');
     const matches = r?.matches ?? (r?.match !== undefined ? [r.match] : undefined);
     if (matches !== undefined && (!Array.isArray(matches) || matches.length === 0)) fail(this, `${f}.matches`, matches, 'must be a non-empty list when given');
@@ -192,7 +197,10 @@ export class MeshRoute extends Construct {
   /** Weighted destinations: weights given for all (summing to 100) or for none (then only one destination). */
   private destinations(f: string, list: RouteDestination[], single = false): VirtualServiceSpecHttpRoute[] {
     if (!Array.isArray(list) || list.length === 0) fail(this, f, list, 'must list at least one destination');
-    const weighted = list.filter((d) => d?.weight !== undefined).length;
+    list.forEach((d, i) => {
+      if (!d || typeof d !== 'object') fail(this, single ? f : `${f}[${i}]`, d, 'must be a destination { host, port?, subset?, weight? }');
+    });
+    const weighted = list.filter((d) => d.weight !== undefined).length;
     if (weighted !== 0 && weighted !== list.length) fail(this, f, list, 'must give a weight for every destination, or for none');
     if (weighted === 0 && list.length > 1) fail(this, f, list, 'must give weights (summing to 100) to split traffic between several destinations');
     const at = (i: number) => (single ? f : `${f}[${i}]`);

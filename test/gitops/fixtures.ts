@@ -121,6 +121,11 @@ export function addHandMadeControlPlane(scope: Construct, ns = 'istio-system'): 
       name: `${w}.sidecar-injector.istio.io`, admissionReviewVersions: ['v1'], sideEffects: 'None', failurePolicy: 'Fail',
       clientConfig: { service },
       rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+      // as istiod's chart: one webhook by namespace label, one by pod label, so they never both inject a pod
+      // (two injectors for the same pods are IST0139, which Istio's analyzer reports as an error)
+      ...(w === 'namespace'
+        ? { namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } }
+        : { namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }] }, objectSelector: { matchLabels: { 'sidecar.istio.io/inject': 'true' } } }),
     })),
   });
   for (const [id, name, wh] of [['cp-vwc', `istio-validator-${ns}`, 'rev.validation.istio.io'], ['cp-dv', 'istiod-default-validator', 'validation.istio.io']]) {
