@@ -323,6 +323,8 @@ export class IstioVersion {
 
   /** The release tag, e.g. `1.30.3`. */
   public readonly tag: string;
+  /** Registry and organisation Istio publishes this release's images under (the charts' default `global.hub`). */
+  public readonly hub: string = 'docker.io/istio';
   /** The release line, `1.20` or `1.30`. */
   public readonly line: IstioLine;
   /** Minor number (20 or 30). */
@@ -352,7 +354,7 @@ export class IstioVersion {
    */
   public image(image: string, opts: { hub?: string; tag?: string; variant?: string } = {}): string {
     if (image.includes('/')) return image;
-    const hub = opts.hub ?? 'docker.io/istio';
+    const hub = opts.hub ?? this.hub;
     const tag = opts.tag ?? this.tag;
     const suffix = opts.variant && opts.variant !== 'default' ? `-${opts.variant}` : '';
     return `${hub}/${image}:${tag}${suffix}`;

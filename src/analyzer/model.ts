@@ -6,38 +6,17 @@
 import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../kinds';
 import { codeInfo } from './codes';
 import { HostIndex } from '../internal/host-match';
+import { Json, arr, rec, str, textMap } from '../internal/json';
 import { clusterLocalNamespace, serviceCandidates } from './hosts';
 import { configMapValue } from './load';
 import { AnalyzeOptions, AnalyzerMeshConfig, AnalyzerMeshNetworks, Finding, ManifestObject, SourcedObject } from './types';
 
-/** A plain JSON record (what objects and their parts are read as). */
-export type Json = { readonly [key: string]: unknown };
-
-/** Reads `v` as a record, or undefined. */
-export function rec(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-/** Reads `v` as an array (empty when it is not one). */
-export function arr(v: unknown): readonly unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** Reads `v` as a string, or undefined. */
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+export { arr, rec, str } from '../internal/json';
+export type { Json } from '../internal/json';
 
 /** Reads a string map (labels, selectors); numbers and booleans are kept as their text, other values dropped. */
 export function strMap(v: unknown): Record<string, string> {
-  const r = rec(v);
-  const out: Record<string, string> = {};
-  if (!r) return out;
-  for (const k of Object.keys(r)) {
-    const x = r[k];
-    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
-  }
-  return out;
+  return textMap(v) ?? {};
 }
 
 /** Kubernetes namespaces that are never part of the mesh. */

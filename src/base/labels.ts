@@ -56,6 +56,19 @@ export function sortLabels(labels: Record<string, string>): Record<string, strin
 }
 
 /**
+ * The Helm bookkeeping labels of a chart's objects: `app.kubernetes.io/managed-by`, `app.kubernetes.io/version` and
+ * `helm.sh/chart: <chart>-<tag>`. The gateway chart carries them on every release; the others on 1.30 only (in {@link chartLabels}).
+ * @internal
+ */
+export function helmLabels(version: IstioVersion, chart: string, managedBy = 'Helm'): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': managedBy,
+    'app.kubernetes.io/version': version.tag,
+    'helm.sh/chart': `${chart}-${version.tag}`,
+  };
+}
+
+/**
  * The label set an upstream Helm chart adds to every object it renders: on 1.30
  * `app.kubernetes.io/{managed-by,instance,part-of,version}` and `helm.sh/chart`; nothing on 1.20.
  * (This is also the whole label set of the 1.30 CRDs.)
@@ -65,10 +78,8 @@ export function chartLabels(version: IstioVersion, opts: Pick<CommonLabelOptions
   if (!version.appKubernetesIoLabels) return {};
   return sortLabels({
     'app.kubernetes.io/instance': opts.release,
-    'app.kubernetes.io/managed-by': opts.managedBy ?? 'Helm',
     'app.kubernetes.io/part-of': 'istio',
-    'app.kubernetes.io/version': version.tag,
-    'helm.sh/chart': `${opts.chart}-${version.tag}`,
+    ...helmLabels(version, opts.chart, opts.managedBy),
   });
 }
 

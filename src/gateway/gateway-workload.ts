@@ -1,6 +1,6 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { chartLabels, sortLabels } from '../base/labels';
+import { chartLabels, helmLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
 import { KubeJson, kubeObject } from '../kube';
 import { checkAnnotations, checkDnsLabel, checkInt, checkLabels, fail, findNamespaceObject } from '../validation';
@@ -407,9 +407,7 @@ export abstract class GatewayWorkload extends Construct {
   private objectLabels(userLabels: Record<string, string>): Record<string, string> {
     return sortLabels({
       'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/managed-by': 'Helm',
-      'app.kubernetes.io/version': this.version.tag,
-      'helm.sh/chart': `${CHART}-${this.version.tag}`,
+      ...helmLabels(this.version, CHART),
       ...chartLabels(this.version, { release: this.name, chart: CHART }),
       ...this.dataplaneLabel(),
       ...userLabels,

@@ -1,5 +1,6 @@
 import { callScope, isDnsLabel, isDnsSubdomain, IstioValidationError } from '../validation';
-import { apiGroup, isIstioResource, SynthesizedObject, stringField } from './manifest';
+import { apiGroupOf } from '../kinds';
+import { isIstioResource, SynthesizedObject, stringField } from './manifest';
 import { StagedObjects } from './stages';
 import { checkKnownKeys } from '../resource/keys';
 import { ARGO_CD_APPLICATION_PROPS } from './shapes';
@@ -223,7 +224,7 @@ function isValidatorWebhook(name: string): boolean {
 export function istiodWebhookIgnoreDifferences(objects: readonly SynthesizedObject[]): ArgoCdIgnoreDifference[] {
   const out: ArgoCdIgnoreDifference[] = [];
   for (const o of objects) {
-    if (apiGroup(o.apiVersion) !== 'admissionregistration.k8s.io') continue;
+    if (apiGroupOf(o.apiVersion) !== 'admissionregistration.k8s.io') continue;
     const name = o.metadata?.name ?? '';
     if (o.kind === 'MutatingWebhookConfiguration' && isInjectorWebhook(name)) {
       out.push({ group: 'admissionregistration.k8s.io', kind: o.kind, name, jqPathExpressions: [WEBHOOK_CA_BUNDLE_PATH] });
@@ -267,7 +268,7 @@ export function withArgoCdAnnotations(staged: readonly StagedObjects[]): StagedO
       if (annotations[SYNC_WAVE_ANNOTATION] === undefined) annotations[SYNC_WAVE_ANNOTATION] = String(s.stage.syncWave);
       const options: string[] = [];
       if (o.kind === 'CustomResourceDefinition') options.push('ServerSideApply=true', 'Prune=false');
-      if (isIstioResource(o) || crdKinds.has(`${apiGroup(o.apiVersion)}/${o.kind}`)) options.push('SkipDryRunOnMissingResource=true');
+      if (isIstioResource(o) || crdKinds.has(`${apiGroupOf(o.apiVersion)}/${o.kind}`)) options.push('SkipDryRunOnMissingResource=true');
       if (options.length > 0) annotations[SYNC_OPTIONS_ANNOTATION] = addSyncOptions(annotations[SYNC_OPTIONS_ANNOTATION], options);
       return { ...o, metadata: { ...o.metadata, annotations } };
     }),

@@ -1,5 +1,5 @@
 export type { SynthesizedObject, SynthesizedMetadata } from './manifest';
-export { apiGroup, objectId, isIstioResource } from './manifest';
+export { objectId, isIstioResource } from './manifest';
 export * from './stages';
 export * from './argocd';
 export * from './yaml';

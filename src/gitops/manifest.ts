@@ -1,3 +1,6 @@
+import { arr, field, rec, str, textMap } from '../internal/json';
+import { apiGroupOf } from '../kinds';
+
 /**
  * The plain, synthesized form of a Kubernetes object, as `chart.toJson()` returns it.
  */
@@ -28,12 +31,6 @@ export interface SynthesizedObject {
   readonly [key: string]: unknown;
 }
 
-/** The API group of an apiVersion (`''` for the core group). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /** `Kind namespace/name` (or `Kind name` when cluster-scoped), for messages and lookups. */
 export function objectId(obj: SynthesizedObject): string {
   const ns = obj.metadata?.namespace;
@@ -42,39 +39,23 @@ export function objectId(obj: SynthesizedObject): string {
 
 /** True for objects of an Istio API group (`*.istio.io`). */
 export function isIstioResource(obj: SynthesizedObject): boolean {
-  return apiGroup(obj.apiVersion).endsWith('.istio.io');
+  return apiGroupOf(obj.apiVersion).endsWith('.istio.io');
 }
 
 /** Reads a nested field without `any`: `field(obj, 'spec', 'template', 'metadata')`. */
-export function field(value: unknown, ...path: string[]): unknown {
-  let cur: unknown = value;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
+export { field } from '../internal/json';
 
 /** A nested field as a string map (labels, selectors), or undefined. */
 export function stringMap(value: unknown, ...path: string[]): Record<string, string> | undefined {
-  const v = field(value, ...path);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, s] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof s === 'string') out[k] = s;
-  }
-  return out;
+  return textMap(field(value, ...path));
 }
 
 /** A nested field as an array of objects, or an empty array. */
 export function objectArray(value: unknown, ...path: string[]): Array<Record<string, unknown>> {
-  const v = field(value, ...path);
-  if (!Array.isArray(v)) return [];
-  return v.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object' && !Array.isArray(e));
+  return arr(field(value, ...path)).filter((e): e is Record<string, unknown> => rec(e) !== undefined);
 }
 
 /** A nested field as a string, or undefined. */
 export function stringField(value: unknown, ...path: string[]): string | undefined {
-  const v = field(value, ...path);
-  return typeof v === 'string' ? v : undefined;
+  return str(field(value, ...path));
 }

@@ -1,4 +1,5 @@
-import { apiGroup, isIstioResource, SynthesizedObject, objectArray, stringField, stringMap } from './manifest';
+import { apiGroupOf } from '../kinds';
+import { isIstioResource, SynthesizedObject, objectArray, stringField, stringMap } from './manifest';
 
 /** Identifier (and file stem) of a stage of the GitOps output, in apply order. */
 export type GitOpsStageId = '00-crds' | '10-control-plane' | '20-gateways' | '30-mesh-policy' | '40-other';
@@ -214,7 +215,7 @@ export class StageClassifier {
     if (obj.kind === 'CustomResourceDefinition') return '00-crds';
     if (obj.kind === 'Namespace') return '10-control-plane';
     if (this.gatewayKeys.has(k) || this.gatewayClusterRbac.has(k)) return '20-gateways';
-    if (isIstioResource(obj) || obj.kind === 'NetworkPolicy' || MESH_POLICY_GROUPS.has(apiGroup(obj.apiVersion))) return '30-mesh-policy';
+    if (isIstioResource(obj) || obj.kind === 'NetworkPolicy' || MESH_POLICY_GROUPS.has(apiGroupOf(obj.apiVersion))) return '30-mesh-policy';
     if (ADMISSION_KINDS.has(obj.kind)) return '10-control-plane';
     if (obj.kind === 'ClusterRole' || obj.kind === 'ClusterRoleBinding') {
       return this.controlPlaneClusterRbac.has(k) || (obj.metadata?.name ?? '').startsWith('istio') ? '10-control-plane' : '40-other';

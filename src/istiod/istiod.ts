@@ -249,7 +249,7 @@ export class Istiod extends Construct implements IIstiod {
     this.network = network;
     // upstream's ambient profile sets the distroless variant for every image
     const { hub, tag, variant } = resolveImage(this, 'image', props.image ?? {}, {
-      hub: 'docker.io/istio', tag: this.version.tag, variant: this.ambient ? 'distroless' : undefined,
+      hub: this.version.hub, tag: this.version.tag, variant: this.ambient ? 'distroless' : undefined,
     });
     this.image = { hub, tag, variant };
     const mesh = resolveMeshConfig(this, 'meshConfig', props.meshConfig, {

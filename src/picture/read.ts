@@ -3,42 +3,24 @@
  * type is treated as absent, never as an error, so the picture can be drawn from any manifest set.
  */
 
-/** A JSON object. */
-export type Json = Record<string, unknown>;
+import { Json, arr, rec, text, textMap } from '../internal/json';
+import { apiGroupOf } from '../kinds';
+
+export type { Json } from '../internal/json';
+export { text, texts } from '../internal/json';
 
 /** The value as an object, or undefined. */
-export function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+export const obj = rec;
 
 /** The value as an array (empty when it is not one). */
-export function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** The value as text (numbers and booleans are turned into text), or undefined. */
-export function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
-}
-
-/** The value as a list of texts (entries that are not text are dropped). */
-export function texts(v: unknown): string[] {
-  return list(v)
-    .map(text)
-    .filter((s): s is string => s !== undefined);
-}
+export const list = arr;
 
 /** The value as a string map (labels), entries sorted by key; undefined when it is not an object. */
 export function labelMap(v: unknown): Record<string, string> | undefined {
-  const o = obj(v);
-  if (!o) return undefined;
+  const m = textMap(v);
+  if (!m) return undefined;
   const out: Record<string, string> = {};
-  for (const k of Object.keys(o).sort()) {
-    const s = text(o[k]);
-    if (s !== undefined) out[k] = s;
-  }
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
   return out;
 }
 
@@ -83,7 +65,7 @@ export function readObjects(objects: ReadonlyArray<unknown>): ReadObject[] {
     if (!apiVersion || !kind || !name) continue;
     const slash = apiVersion.indexOf('/');
     out.push({
-      group: slash < 0 ? '' : apiVersion.slice(0, slash),
+      group: apiGroupOf(apiVersion),
       version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
       kind,
       name,
