@@ -1,4 +1,5 @@
-import { GatewayService, IngressGateway, isIstioPortName } from '../../src';
+import { GatewayService, IngressGateway } from '../../src';
+import { isIstioPortName } from '../../src/gateway/ports';
 import { findOne, synthValid } from '../support/synth';
 import { mesh } from './fixtures';
 
