@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource/istio-resource';
-import type { JsonValue } from '../base/schemas/types';
 import type { EnvoyFilterSpec, EnvoyFilterSpecConfigPatche } from '../resource/specs.generated';
 import { checkRegex, fail } from '../validation';
 import { checkSelectorLabels } from './rules';
@@ -94,7 +93,6 @@ function checkPatch(scope: Construct, at: string, cp: EnvoyFilterSpecConfigPatch
   if (op !== 'REMOVE' && cp.patch.value === undefined) {
     fail(scope, `${at}.patch.value`, cp.patch.value, `must be set for operation ${op}: the Envoy configuration to ${op === 'MERGE' ? 'merge' : 'add'} (only REMOVE takes none)`);
   }
-  if (cp.patch.value !== undefined) checkNoNull(scope, `${at}.patch.value`, cp.patch.value);
   const version = m?.proxy?.proxyVersion;
   if (version) checkRegex(scope, `${at}.match.proxy.proxyVersion`, version);
 
@@ -121,12 +119,3 @@ function checkPatch(scope: Construct, at: string, cp: EnvoyFilterSpecConfigPatch
   }
 }
 
-/** Refuses a `null` anywhere in a patch value: the synthesized YAML would not carry it (the key would vanish). */
-function checkNoNull(scope: Construct, field: string, value: JsonValue): void {
-  if (value === null) fail(scope, field, value, 'must not be null: a null is not written to the YAML, so the key would silently vanish; leave the key out (or give its value)');
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkNoNull(scope, `${field}[${i}]`, v));
-  } else if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) checkNoNull(scope, `${field}.${k}`, v);
-  }
-}

@@ -7,6 +7,9 @@ import { checkPolicySelector } from './policy-target';
 /** Props of {@link PeerAuthentication}. */
 export interface PeerAuthenticationProps extends IstioResourceProps<PeerAuthenticationSpec> {}
 
+/** mTLS mode of a workload or port: STRICT (mTLS only), PERMISSIVE (mTLS or plain text), DISABLE (plain text). */
+export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+
 /**
  * An Istio `PeerAuthentication` (security.istio.io): which mutual-TLS mode the sidecars (or ztunnel) of a namespace
  * or of selected workloads accept, `STRICT`, `PERMISSIVE`, `DISABLE` or `UNSET` (inherit), with exceptions per port.
@@ -40,9 +43,6 @@ export interface PeerAuthenticationProps extends IstioResourceProps<PeerAuthenti
  *   },
  * });
  */
-/** mTLS mode of a workload or port: STRICT (mTLS only), PERMISSIVE (mTLS or plain text), DISABLE (plain text). */
-export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-
 export class PeerAuthentication extends IstioResource<PeerAuthenticationSpec> {
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps) {
     super(scope, id, 'PeerAuthentication', props, checkPeerAuthentication);
