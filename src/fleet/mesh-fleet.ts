@@ -176,6 +176,9 @@ export class MeshFleet extends Construct {
     this.topology = networks.size > 1 ? 'multi-primary-multi-network' : 'multi-primary';
 
     this.clusters = planned.map(({ c, name, network, context }) => {
+      for (const owned of ['version', 'namespaceLabels'] as const) {
+        if (c.base && owned in c.base) fail(this, `clusters[${planned.findIndex((p) => p.c === c)}].base.${owned}`, (c.base as Record<string, unknown>)[owned], 'is set by the fleet (its version; the network label of the namespace): leave it out');
+      }
       const chart = new FleetClusterChart(this, name, this.name, name, network, context);
       chart.base = new IstioBase(chart, 'base', {
         ...(c.base ?? {}), version: this.version, namespaceLabels: { 'topology.istio.io/network': network },

@@ -123,6 +123,7 @@ export class UpgradePlan extends Construct {
       if (t === from || t === to) fail(this, `tags[${i}]`, t, 'must not be the name of a revision of the plan');
       if (tags.indexOf(t) !== i) fail(this, `tags[${i}]`, t, 'is listed twice');
     });
+    if (props.base && 'version' in props.base) fail(this, 'base.version', (props.base as { version?: unknown }).version, 'is the plan\'s version: set version on the plan');
     if (props.workloads !== undefined && typeof props.workloads !== 'function') fail(this, 'workloads', props.workloads, 'must be a function (scope, context) => void');
     this.tags = [...tags];
     this.props = props;

@@ -66,6 +66,7 @@ describe('MeshFleet: bad input', () => {
     ['context with a quote', { meshId: 'm', clusters: [{ name: 'a', context: "x'y" }, { name: 'b' }] }, /clusters\[0\].context/],
     ['istiod option the fleet owns', { meshId: 'm', clusters: [{ name: 'a', istiod: { network: 'x' } }, { name: 'b' }] }, /clusters\[0\].istiod.network.*not a key/],
     ['empty mesh ID', { meshId: '', clusters: [{ name: 'a' }, { name: 'b' }] }, /meshId/],
+    ['base props the fleet owns', { meshId: 'm', clusters: [{ name: 'a' }, { name: 'b', base: { namespaceLabels: { x: 'y' } } }] }, /clusters\[1\].base.namespaceLabels.*set by the fleet/],
   ])('%s', (_t, props, message) => {
     expect(() => new MeshFleet(new App(), 'f', props as never)).toThrow(message);
   });

@@ -153,6 +153,7 @@ describe('UpgradePlan', () => {
     ['tag named like a revision', { from: { revision: 'a' }, to: { revision: 'b' }, tags: ['b'] }, /tags\[0\]/],
     ['revisionTags inside istiod options', { from: { revision: 'a', istiod: { revisionTags: ['x'] } }, to: { revision: 'b' } }, /from.istiod.revisionTags.*not a key/],
     ['no tags', { from: { revision: 'a' }, to: { revision: 'b' }, tags: [] }, /at least one tag/],
+    ['a version inside base', { from: { revision: 'a' }, to: { revision: 'b' }, base: { version: IstioVersion.V1_20_3 } }, /base.version/],
   ])('refuses %s', (_t, props, message) => {
     expect(() => new UpgradePlan(Testing.app(), 'p', props as never)).toThrow(message);
   });
