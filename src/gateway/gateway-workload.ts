@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { chartLabels, helmLabels, sortLabels } from '../base/labels';
 import { Istiod } from '../istiod/istiod';
@@ -239,6 +239,13 @@ export abstract class GatewayWorkload extends Construct {
     const np = resolvedSvc.nodePorts;
     const withNode = (nodePort: number | undefined) => (nodePort !== undefined ? { nodePort } : {});
     const network = defaults.networkGateway;
+    if (network !== undefined) {
+      for (const [field, labels] of [['labels', props.labels], ['podLabels', props.podLabels], ['serviceLabels', props.serviceLabels]] as const) {
+        if (labels && 'topology.istio.io/network' in labels) {
+          fail(this, `${field}.topology.istio.io/network`, labels['topology.istio.io/network'], 'is set by the network gateway from its network');
+        }
+      }
+    }
     const networkLabel: Record<string, string> = network !== undefined ? { 'topology.istio.io/network': network } : {};
     this.ports = resolveServicePorts(this, network !== undefined
       ? [

@@ -92,5 +92,6 @@ describe('EastWestGateway', () => {
     const i2 = new Istiod(c2, 'istiod', { base: new IstioBase(c2, 'base', {}), network: 'a' });
     expect(() => new EastWestGateway(c2, 'ew', { istiod: i2, network: 'b' })).toThrow(/differs from the network/);
     expect(() => new EastWestGateway(newChart(), 'ew', { istiod: i2, exposeIstio: true } as never)).toThrow(/did you mean `exposeIstiod`/);
+    expect(() => new EastWestGateway(newChart(), 'ew', { istiod: i2, serviceLabels: { 'topology.istio.io/network': 'x' } })).toThrow(/serviceLabels.topology.istio.io\/network.*set by the network gateway/);
   });
 });
