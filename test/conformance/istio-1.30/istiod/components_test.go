@@ -136,6 +136,9 @@ type istiod struct {
 	webhook  *inject.Webhook
 	filter   kubetypes.DynamicObjectFilter
 	webhookM sync.RWMutex
+	// beforeRun are more of NewServer's parts a test wires (accepts_test.go), called once every component above
+	// is built and before any runs.
+	beforeRun []func()
 
 	mu       sync.Mutex
 	ready    map[string]time.Duration // component -> time from start to ready
@@ -305,6 +308,9 @@ func (d *istiod) start() {
 	d.startValidation()
 	// initK8SConfigStore's gateway deployment controller, under its per-revision Lease.
 	d.startDeploymentController()
+	for _, f := range d.beforeRun {
+		f()
+	}
 
 	// Server.Start: start everything, wait for the caches, mark the xDS server ready; the first full push
 	// builds the PushContext over everything the stores hold.

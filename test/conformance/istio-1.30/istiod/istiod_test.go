@@ -832,7 +832,7 @@ func (d *istiod) check(e expectations) {
 	d.until(cPush, func() (bool, string) { return d.isReady(cPush), "first push not done" })
 }
 
-// checkConfig lists the Istio config of dist-mlops through the config controller's crdclient, checks it is what was applied, and validates each object with Istio's own validation (the
+// checkConfig lists the applied Istio and Gateway API config through the config controller's crdclient, checks it is what was applied, and validates each object with Istio's own validation (the
 // schema's, as the validation webhook does). It returns how many objects were listed.
 func checkConfig(t *testing.T, d *istiod, applied []kubeapply.Object) int {
 	t.Helper()
@@ -871,7 +871,7 @@ func checkConfig(t *testing.T, d *istiod, applied []kubeapply.Object) int {
 	for key := range want {
 		t.Errorf("applied but not listed by istiod's config controller: %s", key)
 	}
-	t.Logf("Istio config of dist-mlops and Gateway API config of gateway-api listed through istiod's config controller: %d objects of %d kinds, rejected %d", listed, len(kinds), rejected)
+	t.Logf("Istio and Gateway API config listed through istiod's config controller: %d objects of %d kinds, rejected %d", listed, len(kinds), rejected)
 	return listed
 }
 
