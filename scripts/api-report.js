@@ -70,7 +70,12 @@ function report() {
     `Exported symbols: ${lines.filter((l) => l.startsWith('- ')).length} (${Object.keys(counts).sort().map((k) => `${k} ${counts[k]}`).join(', ')}); free functions: ${functions}.`,
     '',
   ];
-  return `${[...head, ...lines].join('\n')}\n`;
+  // Types from other files print as import("<absolute path>"): name them by package or by path in the repository.
+  const portable = (l) => l.replace(/import\("([^"]+)"\)/g, (_m, p) => {
+    const i = p.lastIndexOf('node_modules/');
+    return `import("${i >= 0 ? p.slice(i + 'node_modules/'.length) : path.relative(root, p)}")`;
+  });
+  return `${[...head, ...lines.map(portable)].join('\n')}\n`;
 }
 
 function isPublic(p) {

@@ -18,7 +18,7 @@
  * Internal to the library (not exported from the package index).
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { claimObject, registerNamespaceObject } from './validation';
 

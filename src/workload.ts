@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KubeJson, kubeObject } from './kube';
@@ -169,15 +169,38 @@ export interface SchedulingOptions {
   /** @default - none */
   readonly tolerations?: Toleration[];
   /**
-   * Affinity in Kubernetes form (`nodeAffinity`, `podAffinity`, `podAntiAffinity`), emitted as given.
+   * Affinity (`nodeAffinity`, `podAffinity`, `podAntiAffinity`), cdk8s-plus's `k8s.Affinity` (the Kubernetes field
+   * names), emitted as given.
    * @default - none
    */
-  readonly affinity?: { readonly [key: string]: unknown };
+  readonly affinity?: k8s.Affinity;
   /**
-   * Topology spread constraints in Kubernetes form, emitted as given.
+   * Topology spread constraints, cdk8s-plus's `k8s.TopologySpreadConstraint` (the Kubernetes field names), emitted as given.
    * @default - none
    */
-  readonly topologySpreadConstraints?: Array<{ readonly [key: string]: unknown }>;
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+}
+
+/**
+ * Checks `affinity` and `topologySpreadConstraints` (an object, a list of objects) and returns them in Kubernetes
+ * form: cdk8s-plus's `k8s.Affinity` and `k8s.TopologySpreadConstraint` use Kubernetes' field names and hold no
+ * quantity or int-or-string values, so their JSON is the value itself. Empty ones give undefined. @internal
+ */
+export function renderPodPlacement(scope: IConstruct, props: Pick<SchedulingOptions, 'affinity' | 'topologySpreadConstraints'>): {
+  affinity?: KubeJson<k8s.Affinity>;
+  topologySpreadConstraints?: Array<KubeJson<k8s.TopologySpreadConstraint>>;
+} {
+  const out: { affinity?: KubeJson<k8s.Affinity>; topologySpreadConstraints?: Array<KubeJson<k8s.TopologySpreadConstraint>> } = {};
+  if (props.affinity !== undefined) {
+    checkObject(scope, 'affinity', props.affinity, 'must be an affinity object { nodeAffinity?, podAffinity?, podAntiAffinity? }');
+    if (Object.keys(props.affinity).length) out.affinity = props.affinity as KubeJson<k8s.Affinity>;
+  }
+  if (props.topologySpreadConstraints !== undefined) {
+    checkList(scope, 'topologySpreadConstraints', props.topologySpreadConstraints, 'must be a list of topology spread constraints');
+    props.topologySpreadConstraints.forEach((c, i) => checkObject(scope, `topologySpreadConstraints[${i}]`, c, 'must be a topology spread constraint { maxSkew, topologyKey, whenUnsatisfiable, ... }'));
+    if (props.topologySpreadConstraints.length) out.topologySpreadConstraints = props.topologySpreadConstraints as Array<KubeJson<k8s.TopologySpreadConstraint>>;
+  }
+  return out;
 }
 
 /** Validates tolerations and returns them in Kubernetes form. @internal */

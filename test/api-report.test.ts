@@ -26,6 +26,13 @@ describe('API report', () => {
     for (const name of INTERNAL_HELPERS) expect(functions).not.toContain(name);
   });
 
+  test('types come only from paths the dependencies publish (no cdk8s-plus-28/lib/... imports)', () => {
+    const files = fs.readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const deep = files.filter((f) => /from '(cdk8s-plus-\d+|cdk8s)\/lib\//.test(fs.readFileSync(path.join(root, 'src', f), 'utf8')));
+    expect(deep).toEqual([]);
+    expect(fresh).not.toMatch(/\/work\/|node_modules/);
+  });
+
   test('src/index.ts has named exports only', () => {
     const index = fs.readFileSync(path.join(root, 'src', 'index.ts'), 'utf8');
     expect(index).not.toMatch(/export \*/);

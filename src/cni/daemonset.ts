@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { sortLabels } from '../base/labels';
 import { KubeJson, kubeObject } from '../kube';

@@ -13,6 +13,7 @@ import {
   addHpa,
   addPdb,
   planScaling,
+  renderPodPlacement,
   renderTolerations,
 } from '../workload';
 import { MeshGateway, MeshGatewayOptions } from './mesh-gateway';
@@ -453,10 +454,9 @@ function schedulingSpec(scope: Construct, props: SchedulingOptions): Partial<Kub
   const tolerations = renderTolerations(scope, 'tolerations', props.tolerations ?? []);
   const out: { -readonly [K in keyof KubeJson<k8s.PodSpec>]?: KubeJson<k8s.PodSpec>[K] } = {};
   if (props.nodeSelector && Object.keys(props.nodeSelector).length) out.nodeSelector = sortLabels(props.nodeSelector);
-  if (props.affinity && Object.keys(props.affinity).length) out.affinity = props.affinity as KubeJson<k8s.Affinity>;
+  const placement = renderPodPlacement(scope, props);
+  if (placement.affinity) out.affinity = placement.affinity;
   if (tolerations.length) out.tolerations = tolerations;
-  if (props.topologySpreadConstraints && props.topologySpreadConstraints.length) {
-    out.topologySpreadConstraints = props.topologySpreadConstraints as unknown as Array<KubeJson<k8s.TopologySpreadConstraint>>;
-  }
+  if (placement.topologySpreadConstraints) out.topologySpreadConstraints = placement.topologySpreadConstraints;
   return out;
 }

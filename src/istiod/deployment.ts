@@ -4,11 +4,11 @@
  * @internal
  */
 import { ApiObject } from 'cdk8s';
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { KubeJson, kubeObject } from '../kube';
 import { checkLabels, checkObject, fail } from '../validation';
-import { renderTolerations, SchedulingOptions } from '../workload';
+import { renderPodPlacement, renderTolerations, SchedulingOptions } from '../workload';
 import { sortLabels } from '../base/labels';
 import { IstiodContext } from './context';
 import { isEnvName } from './mesh-config';
@@ -144,6 +144,7 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
   const tolerations: KubeToleration[] = [];
   if (v.istiodCniNotReadyToleration) tolerations.push({ key: 'cni.istio.io/not-ready', operator: 'Exists' });
   tolerations.push(...renderTolerations(scope, 'tolerations', input.scheduling.tolerations ?? []));
+  const placement = renderPodPlacement(scope, input.scheduling);
 
   const { volumes: podVolumes, mounts } = volumes();
   return kubeObject(scope, 'deployment', 'Deployment', {
@@ -158,8 +159,8 @@ export function addDeployment(scope: Construct, ctx: IstiodContext, input: Deplo
           serviceAccountName: input.serviceAccountName,
           nodeSelector: checkLabels(scope, 'nodeSelector', input.scheduling.nodeSelector),
           tolerations: tolerations.length ? tolerations : undefined,
-          affinity: input.scheduling.affinity as KubeJson<k8s.Affinity> | undefined,
-          topologySpreadConstraints: input.scheduling.topologySpreadConstraints as Array<KubeJson<k8s.TopologySpreadConstraint>> | undefined,
+          affinity: placement.affinity,
+          topologySpreadConstraints: placement.topologySpreadConstraints,
           containers: [{
             name: 'discovery',
             image: input.image,

@@ -4,13 +4,13 @@
  * @internal
  */
 import { ApiObject } from 'cdk8s';
-import type { ServicePort } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KubeJson, kubeObject } from '../kube';
 import { IstiodContext } from './context';
 
 /** Ports of the istiod Service, the same on every version. */
-export function istiodServicePorts(): Array<KubeJson<ServicePort>> {
+export function istiodServicePorts(): Array<KubeJson<k8s.ServicePort>> {
   return [
     { name: 'grpc-xds', port: 15010, protocol: 'TCP' },
     { name: 'https-dns', port: 15012, protocol: 'TCP' },

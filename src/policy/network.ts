@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import type { KubeJson } from '../kube';
 
 /** Label the API server sets on every namespace (Kubernetes 1.22+); it always equals the name. */

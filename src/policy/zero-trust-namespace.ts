@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { istioObject } from '../istio-object';
 import { IIstiod, isIstiod } from '../istiod/istiod-ref';

@@ -1,4 +1,4 @@
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { chartLabels, AMBIENT_LABELS, sortLabels } from '../base/labels';
 import { NODE_AGENT_TOLERATIONS } from '../cni/daemonset';
