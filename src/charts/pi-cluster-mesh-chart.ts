@@ -47,7 +47,12 @@ export interface TradingAgentPolicyOptions {
   readonly selector?: Record<string, string>;
   /** Namespaces allowed in on any port. @default ['argocd'] */
   readonly fromNamespaces?: string[];
-  /** Principal allowed to scrape metrics. @default 'cluster.local/ns/istio-system/sa/prometheus' */
+  /**
+   * Principal allowed to scrape metrics.
+   * @default - Prometheus's SPIFFE principal in this mesh: `<trust domain>/ns/<observability.prometheus.namespace>/sa/<its
+   * serviceAccount>`, without observability the control-plane namespace and `prometheus` (`cluster.local/ns/istio-system/sa/prometheus`
+   * with the defaults)
+   */
   readonly metricsPrincipal?: string;
   /** Metrics port it may reach. @default 8888 */
   readonly metricsPort?: number;
@@ -304,13 +309,15 @@ export class PiClusterMeshChart extends Chart {
     if (props.tradingAgentPolicy !== false) {
       const p = props.tradingAgentPolicy ?? {};
       const selector = checkLabels(this, 'tradingAgentPolicy.selector', p.selector ?? { app: 'trading-agent' })!;
+      // Prometheus's identity in this mesh: derived from the trust domain and where Prometheus runs, never spelled out.
+      const prometheusPrincipal = `${this.istiod.trustDomain}/ns/${observability?.prometheusNamespace ?? this.istiod.namespace}/sa/${observability?.prometheusServiceAccount ?? 'prometheus'}`;
       app.allow('trading-agent-policy', {
         name: p.name ?? 'trading-agent-policy',
         selector,
         rules: [
           { from: [{ namespaces: p.fromNamespaces ?? ['argocd'] }] },
           {
-            from: [{ principals: [p.metricsPrincipal ?? 'cluster.local/ns/istio-system/sa/prometheus'] }],
+            from: [{ principals: [p.metricsPrincipal ?? prometheusPrincipal] }],
             to: [{ ports: [checkPort(this, 'tradingAgentPolicy.metricsPort', p.metricsPort ?? 8888)] }],
           },
         ],
