@@ -12,20 +12,23 @@ package istiod
 //     with pilot/pkg/status's manager) writes Accepted=True on every Gateway and GatewayClass and on every route's
 //     every parent;
 //   - the ambient status writer writes ZtunnelAccepted=True on the L4 policies of ambient namespaces and
-//     WaypointAccepted on the policies attached to a waypoint by targetRefs;
-//   - the ambient index holds the L4 policies for ztunnel, and the push context selects the targetRefs policies
-//     for the waypoint's pod (labels from the Deployment istiod rendered), as a waypoint's xDS would.
+//     WaypointAccepted=True on the policies attached by targetRefs to a waypoint that runs;
+//   - the ambient index holds the L4 policies for ztunnel and binds to each running waypoint the Services that name
+//     it (istio.io/use-waypoint on the Service or its Namespace), and the push context selects the targetRefs
+//     policies for the waypoint's pod (labels from the Deployment istiod rendered), as a waypoint's xDS would.
 //
 // To run Gateway-attached routes, istiod's registry event handlers (initRegistryEventHandlers: a full push on
 // every service and config event) are wired too: the Gateway API controller counts as synced only once a push
 // has reconciled its gateway context (Controller.Reconcile from PushContext.InitContext), and without the handlers
 // the harness's first push waited for that sync.
 //
-// What the harness cannot show: there is no kubelet, so no waypoint pod runs and no endpoint exists. Istio reports
-// a Gateway Programmed only with instances behind its Service, and writes Gateway status addresses only then; the
-// ambient index takes a Gateway as a waypoint only once it has addresses. So whether a Service or namespace is
-// bound to its waypoint (and so WaypointAccepted on a targetRefs policy) is reported as istiod says it, not
-// asserted.
+// No kubelet runs. Istio writes a Gateway's status addresses (Programmed) only with ready instances behind its
+// Service, and the ambient index takes a Gateway as a waypoint only once it has addresses; so the test stands in
+// for the ReplicaSet controller, the kubelet and the EndpointSlice controller (standInKubelet): one ready pod per
+// waypoint, made from the Deployment istiod rendered, through the kube-apiserver's admission (Pod Security
+// included). A waypoint whose pod is refused is an error, and its targetRefs policies are left TargetNotFound
+// (reported, not counted as refused). Gateways that are not waypoints get no pod: their Programmed=False is
+// reported, not asserted.
 
 import (
 	"context"
@@ -488,7 +491,7 @@ func runAccepts(t *testing.T, dir string, def kubeapply.Case, s settings) {
 			}
 		}
 		for _, key := range ztunnelWant {
-			if apStatus[key]["ZtunnelAccepted"].status != "True" {
+			if c := apStatus[key]["ZtunnelAccepted"]; c.status != "True" || c.reason != "Accepted" {
 				return false, "AuthorizationPolicy " + key + ": ZtunnelAccepted " + apStatus[key]["ZtunnelAccepted"].String()
 			}
 		}
@@ -507,7 +510,7 @@ func runAccepts(t *testing.T, dir string, def kubeapply.Case, s settings) {
 	}
 	ztAccepted, wpBound := 0, 0
 	for _, key := range ztunnelWant {
-		if apStatus[key]["ZtunnelAccepted"].status == "True" {
+		if c := apStatus[key]["ZtunnelAccepted"]; c.status == "True" && c.reason == "Accepted" {
 			ztAccepted++
 		}
 	}
@@ -563,6 +566,10 @@ func runAccepts(t *testing.T, dir string, def kubeapply.Case, s settings) {
 		derived = len(gwc.List(gvk.VirtualService, ""))
 	}
 
+	// The checks bite: an HTTPRoute to a missing Service, an L4 policy with an HTTP rule in an ambient namespace
+	// and a policy attached to a waypoint that does not exist are each reported by istiod.
+	bites := biteChecks(t, d, dyn)
+
 	// 5. istiod's error-level log.
 	known, other := 0, 0
 	for _, line := range logs.Take() {
@@ -587,10 +594,10 @@ func runAccepts(t *testing.T, dir string, def kubeapply.Case, s settings) {
 		"%d/%d Gateways deployed, waypoint pods admitted %d/%d (refused: %s), services bound to waypoints %d, "+
 		"Accepted %d/%d Gateways and GatewayClasses and %d/%d route parents, %d derived VirtualServices, "+
 		"ZtunnelAccepted %d/%d L4 policies (ambient index %d), targetRefs policies selected for the waypoint %d/%d (WaypointAccepted %d, refused %d), "+
-		"error log lines %d (+%d known retries: validation controller, GatewayClass create race), forbidden %d\n",
+		"error log lines %d (+%d known retries: validation controller, GatewayClass create race), forbidden %d; bad inputs reported %d/3\n",
 		release, listed, len(config), deployed, len(gateways), len(running), len(rendered), orNone(podRefused), boundServices, gwAccepted, len(gwStatus), routeAccepted, len(routeStatus), derived,
 		ztAccepted, len(ztunnelWant), inIndex, countIn(selected, waypointWant), len(waypointWant), wpBound, wpRefused,
-		other, known, forbiddenTotal)
+		other, known, forbiddenTotal, bites)
 }
 
 func countIn(set sets.Set[string], keys []string) int {
@@ -745,4 +752,71 @@ func servicesUsing(applied map[string]kubeapply.Object, running []string) int {
 		}
 	}
 	return n
+}
+
+// biteChecks applies three objects istiod must not accept as they are and returns how many istiod reported.
+func biteChecks(t *testing.T, d *istiod, dyn dynamic.Interface) int {
+	t.Helper()
+	ctx := context.Background()
+	const ns = "shop"
+	route := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+		"metadata": map[string]any{"name": "conformance-missing-backend", "namespace": ns},
+		"spec": map[string]any{
+			"parentRefs": []any{map[string]any{"name": "web", "namespace": "ingress", "sectionName": "http"}},
+			"hostnames":  []any{"missing.example.com"},
+			"rules":      []any{map[string]any{"backendRefs": []any{map[string]any{"name": "no-such-service", "port": int64(8080)}}}},
+		},
+	}}
+	policy := func(name string, spec map[string]any) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+			"metadata": map[string]any{"name": name, "namespace": ns}, "spec": spec,
+		}}
+	}
+	l4http := policy("conformance-l4-http", map[string]any{
+		"selector": map[string]any{"matchLabels": map[string]any{"app": "cart"}},
+		"rules":    []any{map[string]any{"to": []any{map[string]any{"operation": map[string]any{"paths": []any{"/x"}}}}}},
+	})
+	noWaypoint := policy("conformance-no-waypoint", map[string]any{
+		"targetRefs": []any{map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "no-such-waypoint"}},
+		"rules":      []any{map[string]any{"to": []any{map[string]any{"operation": map[string]any{"methods": []any{"GET"}}}}}},
+	})
+	if _, err := dyn.Resource(gwGVR("httproutes")).Namespace(ns).Create(ctx, route, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("bite: %v", err)
+	}
+	for _, p := range []*unstructured.Unstructured{l4http, noWaypoint} {
+		if _, err := dyn.Resource(apGVR).Namespace(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("bite: %v", err)
+		}
+	}
+	reported := map[string]string{}
+	d.poll(func() (bool, string) {
+		if u, err := dyn.Resource(gwGVR("httproutes")).Namespace(ns).Get(ctx, route.GetName(), metav1.GetOptions{}); err == nil {
+			parents, _, _ := unstructured.NestedSlice(u.Object, "status", "parents")
+			for _, p := range parents {
+				m, _ := p.(map[string]any)
+				list, _ := m["conditions"].([]any)
+				if c := conditionsOf(list)["ResolvedRefs"]; c.status == "False" {
+					reported["HTTPRoute to a missing Service"] = "ResolvedRefs " + c.String()
+				}
+			}
+		}
+		for name, want := range map[string]string{l4http.GetName(): "ZtunnelAccepted", noWaypoint.GetName(): "WaypointAccepted"} {
+			if u, err := dyn.Resource(apGVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{}); err == nil {
+				list, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+				if c := conditionsOf(list)[want]; c.status != "" && (c.status == "False" || c.reason != "Accepted") {
+					reported["AuthorizationPolicy "+name] = want + " " + c.String()
+				}
+			}
+		}
+		return len(reported) == 3, fmt.Sprintf("%d of 3 bad inputs reported", len(reported))
+	})
+	for what, how := range reported {
+		t.Logf("bad input reported by istiod: %s: %s", what, how)
+	}
+	if len(reported) != 3 {
+		t.Errorf("istiod reported %d of 3 bad inputs: %v", len(reported), reported)
+	}
+	return len(reported)
 }
