@@ -413,7 +413,9 @@ func runChild(t *testing.T, dir string, def kubeapply.Case, s settings, full boo
 	// waypoints), listed through the same config controller. Left out: routes attached to a Gateway. With any of
 	// them, even a minimal hand-written HTTPRoute whose only parentRef names a Gateway, the config controller
 	// assembled here never reports synced (its Gateway API controller's outputs), so they are judged by the
-	// kube-apiserver suite only.
+	// kube-apiserver suite and by TestIstiodAmbientAccepts, which wires istiod's registry event handlers: the
+	// controller is synced only once a push has reconciled its gateway context, and without the handlers this
+	// run's first push waits for that sync.
 	gatewayAPI := withoutGatewayRoutes(istioConfigOf(loadCase(t, dir, "gateway-api"), existing))
 	for _, o := range apply(t, cluster, gatewayAPI) {
 		if isIstioConfig(o) {
