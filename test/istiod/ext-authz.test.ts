@@ -21,7 +21,7 @@ describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('ext-authz extension
     });
     new ZeroTrustNamespace(chart, 'foo', { istiod, name: 'foo' }).custom('ext-authz', { provider: 'ext-authz-grpc', selector: { app: 'httpbin' }, rules: [{ to: [{ paths: ['/headers'] }] }] });
     const objs = synthValid(chart);
-    const mesh = parse((objs.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'istio') as { data: { mesh: string } }).data.mesh);
+    const mesh = parse((objs.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'istio') as unknown as { data: { mesh: string } }).data.mesh);
     // as Istio's "External Authorization" task configures them
     expect(mesh.extensionProviders).toEqual([
       { name: 'ext-authz-http', envoyExtAuthzHttp: { service: 'ext-authz.foo.svc.cluster.local', port: 8000, includeRequestHeadersInCheck: ['x-ext-authz'] } },
