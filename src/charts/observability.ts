@@ -129,7 +129,7 @@ export class MeshTelemetry extends Construct {
       fail(this, 'samplingPercentage', s, 'must be a percentage from 0 to 100 (fractions allowed)');
     }
     const accessLogging = props.accessLogging ?? true;
-    this.resource = istioObject(this, 'Resource', props.istiod.version, 'Telemetry', { name, namespace: props.istiod.rootNamespace }, {
+    this.resource = istioObject(this, 'resource', props.istiod.version, 'Telemetry', { name, namespace: props.istiod.rootNamespace }, {
       tracing: [{ providers: [{ name: props.tracingProvider }], randomSamplingPercentage: s }],
       ...(accessLogging ? { accessLogging: [{ providers: [{ name: ENVOY_ACCESS_LOG_PROVIDER }] }] } : {}),
     });

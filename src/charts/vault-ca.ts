@@ -155,19 +155,19 @@ export class VaultIstioCa extends Construct {
     checkMountsCacerts(this, istiod);
 
     // --- objects
-    kubeObject(this, 'ServiceAccount', 'ServiceAccount', { metadata: { name: saName, namespace: this.namespace } });
+    kubeObject(this, 'service-account', 'ServiceAccount', { metadata: { name: saName, namespace: this.namespace } });
     const roleName = `${saName}-token-request`;
-    kubeObject(this, 'Role', 'Role', {
+    kubeObject(this, 'role', 'Role', {
       metadata: { name: roleName, namespace: this.namespace },
       rules: [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [saName], verbs: ['create'] }],
     });
-    kubeObject(this, 'RoleBinding', 'RoleBinding', {
+    kubeObject(this, 'role-binding', 'RoleBinding', {
       metadata: { name: roleName, namespace: this.namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: cmServiceAccount, namespace: cmNamespace }],
     });
 
-    this.issuer = new ApiObject(this, 'Issuer', {
+    this.issuer = new ApiObject(this, 'issuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Issuer',
       metadata: { name: issuerName, namespace: this.namespace },
@@ -181,7 +181,7 @@ export class VaultIstioCa extends Construct {
       },
     });
 
-    this.certificate = new ApiObject(this, 'Certificate', {
+    this.certificate = new ApiObject(this, 'certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: certificateName, namespace: this.namespace },

@@ -61,7 +61,7 @@ export class GatewayClass extends Construct {
     if (props.description !== undefined && (typeof props.description !== 'string' || props.description.length > 64)) {
       fail(this, 'description', props.description, 'must be a string of at most 64 characters');
     }
-    this.apiObject = gatewayApiObject(this, 'GatewayClass', this.version, 'GatewayClass', { name: this.name }, {
+    this.apiObject = gatewayApiObject(this, 'gateway-class', this.version, 'GatewayClass', { name: this.name }, {
       controllerName: this.controllerName,
       ...(props.description !== undefined ? { description: props.description } : {}),
     });

@@ -85,7 +85,7 @@ export class HttpCanaryRoute extends Construct {
       fail(this, 'canary', props.canary.parentRef.name, 'must be another Service than stable: the split needs one Service per version');
     }
     const pins = props.canaryMatches === undefined ? [] : [{ matches: props.canaryMatches, backends: [{ service: props.canary }] }];
-    this.route = new HttpRoute(this, 'Resource', {
+    this.route = new HttpRoute(this, 'resource', {
       namespace: props.namespace,
       name: props.name ?? id,
       parents: props.parents,

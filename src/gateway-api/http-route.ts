@@ -174,7 +174,7 @@ export class HttpRoute extends Construct {
     checkList(this, 'rules', props.rules, 'must be a list of rules');
     if (!props.rules || props.rules.length === 0 || props.rules.length > 16) fail(this, 'rules', props.rules?.length ?? props.rules, 'must list 1 to 16 rules');
     const rules = props.rules.map((r, i) => this.rule(`rules[${i}]`, r));
-    this.apiObject = gatewayApiObject(this, 'HTTPRoute', this.version, 'HTTPRoute', { name: this.name, namespace: this.namespace }, {
+    this.apiObject = gatewayApiObject(this, 'http-route', this.version, 'HTTPRoute', { name: this.name, namespace: this.namespace }, {
       parentRefs,
       ...(hostnames ? { hostnames } : {}),
       rules,

@@ -139,7 +139,7 @@ export class KubernetesGateway extends Construct implements IRouteParent {
     if (props.annotations !== undefined) checkAnnotations(this, 'annotations', props.annotations);
     const annotations: Record<string, string> = { ...(props.annotations ?? {}) };
 
-    this.apiObject = gatewayApiObject(this, 'Gateway', this.version, 'Gateway', {
+    this.apiObject = gatewayApiObject(this, 'gateway', this.version, 'Gateway', {
       name: this.name,
       namespace: this.namespace,
       ...(props.labels && Object.keys(props.labels).length ? { labels: { ...props.labels } } : {}),

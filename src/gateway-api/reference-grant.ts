@@ -84,7 +84,7 @@ export class ReferenceGrant extends Construct {
       if (t.name !== undefined) checkObjectName(this, `to[${i}].name`, t.name);
       return { kind: t.kind, ...(t.name !== undefined ? { name: t.name } : {}) };
     });
-    this.apiObject = gatewayApiObject(this, 'ReferenceGrant', this.version, 'ReferenceGrant', { name: this.name, namespace: this.namespace }, {
+    this.apiObject = gatewayApiObject(this, 'reference-grant', this.version, 'ReferenceGrant', { name: this.name, namespace: this.namespace }, {
       from: this.from.map((f) => ({ group: GATEWAY_API_GROUP, kind: f.kind, namespace: f.namespace })),
       to: this.to.map((t) => ({ group: '', kind: t.kind, ...(t.name !== undefined ? { name: t.name } : {}) })),
     });

@@ -55,7 +55,7 @@ export class TlsRoute extends Construct {
     const parentRefs = renderParents(this, 'TLSRoute', this.namespace, props.parents, hostnames);
     const backends = renderBackends(this, 'TLSRoute', 'backends', this.namespace, props.backends);
     if (!backends?.length) fail(this, 'backends', props.backends, 'must list 1 to 16 backends');
-    this.apiObject = gatewayApiObject(this, 'TLSRoute', this.version, 'TLSRoute', { name: this.name, namespace: this.namespace }, {
+    this.apiObject = gatewayApiObject(this, 'tls-route', this.version, 'TLSRoute', { name: this.name, namespace: this.namespace }, {
       parentRefs, hostnames, rules: [{ backendRefs: backends }],
     });
   }

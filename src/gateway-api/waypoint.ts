@@ -63,7 +63,7 @@ export class Waypoint extends Construct {
     this.for = props.for ?? 'service';
     if (!['service', 'workload', 'all', 'none'].includes(this.for)) fail(this, 'for', props.for, 'must be "service", "workload", "all" or "none"');
     checkAmbientNamespace(this, 'namespace', this.namespace);
-    this.apiObject = gatewayApiObject(this, 'Gateway', this.version, 'Gateway', {
+    this.apiObject = gatewayApiObject(this, 'gateway', this.version, 'Gateway', {
       name: this.name,
       namespace: this.namespace,
       labels: { [WAYPOINT_FOR_LABEL]: this.for },

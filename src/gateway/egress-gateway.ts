@@ -101,7 +101,7 @@ export class EgressGateway extends GatewayWorkload {
     this.subsets.push({ name: subsetName });
     if (!this.subsetRule) {
       // One rule for the egress Service, its subsets growing with every route (read at synth time).
-      this.subsetRule = istioObject(this, 'RouteSubsets', this.version, 'DestinationRule',
+      this.subsetRule = istioObject(this, 'route-subsets', this.version, 'DestinationRule',
         { name: this.name, namespace: this.namespace },
         { host: this.serviceHost, subsets: this.subsets });
     }
@@ -169,7 +169,7 @@ export class ExternalHostRoute extends Construct {
       ? [{ number: this.port, name: `tls-${this.port}`, protocol: 'TLS' }]
       : [{ number: this.port, name: `http-${this.port}`, protocol: 'HTTP' }];
     if (origination) sePorts.push({ number: origination.port, name: `https-${origination.port}`, protocol: 'HTTPS' });
-    istioObject(this, 'ServiceEntry', version, 'ServiceEntry', meta(this.name), {
+    istioObject(this, 'service-entry', version, 'ServiceEntry', meta(this.name), {
       hosts: [this.host],
       ports: sePorts,
       location: ('MESH_EXTERNAL' as net.ServiceEntrySpecLocation),
@@ -178,7 +178,7 @@ export class ExternalHostRoute extends Construct {
 
     // 2. The egress gateway accepts the host (TLS passthrough on 443, or HTTP on 80).
     const gwPort = protocol === 'TLS' ? 443 : 80;
-    this.gateway = new MeshGateway(this, 'Gateway', {
+    this.gateway = new MeshGateway(this, 'gateway', {
       gateway: egress,
       name: this.name,
       servers: [{
@@ -209,12 +209,12 @@ export class ExternalHostRoute extends Construct {
           { match: [{ gateways: [this.gateway.gatewayRef], port: gwPort }], route: [{ destination: toHost, weight: 100 }] },
         ],
       };
-    istioObject(this, 'VirtualService', version, 'VirtualService', meta(this.name), vsSpec);
+    istioObject(this, 'virtual-service', version, 'VirtualService', meta(this.name), vsSpec);
 
     // 4. TLS origination: only the egress gateway's namespace sees this rule, so sidecars elsewhere never
     //    wrap traffic to the host in a second TLS layer.
     if (origination) {
-      istioObject(this, 'TlsOrigination', version, 'DestinationRule', meta(`${this.name}-tls-origination`), {
+      istioObject(this, 'tls-origination', version, 'DestinationRule', meta(`${this.name}-tls-origination`), {
         host: this.host,
         exportTo: ['.'],
         trafficPolicy: {

@@ -284,27 +284,27 @@ export abstract class GatewayWorkload extends Construct {
     if (createNs) {
       // Another construct of the chart (a gateway, a ZeroTrustNamespace) may already emit it.
       if (!findNamespaceObject(this, this.namespace)) {
-        kubeObject(this, 'Namespace', 'Namespace', {
+        kubeObject(this, 'namespace', 'Namespace', {
           metadata: { name: this.namespace, labels: sortLabels(istiod.namespaceInjectionLabels()) },
         });
       }
     }
 
-    kubeObject(this, 'ServiceAccount', 'ServiceAccount', { metadata: meta() });
+    kubeObject(this, 'service-account', 'ServiceAccount', { metadata: meta() });
 
-    kubeObject(this, 'Role', 'Role', {
+    kubeObject(this, 'role', 'Role', {
       metadata: meta(),
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
     });
 
-    kubeObject(this, 'RoleBinding', 'RoleBinding', {
+    kubeObject(this, 'role-binding', 'RoleBinding', {
       metadata: meta(),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName }],
     });
 
     const serviceAnnotations = { ...(props.serviceAnnotations ?? {}), ...resolvedSvc.annotations };
-    kubeObject(this, 'Service', 'Service', {
+    kubeObject(this, 'service', 'Service', {
       metadata: {
         ...meta({ ...(props.serviceLabels ?? {}), ...networkLabel }),
         ...(Object.keys(serviceAnnotations).length ? { annotations: sortLabels(serviceAnnotations) } : {}),
@@ -349,7 +349,7 @@ export abstract class GatewayWorkload extends Construct {
         runAsNonRoot: true,
       }
       : undefined;
-    kubeObject(this, 'Deployment', 'Deployment', {
+    kubeObject(this, 'deployment', 'Deployment', {
       metadata: meta(),
       spec: {
         ...(scaling.replicas !== undefined ? { replicas: scaling.replicas } : {}),

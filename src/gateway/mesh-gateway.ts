@@ -187,7 +187,7 @@ export class MeshGateway extends Construct {
     this.hosts = hosts;
     this.ports = ports;
 
-    istioObject(this, 'Resource', gw.version, 'Gateway', {
+    istioObject(this, 'resource', gw.version, 'Gateway', {
       name: this.name,
       namespace: this.namespace,
       ...(props.labels && Object.keys(props.labels).length ? { labels: { ...props.labels } } : {}),

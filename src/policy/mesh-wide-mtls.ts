@@ -38,7 +38,7 @@ export class MeshWideMtls extends Construct {
     const mode = props.mode ?? 'STRICT';
     if (mode !== 'STRICT' && mode !== 'PERMISSIVE') fail(this, 'mode', mode, 'must be "STRICT" or "PERMISSIVE"');
     this.namespace = props.istiod.rootNamespace;
-    this.peerAuthentication = istioObject(this, 'PeerAuthentication', props.istiod.version, 'PeerAuthentication',
+    this.peerAuthentication = istioObject(this, 'peer-authentication', props.istiod.version, 'PeerAuthentication',
       { name: 'default', namespace: this.namespace },
       { mtls: { mode: mode as sec.PeerAuthenticationSpecMtlsMode } });
   }

@@ -331,7 +331,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     const emitNetworkPolicies = np !== false ? this.planNetworkPolicies(np === true ? {} : np, props) : undefined;
     const emitSidecar = props.sidecar ? this.planSidecar(props.sidecar === true ? {} : props.sidecar) : undefined;
 
-    kubeObject(this, 'Namespace', 'Namespace', {
+    kubeObject(this, 'namespace', 'Namespace', {
       metadata: {
         name: this.name,
         labels: { ...userLabels, name: this.name, ...injection, ...psa.labels },
@@ -341,11 +341,11 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
 
     // mTLS: STRICT for every workload of the namespace.
     this.peerAuthNames.add('default');
-    new PeerAuthentication(this, 'PeerAuthentication', { namespace: this, name: 'default', spec: { mtls: { mode: 'STRICT' } } });
+    new PeerAuthentication(this, 'peer-authentication', { namespace: this, name: 'default', spec: { mtls: { mode: 'STRICT' } } });
 
     // Authorization: an ALLOW policy without rules matches nothing, so only explicit allows pass.
     this.authzNames.add(DEFAULT_DENY_NAME);
-    new AuthorizationPolicy(this, 'DefaultDeny', { namespace: this, name: DEFAULT_DENY_NAME, spec: { action: 'ALLOW' } });
+    new AuthorizationPolicy(this, 'default-deny', { namespace: this, name: DEFAULT_DENY_NAME, spec: { action: 'ALLOW' } });
 
     emitNetworkPolicies?.();
     emitSidecar?.();
@@ -544,7 +544,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     // Both names are checked before either object is emitted.
     this.claimNames(`${f}.name`, name, rendered !== undefined, this.networkPolicyEnabled);
     if (rendered) {
-      new AuthorizationPolicy(this, 'AllowMonitoring', {
+      new AuthorizationPolicy(this, 'allow-monitoring', {
         namespace: this,
         name,
         spec: {
@@ -555,7 +555,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       });
     }
     if (this.networkPolicyEnabled) {
-      kubeObject(this, 'AllowMonitoringNetwork', 'NetworkPolicy', {
+      kubeObject(this, 'allow-monitoring-network', 'NetworkPolicy', {
         metadata: { name, namespace: this.name },
         spec: {
           podSelector: selector ? { matchLabels: { ...selector } } : {},
@@ -627,7 +627,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
   private renderNetworkPolicies(restrictEgress: boolean, gatewayNs: string[], allowed: string[], egressNs: string[], cidrs: string[]): void {
     const types = restrictEgress ? ['Ingress', 'Egress'] : ['Ingress'];
     this.netpolNames.add(DEFAULT_DENY_NAME);
-    kubeObject(this, 'NetworkPolicyDefaultDeny', 'NetworkPolicy', {
+    kubeObject(this, 'network-policy-default-deny', 'NetworkPolicy', {
       metadata: { name: DEFAULT_DENY_NAME, namespace: this.name },
       spec: { podSelector: {}, policyTypes: types },
     });
@@ -655,7 +655,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       if (cidrs.length > 0) egress.push({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) });
     }
     this.netpolNames.add(BASELINE_NAME);
-    kubeObject(this, 'NetworkPolicyBaseline', 'NetworkPolicy', {
+    kubeObject(this, 'network-policy-baseline', 'NetworkPolicy', {
       metadata: { name: BASELINE_NAME, namespace: this.name },
       spec: { podSelector: {}, policyTypes: types, ingress, ...(restrictEgress ? { egress } : {}) },
     });
@@ -684,7 +684,7 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
       }
       return h;
     });
-    return () => istioObject(this, 'Sidecar', this.version, 'Sidecar', { name: 'default', namespace: this.name }, {
+    return () => istioObject(this, 'sidecar', this.version, 'Sidecar', { name: 'default', namespace: this.name }, {
       egress: [{ hosts: uniq(['./*', `${this.istiod.namespace}/*`, ...extra]) }],
     });
   }

@@ -96,7 +96,7 @@ export abstract class IstioResource<S extends object> extends Construct {
     // generated L1 classes: their toJson() renames fields to cdk8s-import's spelling and drops any key it does not
     // know (consecutive5xxErrors is `consecutive5XxErrors` there, so the wire spelling would vanish).
     claimObject(this, this.apiVersion, kind, this.namespace, this.name);
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: this.apiVersion,
       kind,
       metadata: {

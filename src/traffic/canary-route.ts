@@ -211,7 +211,7 @@ export class CanaryRoute extends Construct {
       ...mirror,
     });
 
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+    this.destinationRule = new DestinationRule(this, 'destination-rule', {
       namespace: ns,
       name: drName,
       spec: {
@@ -220,7 +220,7 @@ export class CanaryRoute extends Construct {
         subsets: subsets.map((x) => ({ name: x.name, labels: x.labels })),
       },
     });
-    this.virtualService = new VirtualService(this, 'VirtualService', {
+    this.virtualService = new VirtualService(this, 'virtual-service', {
       namespace: ns,
       name: vsName,
       spec: {

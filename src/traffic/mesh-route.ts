@@ -135,7 +135,7 @@ export class MeshRoute extends Construct {
       };
     });
 
-    this.virtualService = new VirtualService(this, 'VirtualService', {
+    this.virtualService = new VirtualService(this, 'virtual-service', {
       namespace: ns,
       name,
       spec: {

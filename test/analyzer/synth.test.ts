@@ -232,7 +232,7 @@ describe('CIS0005 on constructs: a canary exposed through the ingress gateway in
     validateAll(objectsOf(app));
     app.synth();
     const hits = seen.filter((f) => f.code === 'CIS0005');
-    expect(hits.map((f) => [f.object.kind, f.object.name, f.field, f.constructPath])).toEqual([['VirtualService', 'agent', 'spec.http[0].route[0].destination.host', 'mesh/agent/VirtualService/Resource']]);
+    expect(hits.map((f) => [f.object.kind, f.object.name, f.field, f.constructPath])).toEqual([['VirtualService', 'agent', 'spec.http[0].route[0].destination.host', 'mesh/agent/virtual-service/resource']]);
     expect(hits[0].message).toContain('(Deployment istio-ingress/istio-ingressgateway, service account istio-ingress/istio-ingressgateway) to "trading-agent-service" are denied: namespace trading has sidecar injection and is in allow-list mode, and none of the ALLOW policies there or in the root namespace (trading/agent, trading/default-deny) admits namespace istio-ingress or that service account.');
   });
 

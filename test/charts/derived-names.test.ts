@@ -3,7 +3,7 @@
  * and the principals they allow are SPIFFE identities of this mesh (trust domain, namespace, service account).
  */
 import { IstioVersion } from '../../src';
-import { MlopsMeshChart, PiClusterMeshChart } from '../../src/charts';
+import { MlopsMeshChart } from '../../src/charts';
 import { K8sObject } from '../support/schema';
 import { findOne } from '../support/synth';
 import { pi } from './helpers';
