@@ -22,7 +22,7 @@ import { checkWebhooks } from './checks/webhooks';
 import { checkDeprecatedFields, checkTelemetryProviders } from './checks/telemetry';
 import { checkApplicationUid, checkServiceAssociation } from './checks/workloads';
 import { MeshModel, Reporter } from './model';
-import { AnalyzeOptions, Finding, ManifestObject, SourcedObject, severityRank } from './types';
+import { AnalyzeOptions, AnalyzerFleet, Finding, ManifestObject, SourcedObject, severityRank } from './types';
 
 const CHECKS: ReadonlyArray<(m: MeshModel, r: Reporter) => void> = [
   checkDuplicates,
@@ -64,14 +64,54 @@ export function analyze(objects: readonly ManifestObject[], options: AnalyzeOpti
 
 /** Like {@link analyze}, for objects that carry their construct path or file. */
 export function analyzeSourced(input: readonly SourcedObject[], options: AnalyzeOptions = {}): Finding[] {
-  const model = new MeshModel(input, options);
+  return sortFindings(runChecks(new MeshModel(input, options), options));
+}
+
+function runChecks(model: MeshModel, options: AnalyzeOptions): Finding[] {
   const reporter = new Reporter(options);
   for (const check of CHECKS) check(model, reporter);
-  return sortFindings(reporter.findings);
+  return reporter.findings;
+}
+
+/**
+ * Analyzes the clusters of one multi-cluster mesh: each cluster with the same checks as {@link analyze}, and with the
+ * other clusters as its mesh peers ({@link AnalyzeOptions.meshPeers}): a host any cluster serves is known in every
+ * cluster, and a route to a host that only clusters on other networks serve needs their east-west gateway (CIS0008).
+ * Every finding names its `cluster`. Each cluster's input is indexed once. `options.network` and
+ * `options.meshPeers` are ignored (the fleet gives them).
+ *
+ * @example
+ * analyzeFleet({ clusters: [
+ *   { name: 'pi-a', network: 'site-a', objects: objectsOfA },
+ *   { name: 'pi-b', network: 'site-b', objects: objectsOfB },
+ * ] });
+ */
+export function analyzeFleet(fleet: AnalyzerFleet, options: AnalyzeOptions = {}): Finding[] {
+  const { network: _n, meshPeers: _p, ...shared } = options;
+  const clusters = fleet?.clusters;
+  if (!Array.isArray(clusters) || clusters.length === 0) throw new Error('analyzeFleet: clusters must list at least one cluster { name, network?, objects }');
+  const names = new Set<string>();
+  for (const [i, c] of clusters.entries()) {
+    if (!c || typeof c.name !== 'string' || c.name === '') throw new Error(`analyzeFleet: clusters[${i}].name must be a non-empty string`);
+    if (names.has(c.name)) throw new Error(`analyzeFleet: clusters[${i}].name "${c.name}" names two clusters; cluster names are unique in a mesh`);
+    if (!Array.isArray(c.objects)) throw new Error(`analyzeFleet: clusters[${i}].objects must be a list of objects`);
+    names.add(c.name);
+  }
+  const models = clusters.map((c) => {
+    const input = (c.objects as ReadonlyArray<ManifestObject | SourcedObject>).map((o: ManifestObject | SourcedObject): SourcedObject => (isSourced(o) ? o : { object: o }));
+    const own: AnalyzeOptions = { ...shared, ...(c.network !== undefined ? { network: c.network } : {}) };
+    return { name: c.name, options: own, model: new MeshModel(input, own) };
+  });
+  for (const m of models) m.model.setPeers(models.filter((o) => o !== m).map((o) => ({ name: o.name, model: o.model })));
+  return sortFindings(models.flatMap((m) => runChecks(m.model, m.options).map((f) => ({ ...f, cluster: m.name }))));
+}
+
+function isSourced(o: ManifestObject | SourcedObject): o is SourcedObject {
+  return typeof (o as SourcedObject).object === 'object' && (o as SourcedObject).object !== null && typeof (o as ManifestObject).kind !== 'string';
 }
 
 function objectKey(f: Finding): string {
-  return `${f.object.namespace ?? ''}\u0000${f.object.kind}\u0000${f.object.name}`;
+  return `${f.cluster ?? ''}\u0000${f.object.namespace ?? ''}\u0000${f.object.kind}\u0000${f.object.name}`;
 }
 
 /** Sorts findings: most serious first, then by object, field and code (deterministic). */

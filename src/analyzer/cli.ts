@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeSourced, sortFindings } from './analyze';
+import { analyzeFleet, analyzeSourced, sortFindings } from './analyze';
 import { countBySeverity, failing, formatFinding, summaryText } from './format';
 import { ManifestReadError, collectFiles, loadFiles, parseManifestText, readMeshConfigFile, readMeshNetworksFile } from './load';
 import { AnalyzeOptions, Severity, SourcedObject, parseSeverity } from './types';
@@ -30,6 +30,8 @@ const PROCESS_IO: CliIO = {
 };
 
 export const USAGE = `Usage: cdk8s-istio analyze [options] <file|dir|->...
+       cdk8s-istio analyze [options] --cluster <name>=<dir> --cluster <name>=<dir>...
+       cdk8s-istio analyze [options] --fleet <dir>
 
 Checks Istio mesh configuration in Kubernetes YAML manifests (multi-document files; directories
 are searched recursively for *.yaml and *.yml; "-" reads standard input) and prints every finding,
@@ -50,6 +52,13 @@ Options:
   --together                 Analyze all files as one cluster. By default every outermost folder with
                              a kustomization.yaml (such as dist/<chart>/ of cdk8s-istio's GitOps output,
                              one cluster each) is analyzed on its own, and the other files together
+  --cluster <name>=<path>    A cluster of one multi-cluster mesh (repeat per cluster): the clusters are
+                             analyzed as a fleet, each with the others as its mesh peers (a host any
+                             cluster serves is known everywhere; routes across networks need the serving
+                             cluster's east-west gateway). A cluster's network is the
+                             topology.istio.io/network label of its root namespace
+  --fleet <dir>              A fleet folder as writeGitOps lays it out (dist/<fleet>/<cluster>/): every
+                             sub-folder is a cluster named after it, analyzed as with --cluster
   -h, --help                 Show this help
 
 Exit status: 0 no finding reached --fail-on, 1 at least one did, 2 usage or read error.
@@ -73,6 +82,8 @@ interface Parsed {
   readonly together: boolean;
   readonly meshConfigFile?: string;
   readonly meshNetworksFile?: string;
+  /** Fleet clusters (`--cluster`, `--fleet`), in order. */
+  readonly clusters: Array<{ readonly name: string; readonly path: string }>;
 }
 
 function parseArgs(args: readonly string[]): Parsed {
@@ -83,6 +94,7 @@ function parseArgs(args: readonly string[]): Parsed {
   let together = false;
   let meshConfigFile: string | undefined;
   let meshNetworksFile: string | undefined;
+  const clusters: Array<{ name: string; path: string }> = [];
   const options: { -readonly [K in keyof AnalyzeOptions]: AnalyzeOptions[K] } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -117,12 +129,46 @@ function parseArgs(args: readonly string[]): Parsed {
       case '--default-namespace': options.defaultNamespace = value(); break;
       case '--mesh-config': meshConfigFile = value(); break;
       case '--mesh-networks': meshNetworksFile = value(); break;
+      case '--cluster': {
+        const v = value();
+        const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(.+)$/.exec(v);
+        if (!m) throw new UsageError(`--cluster ${JSON.stringify(v)}: must be <name>=<file|dir>, with a DNS label as name, e.g. pi-a=dist/home/pi-a`);
+        clusters.push({ name: m[1], path: m[3] });
+        break;
+      }
+      case '--fleet': clusters.push(...fleetClusters(value())); break;
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         paths.push(a);
     }
   }
-  return { paths, failOn, output, options, help, together, meshConfigFile, meshNetworksFile };
+  const seen = new Set<string>();
+  for (const c of clusters) {
+    if (seen.has(c.name)) throw new UsageError(`cluster ${JSON.stringify(c.name)} is given twice: cluster names are unique in a mesh`);
+    seen.add(c.name);
+  }
+  if (clusters.length > 0 && (paths.length > 0 || together)) {
+    throw new UsageError('--cluster/--fleet name every input: give no other files or directories, and no --together');
+  }
+  return { paths, failOn, output, options, help, together, meshConfigFile, meshNetworksFile, clusters };
+}
+
+/** The clusters of a fleet folder: one per sub-folder, named after it. YAML files beside the sub-folders are an error. */
+function fleetClusters(dir: string): Array<{ name: string; path: string }> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    throw new UsageError(`--fleet ${JSON.stringify(dir)}: no such directory`);
+  }
+  const out: Array<{ name: string; path: string }> = [];
+  for (const n of names) {
+    const p = path.join(dir, n);
+    if (fs.statSync(p).isDirectory()) out.push({ name: n, path: p });
+    else if (/\.ya?ml$/i.test(n)) throw new UsageError(`--fleet ${JSON.stringify(dir)}: ${p} is not in a cluster folder (a fleet folder holds one folder per cluster)`);
+  }
+  if (out.length === 0) throw new UsageError(`--fleet ${JSON.stringify(dir)}: holds no cluster folders`);
+  return out;
 }
 
 /**
@@ -161,7 +207,7 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
     io.stdout(USAGE);
     return 0;
   }
-  if (parsed.paths.length === 0) {
+  if (parsed.paths.length === 0 && parsed.clusters.length === 0) {
     io.stderr(`cdk8s-istio analyze: no files or directories given\n\n${USAGE}`);
     return 2;
   }
@@ -169,12 +215,22 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
   let input: SourcedObject[];
   let fileCount = 0;
   let options: AnalyzeOptions = parsed.options;
+  let fleet: Array<{ name: string; objects: SourcedObject[] }> | undefined;
   try {
     if (parsed.meshConfigFile !== undefined) options = { ...options, meshConfig: readMeshConfigFile(parsed.meshConfigFile) };
     if (parsed.meshNetworksFile !== undefined) options = { ...options, meshNetworks: readMeshNetworksFile(parsed.meshNetworksFile) };
     input = [];
+    if (parsed.clusters.length > 0) {
+      fleet = parsed.clusters.map((c) => {
+        const files = collectFiles([c.path]);
+        fileCount += files.length;
+        const objects = loadFiles(files);
+        input.push(...objects);
+        return { name: c.name, objects };
+      });
+    }
     const files = collectFiles(parsed.paths.filter((p) => p !== '-'));
-    fileCount = files.length;
+    fileCount += files.length;
     if (parsed.paths.includes('-')) {
       input.push(...parseManifestText(io.stdin(), '<stdin>'));
       fileCount++;
@@ -186,8 +242,10 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
     return 2;
   }
 
-  const groups = parsed.together ? [input] : byDeploymentFolder(input);
-  const findings = sortFindings(groups.flatMap((g) => analyzeSourced(g, options)));
+  const groups = fleet ?? (parsed.together ? [input] : byDeploymentFolder(input));
+  const findings = fleet
+    ? analyzeFleet({ clusters: fleet }, options)
+    : sortFindings((groups as SourcedObject[][]).flatMap((g) => analyzeSourced(g, options)));
   const failed = failing(findings, parsed.failOn).length > 0;
   if (parsed.output === 'json') {
     io.stdout(`${JSON.stringify({
@@ -203,7 +261,7 @@ function analyzeCommand(args: readonly string[], io: CliIO): number {
     }, null, 2)}\n`);
   } else {
     for (const f of findings) io.stdout(`${formatFinding(f)}\n`);
-    const separately = groups.length > 1 ? ` (in ${groups.length} groups analyzed separately: one per kustomization folder, and the files outside them)` : '';
+    const separately = fleet ? ` (a fleet of ${fleet.length} clusters: ${fleet.map((c) => c.name).join(', ')})` : groups.length > 1 ? ` (in ${groups.length} groups analyzed separately: one per kustomization folder, and the files outside them)` : '';
     io.stderr(`${findings.length ? summaryText(findings) : 'No findings'} in ${input.length} objects from ${fileCount} file(s)${separately}${failed ? `; failing: findings at ${parsed.failOn} or above` : ''}.\n`);
   }
   return failed ? 1 : 0;

@@ -4,11 +4,11 @@ import { Finding, SEVERITIES, Severity, reaches } from './types';
 /**
  * One line per finding:
  * `Error [IST0101] VirtualService shop/reviews spec.gateways[0]: Referenced gateway ... (fix: ...)`,
- * followed by ` [construct <path>]` or ` [file <path>]` when known.
+ * (`cluster <name>: ` before the object in fleet analysis), followed by ` [construct <path>]` or ` [file <path>]` when known.
  */
 export function formatFinding(f: Finding): string {
   const obj = `${f.object.kind} ${f.object.namespace !== undefined ? `${f.object.namespace}/` : ''}${f.object.name || '(unnamed)'}`;
-  let line = `${f.severity} [${f.code}] ${obj} ${f.field}: ${f.message} (fix: ${f.fix})`;
+  let line = `${f.severity} [${f.code}] ${f.cluster !== undefined ? `cluster ${f.cluster}: ` : ''}${obj} ${f.field}: ${f.message} (fix: ${f.fix})`;
   if (f.constructPath !== undefined) line += ` [construct ${f.constructPath}]`;
   if (f.file !== undefined) line += ` [file ${f.file}]`;
   return line;

@@ -1,7 +1,7 @@
 export * from './types';
 export { ANALYZER_CODES } from './codes';
 export type { AnalyzerCode } from './codes';
-export { analyze, analyzeSourced } from './analyze';
+export { analyze, analyzeFleet, analyzeSourced } from './analyze';
 export { formatFinding, countBySeverity } from './format';
 export { MeshAnalyzer } from './synth';
 export type { MeshAnalyzerOptions } from './synth';

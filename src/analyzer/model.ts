@@ -5,7 +5,7 @@
  */
 import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../kinds';
 import { codeInfo } from './codes';
-import { HostIndex } from '../internal/host-match';
+import { HostIndex, hostsMatch } from '../internal/host-match';
 import { Json, arr, rec, str, textMap } from '../internal/json';
 import { clusterLocalNamespace, serviceCandidates } from './hosts';
 import { configMapValue } from './load';
@@ -51,6 +51,14 @@ export interface Workload {
   /** Dotted path of the pod template metadata ('metadata' for a Pod). */
   readonly podMetaPath: string;
   readonly podSpec: Json;
+}
+
+/** Another cluster of the mesh, indexed (fleet analysis). */
+export interface MeshPeer {
+  /** Cluster name. */
+  readonly name: string;
+  /** Its indexed input (its network is `model.network`). */
+  readonly model: MeshModel;
 }
 
 /** Kinds whose objects produce pods, and where their pod template is. */
@@ -127,6 +135,11 @@ export class MeshModel {
   public readonly mesh: AnalyzerMeshConfig;
   /** The mesh networks: the option, else the input's `istio` ConfigMap, if any. */
   public readonly meshNetworks?: AnalyzerMeshNetworks;
+  /** The cluster's network: the option, else the root namespace's `topology.istio.io/network` label. */
+  public readonly network?: string;
+  /** The other clusters of the mesh (fleet analysis); empty for a single cluster. */
+  private meshPeers: readonly MeshPeer[] = [];
+  private eastWestServers?: Array<{ gateway: Entry; hosts: string[] }>;
 
   public constructor(input: readonly SourcedObject[], options: AnalyzeOptions) {
     this.domain = options.clusterDomain ?? 'cluster.local';
@@ -168,6 +181,49 @@ export class MeshModel {
     this.mesh = options.meshConfig ?? (fromInput('mesh') as AnalyzerMeshConfig | undefined) ?? {};
     this.meshNetworks = options.meshNetworks ?? (fromInput('meshNetworks') as AnalyzerMeshNetworks | undefined);
     if (this.assumeComplete) this.addDefaultIngress();
+    this.network = options.network ?? strMap(rec(this.namespaces.get(this.rootNamespace)?.obj.metadata)?.labels)['topology.istio.io/network'];
+    if (options.meshPeers && options.meshPeers.length > 0) {
+      const { meshPeers, network: _n, ...own } = options;
+      this.setPeers(meshPeers.map((p) => ({
+        name: p.name,
+        model: new MeshModel(p.objects.map((object) => ({ object })), { ...own, ...(p.network !== undefined ? { network: p.network } : {}) }),
+      })));
+    }
+  }
+
+  /** Makes the other clusters of the mesh known to this one (fleet analysis). */
+  public setPeers(peers: readonly MeshPeer[]): void {
+    this.meshPeers = peers;
+  }
+
+  /** The other clusters of the mesh (fleet analysis); empty for a single cluster. */
+  public get peers(): readonly MeshPeer[] {
+    return this.meshPeers;
+  }
+
+  /**
+   * The servers of this cluster's east-west gateways: Gateway servers on port 15443 with TLS `AUTO_PASSTHROUGH`
+   * (the `cross-network-gateway` of Istio's multi-network setup), with their hosts (namespace prefixes dropped).
+   */
+  public eastWestGateways(): ReadonlyArray<{ gateway: Entry; hosts: string[] }> {
+    if (!this.eastWestServers) {
+      this.eastWestServers = [];
+      for (const gw of this.istio('Gateway')) {
+        if (gw.group !== 'networking.istio.io') continue;
+        for (const sRaw of arr(gw.spec.servers)) {
+          const server = rec(sRaw) ?? {};
+          if (rec(server.port)?.number !== 15443 || str(rec(server.tls)?.mode) !== 'AUTO_PASSTHROUGH') continue;
+          const hosts = arr(server.hosts).filter((h): h is string => typeof h === 'string').map((h) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h));
+          this.eastWestServers.push({ gateway: gw, hosts });
+        }
+      }
+    }
+    return this.eastWestServers;
+  }
+
+  /** The east-west gateways of this cluster that expose the FQDN `fqdn` to other networks. */
+  public eastWestGatewaysFor(fqdn: string): Entry[] {
+    return this.eastWestGateways().filter((s) => s.hosts.some((h) => hostsMatch(h, fqdn))).map((s) => s.gateway);
   }
 
   /**
@@ -345,6 +401,24 @@ export class MeshModel {
    * object's own `spec.exportTo` (a VirtualService exported elsewhere also sees hosts exported there).
    */
   public destination(host: string, ns: string, exportTo: readonly unknown[] = []): Entry | undefined {
+    return this.localDestination(host, ns, exportTo) ?? this.servingPeers(host, ns, exportTo).map((p) => p.target)[0];
+  }
+
+  /**
+   * The other clusters of the mesh whose own Services or ServiceEntries serve the host (as {@link destination} finds
+   * it there), with what they found.
+   */
+  public servingPeers(host: string, ns: string, exportTo: readonly unknown[] = []): Array<{ peer: MeshPeer; target: Entry }> {
+    const out: Array<{ peer: MeshPeer; target: Entry }> = [];
+    for (const peer of this.meshPeers) {
+      const target = peer.model.localDestination(host, ns, exportTo);
+      if (target) out.push({ peer, target });
+    }
+    return out;
+  }
+
+  /** Like {@link destination}, in this cluster's own input only. */
+  public localDestination(host: string, ns: string, exportTo: readonly unknown[] = []): Entry | undefined {
     const from = exportTo.length === 0 ? [ns] : exportTo.filter((x): x is string => typeof x === 'string').map((x) => (x === '.' ? ns : x));
     const svc = this.serviceFor(host, ns);
     if (svc) {
@@ -367,8 +441,8 @@ export class MeshModel {
 
   /** True when the host names a Service or a ServiceEntry host of the input. */
   public hostKnown(host: string, ns: string): boolean {
-    if (this.serviceFor(host, ns)) return true;
-    return this.serviceEntryHosts.matching(this.resolve(host, ns)).length > 0;
+    return [this, ...this.meshPeers.map((p) => p.model)].some((m) => m.serviceFor(host, ns) !== undefined
+      || m.serviceEntryHosts.matching(m.resolve(host, ns)).length > 0);
   }
 
   /**
@@ -380,7 +454,8 @@ export class MeshModel {
     if (this.assumeComplete) return true;
     for (const c of serviceCandidates(host, ns, this.domain)) {
       const hostNs = clusterLocalNamespace(c, this.domain);
-      if (hostNs !== undefined) return (this.serviceCountByNs.get(hostNs) ?? 0) > 0;
+      // in a fleet, the namespace counts as described when any cluster of the mesh describes it
+      if (hostNs !== undefined) return [this, ...this.meshPeers.map((p) => p.model)].some((m) => (m.serviceCountByNs.get(hostNs) ?? 0) > 0);
     }
     return false;
   }

@@ -15,8 +15,11 @@ import { analyzeSourced } from './analyze';
 import { formatFinding } from './format';
 import { AnalyzeOptions, Finding, Severity, SourcedObject, parseSeverity, reaches } from './types';
 
-/** Options of {@link MeshAnalyzer.attach}. */
-export interface MeshAnalyzerOptions extends AnalyzeOptions {
+/**
+ * Options of {@link MeshAnalyzer.attach}. (A cluster's network and its mesh peers come from the app itself: the
+ * charts of a `MeshFleet` are analyzed as one fleet.)
+ */
+export interface MeshAnalyzerOptions extends Omit<AnalyzeOptions, 'network' | 'meshPeers'> {
   /**
    * Findings at or above this severity make `app.synth()` throw (the message lists them, one per
    * line, with their codes); less serious ones are passed to the reporter.

@@ -83,6 +83,8 @@ export interface Finding {
   readonly constructPath?: string;
   /** File the object was read from, when analyzed from files. */
   readonly file?: string;
+  /** The cluster of a fleet the object belongs to, when analyzed as part of a fleet ({@link analyzeFleet}). */
+  readonly cluster?: string;
 }
 
 /** Options of {@link analyze}. */
@@ -131,6 +133,51 @@ export interface AnalyzeOptions {
    * @default - the input's `istio` ConfigMap, or none
    */
   readonly meshNetworks?: AnalyzerMeshNetworks;
+  /**
+   * The network of the analyzed cluster, in a multi-network mesh. When absent, the `topology.istio.io/network` label
+   * of the root namespace's Namespace object in the input, if any.
+   * @default - the root namespace's network label, or none (network checks are skipped)
+   */
+  readonly network?: string;
+  /**
+   * The other clusters of the same mesh (multi-cluster): a host any of them serves is known here (no IST0101 or
+   * IST0174 for it), and a route to a host only clusters on other networks serve needs their east-west gateway
+   * (CIS0008). {@link analyzeFleet} sets this for each cluster of a fleet.
+   * @default [] (a single cluster)
+   */
+  readonly meshPeers?: readonly AnalyzerPeerCluster[];
+}
+
+/** Another cluster of the mesh, as {@link AnalyzeOptions.meshPeers} takes it. */
+export interface AnalyzerPeerCluster {
+  /** Cluster name (istiod's `CLUSTER_ID`). */
+  readonly name: string;
+  /**
+   * Its network.
+   * @default - the `topology.istio.io/network` label of its root namespace in `objects`, or none
+   */
+  readonly network?: string;
+  /** Its objects. */
+  readonly objects: readonly ManifestObject[];
+}
+
+/** One cluster of a fleet, as {@link analyzeFleet} takes it. */
+export interface AnalyzerFleetCluster {
+  /** Cluster name (istiod's `CLUSTER_ID`); findings carry it as `cluster`. */
+  readonly name: string;
+  /**
+   * Its network.
+   * @default - the `topology.istio.io/network` label of its root namespace in `objects`, or none
+   */
+  readonly network?: string;
+  /** Its objects (plain, or with their construct path or file). */
+  readonly objects: ReadonlyArray<ManifestObject | SourcedObject>;
+}
+
+/** Input of {@link analyzeFleet}: the clusters of one mesh. */
+export interface AnalyzerFleet {
+  /** The clusters, each analyzed with the others as its mesh peers. Names must be unique. */
+  readonly clusters: readonly AnalyzerFleetCluster[];
 }
 
 /**

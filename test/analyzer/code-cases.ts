@@ -354,5 +354,14 @@ export const UPSTREAM_CASES: Case[] = [
     good: [...zeroTrust('ledger'), namespace('trading', { 'istio-injection': 'enabled' }), allowCaller('trading'),
       networkPolicy('from-trading', 'ledger', { podSelector: { matchLabels: { app: 'ledger' } }, policyTypes: ['Ingress'], ingress: [{ from: [fromNamespace('trading')], ports: [{ port: 8080, protocol: 'TCP' }] }] })],
     expect: { kind: 'AuthorizationPolicy', name: 'allow-trading', field: 'spec.rules[0].from[0].source', message: /NetworkPolicy ledger\/baseline .* admits no ingress from trading/ },
+  },  {
+    code: 'CIS0008', title: 'a route in cluster a (network net-a) to a host only cluster b on net-b serves, which has no east-west gateway',
+    options: { network: 'net-a', meshPeers: [{ name: 'b', network: 'net-b', objects: [namespace('ledger', { 'istio-injection': 'enabled' }), service('ledger', 'ledger', { app: 'ledger' })] }] },
+    bad: [namespace('trading', { 'istio-injection': 'enabled' }), service('trader', 'trading', { app: 'trader' }),
+      virtualService('ledger', 'trading', { hosts: ['ledger.ledger.svc.cluster.local'], http: [{ route: [dest('ledger.ledger.svc.cluster.local')] }] })],
+    good: [namespace('trading', { 'istio-injection': 'enabled' }), service('trader', 'trading', { app: 'trader' }),
+      namespace('ledger', { 'istio-injection': 'enabled' }), service('ledger', 'ledger', { app: 'ledger' }),
+      virtualService('ledger', 'trading', { hosts: ['ledger.ledger.svc.cluster.local'], http: [{ route: [dest('ledger.ledger.svc.cluster.local')] }] })],
+    expect: { kind: 'VirtualService', name: 'ledger', field: 'spec.http[0].route[0].destination.host', message: /served only by b \(network net-b, Service ledger\/ledger\).*no east-west gateway there exposes it/ },
   },
 ];

@@ -4,6 +4,7 @@
  */
 import { HostIndex, hostsMatch as hostsIntersect, isWildcardHost as isWildcard } from '../../internal/host-match';
 import { Entry, Json, MeshModel, Reporter, arr, rec, ref, str } from '../model';
+import { checkCrossNetworkDestination } from './cross-network';
 
 const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
 
@@ -265,6 +266,7 @@ function checkDestination(m: MeshModel, r: Reporter, vs: Entry, dest: Json, base
     }
   }
   if (!target) return;
+  checkCrossNetworkDestination(m, r, vs, host, arr(vs.spec.exportTo), `${base}.host`);
   const ports = m.destinationPorts(target);
   const port = rec(dest.port)?.number;
   if (!rec(dest.port)) {
