@@ -39,6 +39,8 @@ export { WasmPlugin } from './extensions/wasm-plugin';
 export type { WasmPluginProps } from './extensions/wasm-plugin';
 export { FleetClusterChart, MeshFleet } from './fleet/mesh-fleet';
 export type { FleetCluster, FleetIstiodOptions, FleetTopology, MeshFleetProps } from './fleet/mesh-fleet';
+export { ClusterIntermediateCa } from './fleet/root-of-trust';
+export type { ClusterIntermediateCaProps, FleetRootOfTrust, FleetVaultOptions, RootIssuerRef } from './fleet/root-of-trust';
 export { UpgradePlan } from './fleet/upgrade-plan';
 export type { UpgradeIstiodOptions, UpgradePlanProps, UpgradeRevision, UpgradeStep, UpgradeStepContext, UpgradeStepName } from './fleet/upgrade-plan';
 export { GatewayClass, ISTIO_GATEWAY_CONTROLLER } from './gateway-api/gateway-class';

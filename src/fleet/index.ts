@@ -1,2 +1,3 @@
 export * from './upgrade-plan';
 export * from './mesh-fleet';
+export * from './root-of-trust';

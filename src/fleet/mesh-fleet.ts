@@ -9,6 +9,7 @@ import { READER_SERVICE_ACCOUNT } from '../istiod/rbac';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { checkDnsLabel, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
+import { ClusterIntermediateCa, FleetRootOfTrust, FLEET_ROOT_OF_TRUST } from './root-of-trust';
 
 /** Settings of one cluster's istiod in a {@link MeshFleet}: `Istiod` props without the ones the fleet owns. */
 export type FleetIstiodOptions = Omit<IstiodProps, 'base' | 'clusterName' | 'meshId' | 'network'>;
@@ -56,6 +57,13 @@ export interface MeshFleetProps {
   readonly network?: string;
   /** The clusters, at least two; each runs its own istiod (multi-primary). */
   readonly clusters: FleetCluster[];
+  /**
+   * The shared root of trust: each cluster gets an intermediate CA under one root, issued by cert-manager into its
+   * Secret `cacerts` ({@link ClusterIntermediateCa}). Without it, each istiod signs with its own self-signed root and
+   * the clusters' workloads do not trust each other, unless `cacerts` is provisioned some other way.
+   * @default - none: `cacerts` is provisioned outside the fleet
+   */
+  readonly rootOfTrust?: FleetRootOfTrust;
 }
 
 const FLEET_ISTIOD: Shape<FleetIstiodOptions> = (() => {
@@ -64,7 +72,7 @@ const FLEET_ISTIOD: Shape<FleetIstiodOptions> = (() => {
 })();
 
 const MESH_FLEET_PROPS: Shape<MeshFleetProps> = {
-  meshId: true, version: 'ref', network: true,
+  meshId: true, version: 'ref', network: true, rootOfTrust: FLEET_ROOT_OF_TRUST,
   clusters: [{ name: true, network: true, context: true, istiod: FLEET_ISTIOD, base: 'ref', eastWestService: 'ref' }],
 };
 
@@ -91,6 +99,8 @@ export class FleetClusterChart extends Chart {
   public istiod!: Istiod;
   /** The cluster's east-west gateway (multi-network fleets). */
   public eastWestGateway?: EastWestGateway;
+  /** The cluster's intermediate CA under the fleet's root (fleets with a `rootOfTrust`). */
+  public intermediateCa?: ClusterIntermediateCa;
 
   public constructor(scope: Construct, id: string, fleet: string, cluster: string, network: string, context: string) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -116,7 +126,8 @@ export class FleetClusterChart extends Chart {
  * The remote secrets hold a token of the other cluster's reader ServiceAccount: they are credentials, so the fleet
  * never renders them. {@link remoteSecretScript} writes the script that creates them from the running clusters
  * (`istioctl create-remote-secret`), to run once per fleet with access to every cluster; nothing secret enters git.
- * The clusters must share a root of trust (the same root CA in each cluster's `cacerts`), see docs/multicluster.md.
+ * The clusters must share a root of trust (the same root CA in each cluster's `cacerts`): `rootOfTrust` has
+ * cert-manager issue each cluster an intermediate CA under one root (see docs/multicluster.md).
  *
  * Primary-remote topologies (a remote cluster without its own istiod) are not rendered: they need the istiod chart's
  * remote profile (`istiodRemote`), which this library does not render yet.
@@ -189,6 +200,11 @@ export class MeshFleet extends Construct {
       if (this.topology === 'multi-primary-multi-network') {
         chart.eastWestGateway = new EastWestGateway(chart, 'eastwest', {
           istiod: chart.istiod, ...(c.eastWestService ? { service: c.eastWestService } : {}),
+        });
+      }
+      if (props.rootOfTrust !== undefined) {
+        chart.intermediateCa = new ClusterIntermediateCa(chart, 'root-of-trust', {
+          istiod: chart.istiod, clusterName: name, rootOfTrust: props.rootOfTrust,
         });
       }
       return chart;
