@@ -3,6 +3,7 @@ import type { AuthorizationPolicySpecRule, AuthorizationPolicySpecRuleFromSource
 import { checkAuthzPath, checkConditionKey, HttpMethod, METHODS, principalNamespace, SPIFFE_EXPECTED } from '../security/authorization-rules';
 import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isIP } from '../validation';
 import type { IstioVersion } from '../version';
+import { MeshWorkload, workloadIdentity, workloadPrincipal } from './workload-identity';
 
 export type { HttpMethod } from '../security/authorization-rules';
 
@@ -27,6 +28,12 @@ export interface AuthorizationSource {
    * @default - none
    */
   readonly serviceAccounts?: ServiceAccountRef[];
+  /**
+   * Caller workloads, cdk8s-plus Deployments or StatefulSets, rendered as the SPIFFE principal of the ServiceAccount
+   * their pods run as (`default` when they name none) in their namespace: `<trustDomain>/ns/<namespace>/sa/<name>`.
+   * @default - none
+   */
+  readonly workloads?: MeshWorkload[];
   /**
    * Caller principals, in SPIFFE form without the `spiffe://` scheme:
    * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, e.g. `cluster.local/ns/istio-system/sa/prometheus`.
@@ -121,7 +128,7 @@ export interface RuleReach {
 }
 
 const SOURCE_FIELDS: ReadonlyArray<keyof AuthorizationSource> = [
-  'namespaces', 'serviceAccounts', 'principals', 'ipBlocks', 'notNamespaces', 'notPrincipals', 'notIpBlocks', 'remoteIpBlocks',
+  'namespaces', 'serviceAccounts', 'workloads', 'principals', 'ipBlocks', 'notNamespaces', 'notPrincipals', 'notIpBlocks', 'remoteIpBlocks',
   'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals',
 ];
 const OPERATION_FIELDS: ReadonlyArray<keyof AuthorizationOperation> = ['ports', 'methods', 'paths', 'hosts', 'notPorts', 'notMethods', 'notPaths', 'notHosts'];
@@ -169,6 +176,11 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       checkDnsSubdomain(scope, `${f}.serviceAccounts[${j}].name`, sa?.name);
       principals.push(`${trustDomain}/ns/${sa.namespace}/sa/${sa.name}`);
       principalNs.push(sa.namespace);
+    });
+    nonEmptyList(scope, `${f}.workloads`, src.workloads)?.forEach((w, j) => {
+      const id = workloadIdentity(scope, `${f}.workloads[${j}]`, w);
+      principals.push(workloadPrincipal(trustDomain, id));
+      principalNs.push(id.namespace);
     });
     const addresses = (name: 'ipBlocks' | 'notIpBlocks' | 'remoteIpBlocks' | 'notRemoteIpBlocks') => list(name)?.map((b, j) => {
       if (!isCidr(b) && !isIP(b)) fail(scope, `${f}.${name}[${j}]`, b, 'must be an IP address or a CIDR block such as "10.0.0.0/8"');

@@ -9,6 +9,7 @@ import { AuthorizationPolicy } from '../security/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../security/peer-authentication';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { AuthorizationRule, AuthorizationSource, renderRule, ServiceAccountRef } from './authorization';
+import { MeshWorkload, workloadIdentity } from './workload-identity';
 import { IMeshNamespace } from '../resource/mesh-namespace';
 import { namespacePeers, tcpPorts, uniq } from './network';
 import { ALLOW_MONITORING_OPTIONS, PERMISSIVE_OPTIONS, WORKLOAD_MTLS_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './shapes';
@@ -152,6 +153,12 @@ export interface AllowOptions {
   readonly name?: string;
   /** Workloads (pod labels) the policy applies to. @default - every workload of the namespace */
   readonly selector?: Record<string, string>;
+  /**
+   * The cdk8s-plus Deployment or StatefulSet the policy applies to: its pod labels (`matchLabels`) are the selector.
+   * It must run in this namespace; give `selector` or `workload`, not both.
+   * @default - `selector`
+   */
+  readonly workload?: MeshWorkload;
   /** Rules; the policy applies to a request when any rule matches. */
   readonly rules: AuthorizationRule[];
   /**
@@ -227,7 +234,7 @@ export const AGENT_STATUS_PORT = 15020;
 export const ENVOY_PROMETHEUS_PORT = 15090;
 
 const SOURCE_SHAPE: Shape<AuthorizationSource> = {
-  namespaces: true, serviceAccounts: [{ namespace: true, name: true }], principals: true, ipBlocks: true, notNamespaces: true,
+  namespaces: true, serviceAccounts: [{ namespace: true, name: true }], workloads: 'ref', principals: true, ipBlocks: true, notNamespaces: true,
   notPrincipals: true, notIpBlocks: true, remoteIpBlocks: true, notRemoteIpBlocks: true, requestPrincipals: true, notRequestPrincipals: true,
 };
 const RULE_SHAPE: Shape<AuthorizationRule> = {
@@ -235,7 +242,7 @@ const RULE_SHAPE: Shape<AuthorizationRule> = {
   to: [{ ports: true, methods: true, paths: true, hosts: true, notPorts: true, notMethods: true, notPaths: true, notHosts: true }],
   when: [{ key: true, values: true, notValues: true }],
 };
-const ALLOW_OPTIONS: Shape<AllowOptions> = { name: true, selector: true, rules: [RULE_SHAPE], waypoint: 'ref' };
+const ALLOW_OPTIONS: Shape<AllowOptions> = { name: true, selector: true, workload: 'ref', rules: [RULE_SHAPE], waypoint: 'ref' };
 const CUSTOM_OPTIONS: Shape<CustomAuthorizationOptions> = { ...ALLOW_OPTIONS, provider: true };
 
 const PSA = 'pod-security.kubernetes.io';
@@ -454,7 +461,14 @@ export class ZeroTrustNamespace extends Construct implements IMeshNamespace {
     if (action === 'CUSTOM' && (typeof provider !== 'string' || !/^\S+$/.test(provider))) {
       fail(this, `${f}.provider`, provider, 'must name an extension provider of the mesh config (meshConfig.extensionProviders[].name)');
     }
-    const selector = checkObject(this, `${f}.selector`, options.selector, 'must be pod labels (an object), or omitted for the whole namespace');
+    let given = options.selector;
+    if (options.workload !== undefined) {
+      if (given !== undefined) fail(this, `${f}.workload`, options.workload.node?.path, 'cannot be given with selector: the workload\'s pod labels are the selector');
+      const w = workloadIdentity(this, `${f}.workload`, options.workload);
+      if (w.namespace !== this.name) fail(this, `${f}.workload`, w.path, `must run in namespace ${this.name} (it runs in ${w.namespace}): a policy selects pods of its own namespace`);
+      given = w.podLabels;
+    }
+    const selector = checkObject(this, `${f}.selector`, given, 'must be pod labels (an object), or omitted for the whole namespace');
     if (selector !== undefined) {
       if (Object.keys(selector).length === 0) fail(this, `${f}.selector`, selector, 'must name at least one pod label, or be omitted for the whole namespace');
       checkLabels(this, `${f}.selector`, selector);

@@ -67,13 +67,13 @@ const count = (name: string) => runsPerCase.set(name, (runsPerCase.get(name) ?? 
 
 const RULE: Shape<lib.AuthorizationRule> = {
   from: [{
-    namespaces: true, serviceAccounts: [{ namespace: true, name: true }], principals: true, ipBlocks: true, notNamespaces: true,
+    namespaces: true, serviceAccounts: [{ namespace: true, name: true }], workloads: 'ref', principals: true, ipBlocks: true, notNamespaces: true,
     notPrincipals: true, notIpBlocks: true, remoteIpBlocks: true, notRemoteIpBlocks: true, requestPrincipals: true, notRequestPrincipals: true,
   }],
   to: [{ ports: true, methods: true, paths: true, hosts: true, notPorts: true, notMethods: true, notPaths: true, notHosts: true }],
   when: [{ key: true, values: true, notValues: true }],
 };
-const ALLOW: Shape<AllowOptions> = { name: true, selector: true, rules: [RULE], waypoint: 'ref' };
+const ALLOW: Shape<AllowOptions> = { name: true, selector: true, workload: 'ref', rules: [RULE], waypoint: 'ref' };
 const CUSTOM: Shape<CustomAuthorizationOptions> = { ...ALLOW, provider: true };
 
 const BACKEND = { service: 'ref', weight: true } as const;
