@@ -109,8 +109,14 @@ const UPGRADE_REVISION = (() => {
 // base.namespace accepted); the IstioBase of each step's chart checks them when that chart is made.
 const UPGRADE_PLAN: Shape<lib.UpgradePlanProps> = { version: 'ref', base: 'ref', from: UPGRADE_REVISION, to: UPGRADE_REVISION, tags: true, workloads: 'ref' };
 // `base` as the fleet's own shape has it ('ref'): the IstioBase of each cluster's chart, made at construction, checks it.
+const ROOT_OF_TRUST: Shape<lib.FleetRootOfTrust> = (() => {
+  const { commonName: _cn, certificateName: _c, duration: _d, renewBefore: _r, ...vault } = VAULT_ISTIO_CA_PROPS;
+  const { istiod: _i, ...vaultOptions } = vault;
+  return { issuer: { kind: true, name: true }, vault: vaultOptions, certificateName: true, duration: true, renewBefore: true };
+})();
+const CLUSTER_INTERMEDIATE_CA: Shape<lib.ClusterIntermediateCaProps> = { istiod: 'ref', clusterName: true, rootOfTrust: ROOT_OF_TRUST };
 const MESH_FLEET: Shape<lib.MeshFleetProps> = {
-  meshId: true, version: 'ref', network: true,
+  meshId: true, version: 'ref', network: true, rootOfTrust: ROOT_OF_TRUST,
   clusters: [{
     name: true, network: true, context: true, base: 'ref', eastWestService: 'ref',
     istiod: (() => {
@@ -378,9 +384,22 @@ const FIXED: FixedCase[] = [
     // FleetClusterChart takes no options object: MeshFleet makes one per cluster
     name: 'MeshFleet', covers: [lib.MeshFleet, lib.FleetClusterChart], shape: MESH_FLEET, prefix: '', path: 'home', passThrough: /^clusters\[\d+\]\.base$/,
     setup: () => ({
-      props: { meshId: 'home', clusters: [{ name: 'pi-a', network: 'net-a', istiod: { autoscaling: { maxReplicas: 2 }, meshConfig: { accessLogFile: '/dev/stdout' } } }, { name: 'pi-b', network: 'net-b', base: { kubernetesVersion: '1.30' } }] },
+      props: {
+        meshId: 'home', rootOfTrust: { issuer: { kind: 'ClusterIssuer', name: 'mesh-root' }, duration: '4380h' },
+        clusters: [{ name: 'pi-a', network: 'net-a', istiod: { autoscaling: { maxReplicas: 2 }, meshConfig: { accessLogFile: '/dev/stdout' } } }, { name: 'pi-b', network: 'net-b', base: { kubernetesVersion: '1.30' } }],
+      },
       run: (p) => new lib.MeshFleet(Testing.app(), 'home', p),
     }),
+  },
+  {
+    name: 'ClusterIntermediateCa', covers: [lib.ClusterIntermediateCa], shape: CLUSTER_INTERMEDIATE_CA, prefix: '', path: 'mesh/root-of-trust',
+    setup: () => {
+      const { chart, istiod } = mesh();
+      return {
+        props: { istiod, clusterName: 'pi-a', rootOfTrust: { vault: { server: 'https://vault.example.com:8200', certManager: { namespace: 'cert-manager' }, caBundleSecret: { name: 'vault-ca' } }, renewBefore: '360h' } },
+        run: (p) => new lib.ClusterIntermediateCa(chart, 'root-of-trust', p),
+      };
+    },
   },
   {
     name: 'commonLabels', covers: ['commonLabels'], shape: COMMON_LABEL_OPTIONS, prefix: 'opts', path: 'commonLabels',
