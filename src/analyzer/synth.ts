@@ -11,7 +11,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../validation';
-import { analyzeSourced } from './analyze';
+import { analyzeFleet, analyzeSourced } from './analyze';
 import { formatFinding } from './format';
 import { AnalyzeOptions, Finding, Severity, SourcedObject, parseSeverity, reaches } from './types';
 
@@ -122,18 +122,38 @@ export class MeshAnalyzer extends Construct {
   public analyze(): Finding[] {
     // Each chart is one deployment target (its own dist/<chart> folder, often its own cluster), so
     // charts are analyzed one by one unless `wholeApp` asks for a single pass over every chart.
+    // The cluster charts of a MeshFleet are analyzed together, as one fleet (each with the others as its mesh peers).
+    // Loaded on demand: the fleet module pulls in Istiod, which attaches this analyzer.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { isFleetClusterChart } = require('../fleet/mesh-fleet') as typeof import('../fleet/mesh-fleet');
     const groups = new Map<string, SourcedObject[]>();
+    /** Fleet path to its clusters (chart path to name and network), in order of first appearance. */
+    const fleets = new Map<string, Map<string, { name: string; network: string }>>();
     for (const c of this.node.root.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
-      const key = this.options.wholeApp ? '' : Chart.of(c).node.path;
+      const chart = Chart.of(c);
+      const key = this.options.wholeApp ? '' : chart.node.path;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
       group.push({ object: c.toJson(), constructPath: c.node.path });
+      if (!this.options.wholeApp && isFleetClusterChart(chart)) {
+        const fleetPath = chart.node.scope?.node.path ?? '';
+        let fleet = fleets.get(fleetPath);
+        if (!fleet) fleets.set(fleetPath, (fleet = new Map()));
+        fleet.set(key, { name: chart.clusterName, network: chart.network });
+      }
     }
     const input = JSON.stringify([...groups.values()]);
     if (this.last?.input !== input) {
       const findings: Finding[] = [];
-      for (const group of groups.values()) findings.push(...analyzeSourced(group, this.options));
+      const inFleet = new Set<string>();
+      for (const clusters of fleets.values()) {
+        for (const key of clusters.keys()) inFleet.add(key);
+        findings.push(...analyzeFleet({
+          clusters: [...clusters].map(([key, c]) => ({ name: c.name, network: c.network, objects: groups.get(key)! })),
+        }, this.options));
+      }
+      for (const [key, group] of groups) if (!inFleet.has(key)) findings.push(...analyzeSourced(group, this.options));
       this.last = { input, findings, reported: false };
     }
     return [...this.last.findings];
