@@ -89,6 +89,8 @@ export { GitOpsTree } from './gitops/tree';
 export type { InjectionLabelSelector, InjectionPolicyOptions, ProxyLogLevel, ProxyOptions, ProxyStartupProbeOptions, ProxyTracer } from './istiod/injector/options';
 export { Istiod } from './istiod/istiod';
 export type { AmbientOptions, IstiodImageOptions, IstiodProps } from './istiod/istiod';
+export { RemoteControlPlane } from './istiod/remote-control-plane';
+export type { RemoteControlPlaneProps } from './istiod/remote-control-plane';
 export type { IIstiod, IstiodAttributes } from './istiod/istiod-ref';
 export type { DefaultProviders, EnvoyExtAuthzGrpcProvider, EnvoyExtAuthzHttpProvider, EnvoyFileAccessLogProvider, ExtAuthzRequestBody, ExtensionProvider, MeshConfigOptions, OpenTelemetryProvider, OutboundTrafficPolicyMode, PrometheusProvider, ProxyConfigDefaults, TracingDefaults, ZipkinProvider } from './istiod/mesh-config';
 export { RevisionTag } from './istiod/revision-tag';

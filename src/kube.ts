@@ -80,6 +80,7 @@ interface KubeKinds {
   readonly ConfigMap: k8s.KubeConfigMapProps;
   readonly CustomResourceDefinition: k8s.KubeCustomResourceDefinitionProps;
   readonly DaemonSet: k8s.KubeDaemonSetProps;
+  readonly EndpointSlice: k8s.KubeEndpointSliceProps;
   readonly Deployment: k8s.KubeDeploymentProps;
   readonly HorizontalPodAutoscaler: k8s.KubeHorizontalPodAutoscalerV2Props;
   readonly MutatingWebhookConfiguration: k8s.KubeMutatingWebhookConfigurationProps;
@@ -103,6 +104,7 @@ const API_VERSIONS: { readonly [K in KubeKind]: string } = {
   ConfigMap: 'v1',
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
   DaemonSet: 'apps/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
   Deployment: 'apps/v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
   MutatingWebhookConfiguration: 'admissionregistration.k8s.io/v1',

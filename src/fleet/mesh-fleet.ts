@@ -4,8 +4,10 @@ import { IstioBase, IstioBaseProps } from '../base/istio-base';
 import { EastWestGateway } from '../gateway/east-west-gateway';
 import { GatewayService } from '../gateway/service';
 import { Istiod, IstiodProps } from '../istiod/istiod';
+import { IIstiod } from '../istiod/istiod-ref';
 import { ISTIOD_PROPS } from '../istiod/shapes';
 import { READER_SERVICE_ACCOUNT } from '../istiod/rbac';
+import { RemoteControlPlane } from '../istiod/remote-control-plane';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { checkDnsLabel, fail, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
@@ -41,6 +43,23 @@ export interface FleetCluster {
    * @default GatewayService.loadBalancer()
    */
   readonly eastWestService?: GatewayService;
+  /**
+   * `primary` runs its own istiod; `remote` runs none and is served by the istiod of the primary `primary`
+   * (primary-remote, {@link RemoteControlPlane}). A remote is on its primary's network.
+   * @default 'primary'
+   */
+  readonly role?: 'primary' | 'remote';
+  /**
+   * For a remote: the primary cluster whose istiod serves it.
+   * @default - the fleet's only primary (an error if there are several)
+   */
+  readonly primary?: string;
+  /**
+   * For a remote: the address (IP or DNS name) of the primary's east-west gateway, where the primary exposes
+   * istiod (15012, 15017) to its remotes (`global.remotePilotAddress`).
+   * @default - the MetalLB address of the primary's `eastWestService`, if it names one
+   */
+  readonly remotePilotAddress?: string;
 }
 
 /** Props of {@link MeshFleet}. */
@@ -73,11 +92,14 @@ const FLEET_ISTIOD: Shape<FleetIstiodOptions> = (() => {
 
 const MESH_FLEET_PROPS: Shape<MeshFleetProps> = {
   meshId: true, version: 'ref', network: true, rootOfTrust: FLEET_ROOT_OF_TRUST,
-  clusters: [{ name: true, network: true, context: true, istiod: FLEET_ISTIOD, base: 'ref', eastWestService: 'ref' }],
+  clusters: [{
+    name: true, network: true, context: true, istiod: FLEET_ISTIOD, base: 'ref', eastWestService: 'ref',
+    role: true, primary: true, remotePilotAddress: true,
+  }],
 };
 
 /** The topology a {@link MeshFleet} forms. */
-export type FleetTopology = 'multi-primary' | 'multi-primary-multi-network';
+export type FleetTopology = 'multi-primary' | 'multi-primary-multi-network' | 'primary-remote' | 'primary-remote-multi-network';
 
 const FLEET_CLUSTER_BRAND = Symbol.for('cdk8s-istio.FleetClusterChart');
 
@@ -95,8 +117,13 @@ export class FleetClusterChart extends Chart {
   public readonly context: string;
   /** The cluster's base. */
   public base!: IstioBase;
-  /** The cluster's control plane. */
-  public istiod!: Istiod;
+  /** The cluster's role in the fleet. */
+  public role: 'primary' | 'remote' = 'primary';
+  /** A remote cluster's control-plane objects (role `remote`). */
+  public remoteControlPlane?: RemoteControlPlane;
+  /** The primary serving a remote cluster (role `remote`). */
+  public primary?: FleetClusterChart;
+  private primaryIstiod?: Istiod;
   /** The cluster's east-west gateway (multi-network fleets). */
   public eastWestGateway?: EastWestGateway;
   /** The cluster's intermediate CA under the fleet's root (fleets with a `rootOfTrust`). */
@@ -110,6 +137,23 @@ export class FleetClusterChart extends Chart {
     this.context = context;
     this.gitOpsFolder = `${fleet}/${cluster}`;
     Object.defineProperty(this, FLEET_CLUSTER_BRAND, { value: true });
+  }
+
+  /** The cluster's istiod (a primary's); a remote cluster has none: use {@link controlPlane}. */
+  public get istiod(): Istiod {
+    if (!this.primaryIstiod) {
+      fail(this, 'istiod', this.clusterName, `is a remote cluster and runs no istiod: use controlPlane (its namespaces), or the istiod of its primary ${this.primary?.clusterName ?? ''}`);
+    }
+    return this.primaryIstiod;
+  }
+
+  public set istiod(istiod: Istiod) {
+    this.primaryIstiod = istiod;
+  }
+
+  /** The control plane the cluster's namespaces join: its istiod, or on a remote its {@link RemoteControlPlane}. */
+  public get controlPlane(): IIstiod {
+    return this.remoteControlPlane ?? this.istiod;
   }
 }
 
@@ -129,8 +173,10 @@ export class FleetClusterChart extends Chart {
  * The clusters must share a root of trust (the same root CA in each cluster's `cacerts`): `rootOfTrust` has
  * cert-manager issue each cluster an intermediate CA under one root (see docs/multicluster.md).
  *
- * Primary-remote topologies (a remote cluster without its own istiod) are not rendered: they need the istiod chart's
- * remote profile (`istiodRemote`), which this library does not render yet.
+ * Primary-remote: a cluster with role `remote` runs no istiod; it gets the istiod chart's remote profile
+ * ({@link RemoteControlPlane}: the injector webhook and the Service `istiod` leading to its primary's istiod, the
+ * reader RBAC), and its primary exposes istiod through its east-west gateway (`exposeIstiod`) and runs with
+ * `EXTERNAL_ISTIOD`. A remote is on its primary's network; the remote secrets go to primaries only.
  *
  * @example
  * const fleet = new MeshFleet(app, 'home', { meshId: 'home', clusters: [
@@ -184,7 +230,10 @@ export class MeshFleet extends Construct {
       return { c, name, network, context };
     });
     const networks = new Set(planned.map((p) => p.network));
-    this.topology = networks.size > 1 ? 'multi-primary-multi-network' : 'multi-primary';
+    const served = this.planRemotes(planned);
+    const multiNetwork = networks.size > 1;
+    if (served.size > 0) this.topology = multiNetwork ? 'primary-remote-multi-network' : 'primary-remote';
+    else this.topology = multiNetwork ? 'multi-primary-multi-network' : 'multi-primary';
 
     this.clusters = planned.map(({ c, name, network, context }) => {
       for (const owned of ['version', 'namespaceLabels'] as const) {
@@ -194,12 +243,24 @@ export class MeshFleet extends Construct {
       chart.base = new IstioBase(chart, 'base', {
         ...(c.base ?? {}), version: this.version, namespaceLabels: { 'topology.istio.io/network': network },
       });
+      const remote = served.get(c);
+      if (remote) {
+        chart.role = 'remote';
+        chart.remoteControlPlane = new RemoteControlPlane(chart, 'istiod', {
+          base: chart.base, clusterName: name, meshId: this.meshId, network, remotePilotAddress: remote.address,
+        });
+        return chart;
+      }
+      const servesRemotes = [...served.values()].some((r) => r.primary === name);
       chart.istiod = new Istiod(chart, 'istiod', {
         ...(c.istiod ?? {}), base: chart.base, clusterName: name, meshId: this.meshId, network,
+        // the istiod chart's global.externalIstiod: this istiod also serves (and patches the webhooks of) remotes
+        ...(servesRemotes ? { env: { ...(c.istiod?.env ?? {}), EXTERNAL_ISTIOD: 'true' } } : {}),
       });
-      if (this.topology === 'multi-primary-multi-network') {
+      if (multiNetwork || servesRemotes) {
         chart.eastWestGateway = new EastWestGateway(chart, 'eastwest', {
           istiod: chart.istiod, ...(c.eastWestService ? { service: c.eastWestService } : {}),
+          ...(servesRemotes ? { exposeIstiod: true } : {}),
         });
       }
       if (props.rootOfTrust !== undefined) {
@@ -209,6 +270,47 @@ export class MeshFleet extends Construct {
       }
       return chart;
     });
+    for (const chart of this.clusters) {
+      if (chart.role === 'remote') chart.primary = this.cluster(served.get(planned.find((p) => p.name === chart.clusterName)!.c)!.primary);
+    }
+  }
+
+  /** Checks the roles: each remote cluster with its primary and the address of the primary's istiod. */
+  private planRemotes(planned: Array<{ c: FleetCluster; name: string; network: string }>): Map<FleetCluster, { primary: string; address: string }> {
+    const served = new Map<FleetCluster, { primary: string; address: string }>();
+    const primaries = planned.filter((p) => (p.c.role ?? 'primary') === 'primary');
+    planned.forEach(({ c, network }, i) => {
+      const f = `clusters[${i}]`;
+      const role = c.role ?? 'primary';
+      if (role !== 'primary' && role !== 'remote') fail(this, `${f}.role`, role, 'must be "primary" or "remote"');
+      if (role === 'primary') {
+        for (const k of ['primary', 'remotePilotAddress'] as const) {
+          if (c[k] !== undefined) fail(this, `${f}.${k}`, c[k], 'is for a remote cluster: set role "remote", or leave it out');
+        }
+        return;
+      }
+      if (c.istiod !== undefined) fail(this, `${f}.istiod`, c.istiod, 'a remote cluster runs no istiod: its primary\'s istiod serves it; leave istiod out');
+      if (primaries.length === 0) fail(this, `${f}.role`, role, 'needs a primary cluster in the fleet to serve it: give at least one cluster role "primary"');
+      let primary = primaries[0];
+      if (c.primary !== undefined) {
+        const found = primaries.find((p) => p.name === c.primary);
+        if (!found) fail(this, `${f}.primary`, c.primary, `must name a primary cluster of the fleet: ${primaries.map((p) => p.name).join(', ')}`);
+        primary = found;
+      } else if (primaries.length > 1) {
+        fail(this, `${f}.primary`, c.primary, `must name the primary that serves this remote: the fleet has several (${primaries.map((p) => p.name).join(', ')})`);
+      }
+      if (network !== primary.network) {
+        fail(this, `${f}.network`, network, `differs from the network of its primary ${primary.name} ("${primary.network}"): a remote on another network `
+          + 'needs an east-west gateway of its own, injected through the primary, which the fleet does not render. Fix: the primary\'s network');
+      }
+      const address = c.remotePilotAddress ?? primary.c.eastWestService?.ip;
+      if (address === undefined) {
+        fail(this, `${f}.remotePilotAddress`, address, `must give the address of ${primary.name}'s east-west gateway (which exposes its istiod), `
+          + `e.g. "192.168.1.241", or give ${primary.name} an eastWestService with a MetalLB ip`);
+      }
+      served.set(c, { primary: primary.name, address });
+    });
+    return served;
   }
 
   /** The chart of the named cluster. */
@@ -234,11 +336,12 @@ export class MeshFleet extends Construct {
       '# written to disk or git. Re-run after adding a cluster or rotating a reader token.',
       'set -eu',
     ];
-    for (const a of this.clusters) {
+    // Only a primary runs an istiod that reads other clusters; a remote cluster is read by its primary.
+    for (const a of this.clusters.filter((x) => x.role === 'primary')) {
       for (const b of this.clusters) {
         if (a === b) continue;
         lines.push(`echo "remote secret of ${b.clusterName} in ${a.clusterName}"`);
-        lines.push(`istioctl create-remote-secret --context='${b.context}' --name='${b.clusterName}' --namespace='${b.istiod.namespace}' \\`);
+        lines.push(`istioctl create-remote-secret --context='${b.context}' --name='${b.clusterName}' --namespace='${b.controlPlane.namespace}' \\`);
         lines.push(`  | kubectl apply --context='${a.context}' --namespace='${a.istiod.namespace}' -f -`);
       }
     }

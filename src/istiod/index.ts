@@ -17,3 +17,4 @@ export type {
   ZipkinProvider,
 } from './mesh-config';
 export * from './injector/options';
+export * from './remote-control-plane';

@@ -185,6 +185,15 @@ function multiClusterCases(version: IstioVersion): Array<{ name: string; objs: O
   const fleet = new MeshFleet(app, 'fleet', { meshId: 'mesh1', version, clusters: [
     { name: 'cluster1', network: 'network1' }, { name: 'cluster2', network: 'network2' }] });
   for (const c of fleet.clusters) out.push({ name: `fleet-${c.clusterName}`, objs: Testing.synth(c) as Obj[] });
+  // Primary-remote (1.30 only: 1.20 installed remotes with another chart, refused there): the remote cluster3,
+  // served by cluster1 through its east-west gateway at 192.168.1.241.
+  if (version.minor >= 30) {
+    const pr = new MeshFleet(Testing.app(), 'pr', { meshId: 'mesh1', version, clusters: [
+      { name: 'cluster1', network: 'network1' },
+      { name: 'cluster3', network: 'network1', role: 'remote', remotePilotAddress: '192.168.1.241' }] });
+    out.push({ name: 'fleet-remote', objs: Testing.synth(pr.cluster('cluster3')) as Obj[] });
+    out.push({ name: 'fleet-remote-primary', objs: Testing.synth(pr.cluster('cluster1')) as Obj[] });
+  }
   return out;
 }
 

@@ -118,7 +118,7 @@ const CLUSTER_INTERMEDIATE_CA: Shape<lib.ClusterIntermediateCaProps> = { istiod:
 const MESH_FLEET: Shape<lib.MeshFleetProps> = {
   meshId: true, version: 'ref', network: true, rootOfTrust: ROOT_OF_TRUST,
   clusters: [{
-    name: true, network: true, context: true, base: 'ref', eastWestService: 'ref',
+    name: true, network: true, context: true, base: 'ref', eastWestService: 'ref', role: true, primary: true, remotePilotAddress: true,
     istiod: (() => {
       const { base: _b, clusterName: _c, meshId: _m, network: _n, ...rest } = ISTIOD_PROPS;
       return rest;
