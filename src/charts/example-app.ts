@@ -54,11 +54,13 @@ export const EXAMPLE_FLEET = 'home';
 /**
  * The example fleet: two Raspberry-Pi clusters in one mesh on two networks (two sites), each with its own istiod
  * and an east-west gateway behind a MetalLB address, the GitOps output one folder per cluster and one Argo CD
- * ApplicationSet for both.
+ * ApplicationSet for both. Both clusters' CAs are intermediates under one root: cert-manager's ClusterIssuer
+ * `home-mesh-root` (set up in each cluster outside this output, docs/multicluster.md) issues each its `cacerts`.
  */
 function exampleFleet(app: App): MeshFleet {
   return new MeshFleet(app, EXAMPLE_FLEET, {
     meshId: 'home-mesh',
+    rootOfTrust: { issuer: { kind: 'ClusterIssuer', name: 'home-mesh-root' } },
     clusters: [
       { name: 'pi-a', network: 'site-a', eastWestService: GatewayService.loadBalancer({ ip: '192.168.1.241' }), istiod: { autoscaling: false, replicas: 1 } },
       { name: 'pi-b', network: 'site-b', eastWestService: GatewayService.loadBalancer({ ip: '192.168.2.241' }), istiod: { autoscaling: false, replicas: 1 } },
