@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
+import type { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../networking/destination-rule';
+import { MeshWorkload, workloadIdentity } from '../policy/workload-identity';
 import { VirtualService } from '../networking/virtual-service';
 import { checkMeshNamespace, IMeshNamespace } from '../resource/mesh-namespace';
 import type { VirtualServiceSpecHttp } from '../resource/specs.generated';
@@ -18,8 +20,14 @@ export interface CanarySubset {
   readonly version: string;
   /** Subset name (DNS-1123 label). @default - the version */
   readonly name?: string;
-  /** Pod labels selecting this version. @default { version: <version> } */
+  /** Pod labels selecting this version. @default { version: <version> }, or the `workload`'s pod labels */
   readonly labels?: Record<string, string>;
+  /**
+   * The cdk8s-plus Deployment or StatefulSet running this version: its pod labels (`matchLabels`) select the subset.
+   * It must run in the route's namespace; not with `labels`.
+   * @default - `labels`
+   */
+  readonly workload?: MeshWorkload;
   /**
    * Share of traffic, an integer 0-100. Stable and canary must sum to 100.
    * @default - canary: 0; stable: 100 minus the canary weight
@@ -52,8 +60,13 @@ export interface MirrorOptions {
 export interface CanaryRouteProps extends RouteOptions {
   /** Namespace of the route: a ZeroTrustNamespace or `{ istiod, name }`; the Istio version comes from its Istiod. */
   readonly namespace: IMeshNamespace;
-  /** The service host, e.g. `trading-agent-service` (no wildcard). */
-  readonly host: string;
+  /** The service host, e.g. `trading-agent-service` (no wildcard). @default - the name of `service` */
+  readonly host?: string;
+  /**
+   * The cdk8s-plus Service in front of the versions (in the route's namespace): its name is the host. Not with `host`.
+   * @default - `host`
+   */
+  readonly service?: Service;
   /** Service port of the destinations. @default - none (Istio picks the only port) */
   readonly port?: number;
   /** The current version (with `canary`; or give `subsets`). @default - see `subsets` */
@@ -148,7 +161,8 @@ export class CanaryRoute extends Construct {
     this.props = props;
     const ns = checkMeshNamespace(this, 'namespace', props?.namespace);
     this.version = ns.istiod.version;
-    const host = checkHost(this, 'host', props.host, { allowWildcard: false });
+    if (props.service !== undefined && props.host !== undefined) fail(this, 'service', props.service?.node?.path, 'cannot be given with host: the Service\'s name is the host');
+    const host = checkHost(this, props.service !== undefined ? 'service' : 'host', props.service !== undefined ? this.serviceHost(props.service, ns.name) : props.host!, { allowWildcard: false });
     const port = props.port === undefined ? undefined : checkPort(this, 'port', props.port);
     const name = checkDnsSubdomain(this, 'name', props.name ?? id);
     const drName = checkDnsSubdomain(this, 'destinationRuleName', props.destinationRuleName ?? name);
@@ -282,9 +296,25 @@ export class CanaryRoute extends Construct {
     return [{ ...stable, weight: stableWeight }, { ...canary, weight: canaryWeight }];
   }
 
+  /** The host of a cdk8s-plus Service of the route's namespace: its name. */
+  private serviceHost(svc: Service, routeNs: string): string {
+    if (!svc || typeof svc !== 'object' || !('metadata' in svc) || !('ports' in svc) || !('node' in svc)) fail(this, 'service', svc, 'must be a cdk8s-plus Service (kplus.Service)');
+    const svcNs = svc.metadata.namespace ?? Chart.of(svc).namespace ?? 'default';
+    if (svcNs !== routeNs) fail(this, 'service', svc.node.path, `must be in the route's namespace ${routeNs} (it is in ${svcNs}): subsets and routes apply to the Services of their namespace`);
+    return svc.name;
+  }
+
   private subset(field: string, s: CanarySubset): { name: string; labels: Record<string, string> } {
     if (!s || typeof s.version !== 'string' || s.version.length === 0) fail(this, `${field}.version`, s?.version, 'must be a non-empty version such as "v1"');
-    const labels = s.labels ?? { version: s.version };
+    let workloadLabels: Record<string, string> | undefined;
+    if (s.workload !== undefined) {
+      if (s.labels !== undefined) fail(this, `${field}.workload`, s.workload?.node?.path, 'cannot be given with labels: the workload\'s pod labels select the subset');
+      const w = workloadIdentity(this, `${field}.workload`, s.workload);
+      const routeNs = this.props.namespace.name;
+      if (w.namespace !== routeNs) fail(this, `${field}.workload`, w.path, `must run in the route's namespace ${routeNs} (it runs in ${w.namespace})`);
+      workloadLabels = w.podLabels;
+    }
+    const labels = workloadLabels ?? s.labels ?? { version: s.version };
     if (Object.keys(labels).length === 0) fail(this, `${field}.labels`, labels, 'must select the version\'s pods by at least one label');
     checkLabels(this, `${field}.labels`, labels);
     const name = s.name ?? s.version;

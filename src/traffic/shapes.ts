@@ -46,13 +46,14 @@ export const TRAFFIC_POLICY: Shape<TrafficPolicyOptions> = {
   loadBalancer: true,
 };
 
-const CANARY_SUBSET: Shape<CanarySubset> = { version: true, name: true, labels: true, weight: true };
+const CANARY_SUBSET: Shape<CanarySubset> = { version: true, name: true, labels: true, workload: 'ref', weight: true };
 const CANARY_MATCH: Shape<CanaryMatch> = { ...HTTP_MATCH, ...ROUTE_OPTIONS, subset: true, anyOf: [HTTP_MATCH], mirror: { subset: true, percentage: true } };
 
 export const CANARY_ROUTE_PROPS: Shape<CanaryRouteProps> = {
   ...ROUTE_OPTIONS,
   namespace: 'ref',
   host: true,
+  service: 'ref',
   port: true,
   stable: CANARY_SUBSET,
   canary: CANARY_SUBSET,

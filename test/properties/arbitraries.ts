@@ -851,7 +851,7 @@ export function separateMeshHosts(cfg: MeshCfg): MeshCfg {
   const away = <T extends { namespace: string }>(r: T): T => (gatewayNs.has(nsOf(r.namespace)) ? { ...r, namespace: 'svc-shared' } : r);
   const canaries = cfg.canaries.map(away).map((c, i) => {
     const ns = nsOf(c.namespace);
-    const host = take(c.host, ns) ? c.host : (take(`unique-c${i}`, ns), `unique-c${i}`);
+    const host = take(c.host!, ns) ? c.host! : (take(`unique-c${i}`, ns), `unique-c${i}`);
     const mesh = c.meshTraffic ?? true;
     if (!c.gateways || !mesh) return { ...c, host };
     const externalHosts = (c.externalHosts ?? []).filter((h) => !hostsIntersect(h, host) && take(h, ns));
