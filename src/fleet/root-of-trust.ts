@@ -31,7 +31,7 @@ export interface FleetRootOfTrust {
   readonly issuer?: RootIssuerRef;
   /**
    * Vault PKI signs the intermediates (a {@link VaultIstioCa} per cluster, all against the same Vault mount), so the
-   * root's key stays in Vault. @default - none: set `issuer`
+   * root's key stays in Vault. `server` is required: the one Vault every cluster reaches. @default - none: set `issuer`
    */
   readonly vault?: FleetVaultOptions;
   /** Name of the Certificate in each cluster's control-plane namespace. @default 'istio-ca' */
@@ -110,7 +110,11 @@ export class ClusterIntermediateCa extends Construct {
     }
 
     if (root.vault !== undefined) {
-      if (!root.vault || typeof root.vault !== 'object') fail(this, `${field}.vault`, root.vault, 'must be Vault PKI options (an object; {} for the defaults)');
+      if (!root.vault || typeof root.vault !== 'object') fail(this, `${field}.vault`, root.vault, 'must be Vault PKI options (an object with at least `server`)');
+      if (root.vault.server === undefined) {
+        fail(this, `${field}.vault.server`, undefined, 'must be set: the default (http://vault.<vaultNamespace>.svc:8200) names each cluster\'s own Vault, '
+          + 'which would give every cluster a root of its own; give the address of the one Vault every cluster reaches, e.g. "https://vault.example.com:8200"');
+      }
       this.vaultCa = new VaultIstioCa(this, 'vault', {
         ...root.vault, istiod: props.istiod, commonName: this.commonName, certificateName, duration, renewBefore,
       });

@@ -100,6 +100,7 @@ describe('rootOfTrust: bad input', () => {
     ['a malformed duration', { issuer: { kind: 'ClusterIssuer', name: 'root' }, duration: '90d' }, /rootOfTrust.duration/],
     ['a typo in the issuer', { issuer: { kind: 'ClusterIssuer', nme: 'root' } }, /rootOfTrust.issuer.nme.*did you mean `name`/],
     ['a per-cluster field in vault', { vault: { commonName: 'Mesh CA' } }, /rootOfTrust.vault.commonName.*not a key/],
+    ['Vault at its in-cluster default address (a Vault per cluster, a root per cluster)', { vault: { pkiPath: 'pki_int/root/sign-intermediate' } }, /rootOfTrust.vault.server.*must be set.*each cluster's own Vault/],
   ])('%s', (_t, rootOfTrust, message) => {
     expect(() => new MeshFleet(new App(), 'f', { meshId: 'm', clusters, rootOfTrust } as never)).toThrow(message);
   });
