@@ -115,6 +115,7 @@ const ROOT_OF_TRUST: Shape<lib.FleetRootOfTrust> = (() => {
   return { issuer: { kind: true, name: true }, vault: vaultOptions, certificateName: true, duration: true, renewBefore: true };
 })();
 const CLUSTER_INTERMEDIATE_CA: Shape<lib.ClusterIntermediateCaProps> = { istiod: 'ref', clusterName: true, rootOfTrust: ROOT_OF_TRUST };
+const REMOTE_CONTROL_PLANE: Shape<lib.RemoteControlPlaneProps> = { base: 'ref', remotePilotAddress: true, clusterName: true, network: true, meshId: true };
 const MESH_FLEET: Shape<lib.MeshFleetProps> = {
   meshId: true, version: 'ref', network: true, rootOfTrust: ROOT_OF_TRUST,
   clusters: [{
@@ -398,6 +399,17 @@ const FIXED: FixedCase[] = [
       return {
         props: { istiod, clusterName: 'pi-a', rootOfTrust: { vault: { server: 'https://vault.example.com:8200', certManager: { namespace: 'cert-manager' }, caBundleSecret: { name: 'vault-ca' } }, renewBefore: '360h' } },
         run: (p) => new lib.ClusterIntermediateCa(chart, 'root-of-trust', p),
+      };
+    },
+  },
+  {
+    name: 'RemoteControlPlane', covers: [lib.RemoteControlPlane], shape: REMOTE_CONTROL_PLANE, prefix: '', path: 'remote/istiod',
+    setup: () => {
+      const chart = new Chart(Testing.app(), 'remote', { disableResourceNameHashes: true });
+      const base = new lib.IstioBase(chart, 'base', {});
+      return {
+        props: { base, clusterName: 'edge', network: 'site-a', meshId: 'mesh1', remotePilotAddress: '192.168.1.241' },
+        run: (p) => new lib.RemoteControlPlane(chart, 'istiod', p),
       };
     },
   },
