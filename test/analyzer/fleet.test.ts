@@ -9,7 +9,7 @@ import { Finding, MeshAnalyzer, analyze, analyzeFleet } from '../../src/analyzer
 import { main } from '../../src/analyzer/cli';
 import { MeshFleet } from '../../src/fleet';
 import { K8sObject, validateAll } from '../support/schema';
-import { dest, destinationRule, namespace, service, virtualService } from './fixtures';
+import { dest, deployment, destinationRule, namespace, service, virtualService } from './fixtures';
 
 type Labels = Record<string, string>;
 
@@ -84,6 +84,25 @@ describe('analyzeFleet: hosts are known when any cluster of the mesh serves them
     const findings = analyzeFleet({ clusters: [{ name: 'a', objects: a }, { name: 'b', objects: clusterB('net1') }] });
     expect(codes(findings)).toEqual(['a IST0101 VirtualService shop/reviews-port spec.http[0].route[0].destination.port.number']);
     expect(findings[0].message).toMatch(/Service shop\/reviews offers 80/);
+  });
+});
+
+describe('analyzeFleet: a Service\'s pods are those of every cluster (IST0173)', () => {
+  const a = [controlPlane('net1'), shop(), service('reviews', 'shop', { app: 'reviews' }), deployment('reviews-v1', 'shop', { app: 'reviews', version: 'v1' }),
+    destinationRule('reviews', 'shop', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] })];
+  const b = [controlPlane('net1'), shop(), service('reviews', 'shop', { app: 'reviews' }), deployment('reviews-v2', 'shop', { app: 'reviews', version: 'v2' })];
+
+  test('alone, subset v2 selects no pod of cluster a; in the fleet, cluster b runs v2', () => {
+    validateAll([...a, ...b]);
+    expect(codes(analyze(a))).toEqual(['- IST0173 DestinationRule shop/reviews spec.subsets[1].labels']);
+    expect(analyzeFleet({ clusters: [{ name: 'a', objects: a }, { name: 'b', objects: b }] })).toEqual([]);
+  });
+
+  test('a subset no cluster runs is still reported', () => {
+    const a3 = a.map((o) => (o.kind === 'DestinationRule'
+      ? destinationRule('reviews', 'shop', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { version: 'v3' } }] }) : o));
+    expect(codes(analyzeFleet({ clusters: [{ name: 'a', objects: a3 }, { name: 'b', objects: b }] })))
+      .toEqual(['a IST0173 DestinationRule shop/reviews spec.subsets[1].labels']);
   });
 });
 

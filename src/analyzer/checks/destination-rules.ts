@@ -69,7 +69,9 @@ export function checkDestinationRules(m: MeshModel, r: Reporter): void {
         const augmented = { ...w.labels, ...nodeTopologyLabels(nodes, w) };
         return Object.keys(wanted).every((k) => augmented[k] === wanted[k]);
       });
-      if (pods.length === 0 && !byTopology) {
+      // in a fleet, the Service's endpoints are those of every cluster: pods of the same namespace elsewhere count
+      const elsewhere = !clash && pods.length === 0 && !byTopology && m.peers.some((p) => p.model.select(wanted, svc.ns!).length > 0);
+      if (pods.length === 0 && !byTopology && !elsewhere) {
         const shown = Object.keys(labels).map((k) => `${k}=${labels[k]}`).join(',');
         r.report('IST0173', dr, `spec.subsets[${i}].labels`,
           `The subset ${str(subset.name) ?? i} (${shown}) selects no pod of Service ${ref(svc)}; requests routed to it fail with 503 UH (no healthy upstream).`,
