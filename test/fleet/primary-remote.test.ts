@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { GatewayService, IstioBase, IstioVersion, MeshFleet, RemoteControlPlane, ZeroTrustNamespace } from '../../src';
+import { GatewayService, IstioBase, IstioVersion, MeshFleet, RemoteControlPlane, writeGitOps, ZeroTrustNamespace } from '../../src';
 import { findOne, newChart, ofKind, synthValid } from '../support/synth';
 
 function env(container: Record<string, any>): Record<string, string> {
@@ -66,6 +69,22 @@ describe('primary-remote at 1.30.3', () => {
     expect(findOne(synthValid(edge), 'Namespace', 'shop').metadata.labels).toMatchObject({ 'istio-injection': 'enabled' });
     expect(() => edge.istiod).toThrow(/remote cluster and runs no istiod/);
     expect(fleet.cluster('main').controlPlane).toBe(fleet.cluster('main').istiod);
+  });
+
+  test('the whole app synthesizes (analyzer included) and lays out one folder per cluster', () => {
+    const app = Testing.app();
+    const fleet = new MeshFleet(app, 'site', { meshId: 'mesh1', clusters: [
+      { name: 'main', network: 'a', eastWestService: GatewayService.loadBalancer({ ip: '192.168.1.241' }) },
+      { name: 'edge', network: 'a', role: 'remote' }] });
+    for (const c of fleet.clusters) new ZeroTrustNamespace(c, 'shop', { istiod: c.controlPlane, name: 'shop' });
+    app.synth();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'primary-remote-'));
+    writeGitOps(app, { outdir: out });
+    expect(fs.readdirSync(path.join(out, 'site')).sort()).toEqual(['edge', 'main', 'remote-secrets.sh']);
+    const edge = fs.readdirSync(path.join(out, 'site', 'edge')).map((f) => fs.readFileSync(path.join(out, 'site', 'edge', f), 'utf8')).join('\n');
+    expect(edge).toContain('kind: EndpointSlice');
+    expect(edge).not.toContain('kind: Deployment');
+    fs.rmSync(out, { recursive: true });
   });
 
   test('remote secrets go to primaries only', () => {
