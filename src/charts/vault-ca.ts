@@ -181,29 +181,51 @@ export class VaultIstioCa extends Construct {
       },
     });
 
-    this.certificate = new ApiObject(this, 'certificate', {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: { name: certificateName, namespace: this.namespace },
-      spec: {
-        isCA: true,
-        commonName,
-        secretName: ISTIOD_CACERTS_SECRET,
-        duration,
-        renewBefore,
-        privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
-        usages: ['cert sign', 'crl sign', 'digital signature'],
-        issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: issuerName },
-      },
+    this.certificate = istioCaCertificate(this, 'certificate', {
+      namespace: this.namespace, name: certificateName, commonName, duration, renewBefore,
+      issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: issuerName },
     });
   }
 }
 
+/** What {@link istioCaCertificate} renders. @internal */
+export interface IstioCaCertificateSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly commonName: string;
+  readonly duration: string;
+  readonly renewBefore: string;
+  readonly issuerRef: { readonly group: string; readonly kind: string; readonly name: string };
+}
+
+/**
+ * The cert-manager Certificate of a CA istiod signs with: `isCA`, written to Secret `cacerts` (the plug-in CA istiod
+ * mounts), a new RSA 2048 key at every issuance, the usages a signing CA needs. Used by {@link VaultIstioCa} and the
+ * per-cluster intermediates of a fleet's root of trust. @internal
+ */
+export function istioCaCertificate(scope: Construct, id: string, spec: IstioCaCertificateSpec): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: spec.name, namespace: spec.namespace },
+    spec: {
+      isCA: true,
+      commonName: spec.commonName,
+      secretName: ISTIOD_CACERTS_SECRET,
+      duration: spec.duration,
+      renewBefore: spec.renewBefore,
+      privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
+      usages: ['cert sign', 'crl sign', 'digital signature'],
+      issuerRef: { ...spec.issuerRef },
+    },
+  });
+}
+
 /**
  * Fails unless the Istiod's Deployment mounts Secret `cacerts` at `/etc/cacerts` in its `discovery`
- * container: a CA written anywhere else would never reach istiod.
+ * container: a CA written anywhere else would never reach istiod. @internal
  */
-function checkMountsCacerts(scope: Construct, istiod: Istiod): void {
+export function checkMountsCacerts(scope: Construct, istiod: Istiod): void {
   if (!istiodMountsCacerts(istiod)) {
     fail(scope, 'istiod', istiod.node.path,
       `must mount Secret "${ISTIOD_CACERTS_SECRET}" at ${ISTIOD_CACERTS_PATH} in its discovery container (the plug-in CA location); its Deployment does not`);

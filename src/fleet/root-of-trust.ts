@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ISTIOD_CACERTS_SECRET, istiodMountsCacerts, ISTIOD_CACERTS_PATH, VaultIstioCa, VaultPkiOptions } from '../charts/vault-ca';
+import { checkMountsCacerts, istioCaCertificate, VaultIstioCa, VaultPkiOptions } from '../charts/vault-ca';
 import { VAULT_PKI_OPTIONS } from '../charts/shapes';
 import { Istiod } from '../istiod/istiod';
 import { checkKnownKeys, Shape } from '../resource/keys';
@@ -129,25 +129,10 @@ export class ClusterIntermediateCa extends Construct {
       fail(this, `${field}.issuer.kind`, issuer.kind, 'must be "ClusterIssuer" or "Issuer" (cert-manager.io)');
     }
     const issuerName = checkDnsSubdomain(this, `${field}.issuer.name`, issuer.name);
-    if (!istiodMountsCacerts(props.istiod)) {
-      fail(this, 'istiod', props.istiod.node.path,
-        `must mount Secret "${ISTIOD_CACERTS_SECRET}" at ${ISTIOD_CACERTS_PATH} in its discovery container (the plug-in CA location); its Deployment does not`);
-    }
+    checkMountsCacerts(this, props.istiod);
     this.issuerRef = { group: 'cert-manager.io', kind: issuer.kind, name: issuerName };
-    this.certificate = new ApiObject(this, 'certificate', {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: { name: certificateName, namespace: props.istiod.namespace },
-      spec: {
-        isCA: true,
-        commonName: this.commonName,
-        secretName: ISTIOD_CACERTS_SECRET,
-        duration,
-        renewBefore,
-        privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
-        usages: ['cert sign', 'crl sign', 'digital signature'],
-        issuerRef: { ...this.issuerRef },
-      },
+    this.certificate = istioCaCertificate(this, 'certificate', {
+      namespace: props.istiod.namespace, name: certificateName, commonName: this.commonName, duration, renewBefore, issuerRef: this.issuerRef,
     });
   }
 }
