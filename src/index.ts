@@ -126,7 +126,7 @@ export { MeshWideMtls } from './policy/mesh-wide-mtls';
 export type { MeshWideMtlsProps } from './policy/mesh-wide-mtls';
 export { AGENT_STATUS_PORT, ENVOY_PROMETHEUS_PORT, ZeroTrustNamespace } from './policy/zero-trust-namespace';
 export type { AllowMonitoringOptions, AllowOptions, CustomAuthorizationOptions, INamespaced, IWaypointTarget, PermissiveOptions, PodSecurityLevel, PodSecurityOptions, WorkloadMtlsOptions, ZeroTrustNamespaceProps, ZeroTrustNetworkPolicyOptions, ZeroTrustSidecarOptions } from './policy/zero-trust-namespace';
-export type { MeshWorkload } from './policy/workload-identity';
+export type { MeshIdentity, MeshWorkload } from './policy/workload-identity';
 export { IstioResource } from './resource/istio-resource';
 export type { IstioResourceProps } from './resource/istio-resource';
 export type { IMeshNamespace } from './resource/mesh-namespace';

@@ -3,7 +3,7 @@ import type { AuthorizationPolicySpecRule, AuthorizationPolicySpecRuleFromSource
 import { checkAuthzPath, checkConditionKey, HttpMethod, METHODS, principalNamespace, SPIFFE_EXPECTED } from '../security/authorization-rules';
 import { checkDnsLabel, checkDnsSubdomain, checkPort, fail, isCidr, isIP } from '../validation';
 import type { IstioVersion } from '../version';
-import { MeshWorkload, workloadIdentity, workloadPrincipal } from './workload-identity';
+import { identityOf, MeshIdentity, workloadPrincipal } from './workload-identity';
 
 export type { HttpMethod } from '../security/authorization-rules';
 
@@ -29,11 +29,12 @@ export interface AuthorizationSource {
    */
   readonly serviceAccounts?: ServiceAccountRef[];
   /**
-   * Caller workloads, cdk8s-plus Deployments or StatefulSets, rendered as the SPIFFE principal of the ServiceAccount
-   * their pods run as (`default` when they name none) in their namespace: `<trustDomain>/ns/<namespace>/sa/<name>`.
+   * Caller workloads, cdk8s-plus Deployments or StatefulSets (or cdk8s-plus ServiceAccounts), rendered as the SPIFFE
+   * principal of the ServiceAccount their pods run as (`default` when they name none) in their namespace:
+   * `<trustDomain>/ns/<namespace>/sa/<name>`.
    * @default - none
    */
-  readonly workloads?: MeshWorkload[];
+  readonly workloads?: MeshIdentity[];
   /**
    * Caller principals, in SPIFFE form without the `spiffe://` scheme:
    * `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, e.g. `cluster.local/ns/istio-system/sa/prometheus`.
@@ -178,7 +179,7 @@ export function renderRule(scope: IConstruct, field: string, rule: Authorization
       principalNs.push(sa.namespace);
     });
     nonEmptyList(scope, `${f}.workloads`, src.workloads)?.forEach((w, j) => {
-      const id = workloadIdentity(scope, `${f}.workloads[${j}]`, w);
+      const id = identityOf(scope, `${f}.workloads[${j}]`, w);
       principals.push(workloadPrincipal(trustDomain, id));
       principalNs.push(id.namespace);
     });

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import type { Deployment, StatefulSet } from 'cdk8s-plus-28';
+import type { Deployment, ServiceAccount, StatefulSet } from 'cdk8s-plus-28';
 import type { IConstruct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, fail } from '../validation';
 
@@ -8,6 +8,25 @@ import { checkDnsLabel, checkDnsSubdomain, checkLabels, fail } from '../validati
  * run as its ServiceAccount (`default` when it names none) in its namespace, and carry its pod labels.
  */
 export type MeshWorkload = Deployment | StatefulSet;
+
+/** A caller a policy names by its identity: a cdk8s-plus workload (its pods' ServiceAccount) or a cdk8s-plus ServiceAccount. */
+export type MeshIdentity = MeshWorkload | ServiceAccount;
+
+/**
+ * The ServiceAccount (namespace and name) a cdk8s-plus workload's pods run as, or a cdk8s-plus ServiceAccount itself.
+ * @internal
+ */
+export function identityOf(scope: IConstruct, field: string, x: MeshIdentity): { namespace: string; serviceAccount: string } {
+  const isServiceAccount = x !== null && typeof x === 'object' && 'node' in x && 'metadata' in x && !('podMetadata' in x)
+    && (x as { kind?: string }).kind === 'ServiceAccount';
+  if (!isServiceAccount) return workloadIdentity(scope, field, x as MeshWorkload);
+  const sa = x as ServiceAccount;
+  const path = sa.node.path;
+  return {
+    namespace: checkDnsLabel(scope, `${field} (${path}).metadata.namespace`, sa.metadata.namespace ?? Chart.of(sa).namespace ?? 'default'),
+    serviceAccount: checkDnsSubdomain(scope, `${field} (${path}).name`, sa.name),
+  };
+}
 
 /** What the mesh reads of a cdk8s-plus workload. @internal */
 export interface WorkloadIdentity {
@@ -37,6 +56,6 @@ export function workloadIdentity(scope: IConstruct, field: string, w: MeshWorklo
 }
 
 /** The SPIFFE principal (without `spiffe://`) of a workload's pods in a mesh of `trustDomain`. @internal */
-export function workloadPrincipal(trustDomain: string, id: WorkloadIdentity): string {
+export function workloadPrincipal(trustDomain: string, id: { namespace: string; serviceAccount: string }): string {
   return `${trustDomain}/ns/${id.namespace}/sa/${id.serviceAccount}`;
 }

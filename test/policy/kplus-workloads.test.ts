@@ -38,6 +38,15 @@ describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('cdk8s-plus workload
     expect(JSON.stringify(np.spec.ingress)).toContain('"kubernetes.io/metadata.name":"jobs"');
   });
 
+  test('a cdk8s-plus ServiceAccount is a caller too', () => {
+    const { app, mesh, shop } = setup();
+    const other = new Chart(app, 'batch', { namespace: 'batch' });
+    const sa = new kplus.ServiceAccount(other, 'reporter', { metadata: { name: 'reporter' } });
+    shop.allow('reports', { selector: { app: 'cart' }, rules: [{ from: [{ workloads: [sa] }] }] });
+    const policy = synthValid(mesh).find((o) => o.kind === 'AuthorizationPolicy' && o.metadata?.name === 'reports')!;
+    expect(policy.spec.rules[0].from[0].source.principals).toEqual(['home.example/ns/batch/sa/reporter']);
+  });
+
   test('bad input is refused naming the field', () => {
     const { shop, cart, worker } = setup();
     expect(() => shop.allow('a', { rules: [{ from: [{ workloads: ['front' as never] }] }] })).toThrow(IstioValidationError);
