@@ -67,3 +67,46 @@ func TestPrimaryRemoteMatchesUpstream(t *testing.T) {
 	_ = os.WriteFile(path, []byte(strings.Join(total.Diffs, "\n")+"\n"), 0o644)
 	fmt.Printf("  differences: %s\n", path)
 }
+
+// TestPrimaryServingRemoteMatchesUpstream compares the primary of the fixture (cluster1, serving cluster3) with the
+// istiod chart given `global.externalIstiod` and the gateway chart in network-gateway mode, object by object.
+func TestPrimaryServingRemoteMatchesUpstream(t *testing.T) {
+	mine, err := ours.CaseObjects(upstream.Tag, "fleet-remote-primary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := index(mine)
+	charts := []chart{
+		{"istiod", "istio-control/istio-discovery", map[string]any{"global": map[string]any{
+			"meshID": "mesh1", "network": "network1", "multiCluster": map[string]any{"clusterName": "cluster1"}, "externalIstiod": true,
+		}}},
+		{"istio-eastwestgateway", "gateway", map[string]any{"networkGateway": "network1"}},
+	}
+	var total compare.Result
+	objects := 0
+	var lines []string
+	for _, ch := range charts {
+		theirs, err := upstream.RenderChart(ch.release, "istio-system", ch.dir, ch.values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := index(theirs)
+		ids := make([]string, 0, len(want))
+		for k := range want {
+			ids = append(ids, k)
+		}
+		sort.Strings(ids)
+		for _, k := range ids {
+			r := compareObject(t, want[k], got[k], "fleet-remote-primary "+k+" ")
+			total.Add(r)
+			objects++
+			lines = append(lines, fmt.Sprintf("  %-80s %6.2f%% (%d/%d)", k, r.Percent(), r.Equal, r.Compared))
+			if r.Percent() < objectThreshold {
+				t.Errorf("fleet-remote-primary: %s matches upstream's %s chart %.2f%%, below %.1f%%", k, ch.release, r.Percent(), objectThreshold)
+			}
+		}
+	}
+	fmt.Printf("conformance %s fleet-remote-primary %.2f%% (%d/%d) over %d objects\n%s\n", upstream.Tag, total.Percent(), total.Equal, total.Compared, objects, strings.Join(lines, "\n"))
+	path := filepath.Join(ours.FixturesDir(), upstream.Tag, "primary-remote-primary-differences.txt")
+	_ = os.WriteFile(path, []byte(strings.Join(total.Diffs, "\n")+"\n"), 0o644)
+}
