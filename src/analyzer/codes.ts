@@ -284,7 +284,7 @@ export const ANALYZER_CODES: readonly AnalyzerCode[] = [
     'An ALLOW AuthorizationPolicy admits callers of another namespace (named exactly, or by principal), but a Kubernetes NetworkPolicy drops the calls first: no ingress rule of the callee\'s namespace admits the caller\'s namespace, or the caller\'s egress rules do not reach the callee\'s namespace.',
     'Open the NetworkPolicy side named in the finding: an ingress rule from, or an egress rule to, namespaceSelector `kubernetes.io/metadata.name: <namespace>`.'),
   c('CIS0008', 'CrossNetworkHostWithoutEastWestGateway', 'Error',
-    'In fleet analysis (`analyzeFleet`, `--cluster`/`--fleet`, MeshFleet at synth), a VirtualService routes to a host that only clusters on other networks serve, and none of them has an east-west gateway exposing it (a Gateway server on 15443 with TLS `AUTO_PASSTHROUGH`, such as `cross-network-gateway`): istiod leaves those endpoints out and requests fail with 503.',
+    'In fleet analysis (`analyzeFleet`, `--cluster`/`--fleet`, MeshFleet at synth), a VirtualService routes to a host that only clusters on other networks serve, and none of them has an east-west gateway exposing it (a Gateway server on 15443 with TLS `AUTO_PASSTHROUGH`, such as `cross-network-gateway`): istiod then gives the caller\'s sidecars the other network\'s pod addresses, which they cannot reach (503 UF, connect timeouts).',
     'Give the serving clusters an east-west gateway (`MeshFleet` renders one per cluster on a multi-network fleet; `EastWestGateway` with `exposeServices`), or serve the host on the route\'s network.'),
 ];
 

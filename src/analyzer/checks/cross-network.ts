@@ -1,8 +1,9 @@
 /**
  * CIS0008: in a multi-network mesh, a route to a host that only clusters on other networks serve. Istio sends such
- * requests to the serving network's east-west gateway (port 15443, TLS AUTO_PASSTHROUGH, routed on SNI); a network
- * without one is unreachable from the others: istiod leaves its endpoints out of other networks' proxies, and the
- * route has no endpoint (503 UH).
+ * requests to the serving network's east-west gateway (port 15443, TLS AUTO_PASSTHROUGH, routed on SNI). For a network
+ * without one, istiod hands sidecars the remote pods' own addresses as if they were on the caller's network
+ * (pilot/pkg/xds/endpoints EndpointsByNetworkFilter; ambient proxies get no endpoint at all), which another network
+ * cannot reach: requests fail with connection errors (503 UF, connect timeouts).
  *
  * Checked in fleet analysis (mesh peers known) when the networks of this cluster and of the serving clusters are known.
  */
@@ -25,6 +26,6 @@ export function checkCrossNetworkDestination(m: MeshModel, r: Reporter, vs: Entr
   if (exposed.length > 0) return;
   const where = serving.map((s) => `${s.peer.name} (network ${s.peer.model.network}, ${s.target.kind} ${ref(s.target)})`).join(', ');
   r.report('CIS0008', vs, field,
-    `Host "${host}" is served only by ${where}, on other networks than this cluster (network ${m.network}), and no east-west gateway there exposes it (a Gateway server on port 15443 with TLS AUTO_PASSTHROUGH whose hosts cover ${fqdn}): istiod drops those endpoints for this network and requests fail with 503.`,
+    `Host "${host}" is served only by ${where}, on other networks than this cluster (network ${m.network}), and no east-west gateway there exposes it (a Gateway server on port 15443 with TLS AUTO_PASSTHROUGH whose hosts cover ${fqdn}): istiod gives this network's sidecars the pod addresses of the other network, which they cannot reach (503 UF, connect timeouts).`,
     `Add the east-west gateway to ${serving.map((s) => s.peer.name).join(', ')} (MeshFleet renders it on multi-network fleets; or EastWestGateway with exposeServices), or serve the host in a cluster on network ${m.network}.`);
 }
