@@ -89,6 +89,14 @@ describe.each(VERSIONS.map((v) => [v.tag, v] as const))('MeshFleet rootOfTrust a
   });
 });
 
+test('primary-remote at 1.30.3 (remotes are 1.30 only): the primary gets the intermediate, the remote none (its istiod is the primary\'s)', () => {
+  const f = new MeshFleet(Testing.app(), 'site', { meshId: 'm', version: IstioVersion.V1_30_3, rootOfTrust: { issuer: { kind: 'ClusterIssuer', name: 'root' } }, clusters: [
+    { name: 'main' }, { name: 'edge', role: 'remote', remotePilotAddress: '192.168.1.241' }] });
+  expect(f.cluster('main').intermediateCa!.commonName).toBe('main intermediate');
+  expect(f.cluster('edge').intermediateCa).toBeUndefined();
+  expect(synthValid(f.cluster('edge')).filter((o) => o.apiVersion.startsWith('cert-manager.io/'))).toEqual([]);
+});
+
 describe('rootOfTrust: bad input', () => {
   const clusters = [{ name: 'a' }, { name: 'b' }];
   test.each([
