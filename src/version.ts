@@ -18,6 +18,7 @@ interface LineFacts {
   readonly dataplaneModeNoneLabel: boolean;
   readonly ambientRedirectionAnnotation: boolean;
   readonly valuesConfigMap: boolean;
+  readonly istiodRemoteProfile: boolean;
   readonly istiodPdbByDefault: boolean;
   readonly zipkinInMeshConfig: boolean;
   readonly nativeSidecarsDefault: 'false' | 'auto';
@@ -131,6 +132,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     dataplaneModeNoneLabel: false,
     ambientRedirectionAnnotation: true,
     valuesConfigMap: false,
+    istiodRemoteProfile: false,
     istiodPdbByDefault: true,
     zipkinInMeshConfig: true,
     nativeSidecarsDefault: 'false',
@@ -193,6 +195,7 @@ const FACTS: Record<IstioLine, LineFacts> = {
     dataplaneModeNoneLabel: true,
     ambientRedirectionAnnotation: false,
     valuesConfigMap: true,
+    istiodRemoteProfile: true,
     istiodPdbByDefault: false,
     zipkinInMeshConfig: false,
     nativeSidecarsDefault: 'auto',
@@ -378,6 +381,11 @@ export class IstioVersion {
   public get ambientRedirectionAnnotation(): boolean { return this.facts.ambientRedirectionAnnotation; }
   /** The informational `values` ConfigMap exists (1.30). */
   public get valuesConfigMap(): boolean { return this.facts.valuesConfigMap; }
+  /**
+   * The istiod chart renders a remote cluster (`istiodRemote.enabled`, the `remote` profile: EndpointSlice to
+   * `remotePilotAddress`) (1.30); 1.20 had a separate `istiod-remote` chart instead.
+   */
+  public get istiodRemoteProfile(): boolean { return this.facts.istiodRemoteProfile; }
   /** istiod's PDB renders by default (1.20); from 1.30 only with more than one replica. */
   public get istiodPdbByDefault(): boolean { return this.facts.istiodPdbByDefault; }
   /** The default mesh config carries a zipkin tracer address (1.20). */

@@ -88,7 +88,7 @@ export class RemoteControlPlane extends Construct implements IIstiod {
     checkKnownKeys(this, '', props, REMOTE_PROPS);
     if (!props || !(props.base instanceof IstioBase)) fail(this, 'base', props?.base, 'must be an IstioBase construct');
     this.version = props.base.version;
-    if (!this.version.valuesConfigMap) {
+    if (!this.version.istiodRemoteProfile) {
       fail(this, 'base.version', this.version.tag, 'a remote control plane is rendered for Istio 1.30.x only: Istio 1.20 installed remotes with '
         + 'its separate istiod-remote chart (Endpoints instead of an EndpointSlice, its own CRDs, telemetry filters and webhooks), '
         + 'which this library does not render. Fix: version 1.30.x, or a primary');
