@@ -30,7 +30,7 @@ describe('values key', () => {
     const { values } = data(V130);
     expect(Object.keys(values)).toEqual(['global', 'sidecarInjectorWebhook', 'revision', 'pilot', 'gateways']);
     expect(values.pilot).toEqual({ cni: { enabled: false, provider: 'default' }, env: {} });
-    expect(values.gateways).toEqual({ seccompProfile: {}, securityContext: {} });
+    expect(values.gateways).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, securityContext: {} });
     expect(values.global.jwtPolicy).toBeUndefined();
     expect(values.global.nativeNftables).toBe(false);
     expect(values.global.proxy.enableCoreDump).toBeUndefined();

@@ -152,7 +152,9 @@ function buildValues(scope: IConstruct, input: InjectorInput): Record<string, un
     sidecarInjectorWebhook: webhook,
     revision,
     pilot: { cni: pilotCni, env: pilotEnv },
-    gateways: { securityContext: {}, seccompProfile: {} },
+    // Pods istiod deploys for Gateway API Gateways and waypoints get the RuntimeDefault seccomp profile (upstream leaves it
+    // unset), so they are admitted in namespaces enforcing Pod Security `restricted`, as ZeroTrustNamespace does with CNI
+    gateways: { securityContext: {}, seccompProfile: { type: 'RuntimeDefault' } },
   });
 }
 
