@@ -496,8 +496,14 @@ func runAccepts(t *testing.T, dir string, def kubeapply.Case, s settings) {
 			}
 		}
 		for _, key := range waypointWant {
-			if apStatus[key]["WaypointAccepted"].status == "" {
+			c := apStatus[key]["WaypointAccepted"]
+			if c.status == "" {
 				return false, "AuthorizationPolicy " + key + ": no WaypointAccepted condition yet"
+			}
+			// istiod may write TargetNotFound before the waypoint's address reaches the ambient index: while its
+			// waypoint runs, wait for the condition istiod settles on
+			if c.status != "True" && targetsRunning(byKey[key], running) {
+				return false, "AuthorizationPolicy " + key + ": WaypointAccepted " + c.String() + " while its waypoint runs"
 			}
 		}
 		return true, ""
