@@ -3,7 +3,7 @@ import { IIstiod } from './istiod-ref';
 import { IstioBase } from '../base/istio-base';
 import { checkKnownKeys, Shape } from '../resource/keys';
 import { kubeObject } from '../kube';
-import { checkDnsLabel, fail, isIP, isLabelValue } from '../validation';
+import { checkDnsLabel, fail, isDnsSubdomain, isIP, isIPv6, isLabelValue } from '../validation';
 import { IstioVersion } from '../version';
 import { ResourcePreset } from '../workload';
 import { addValuesConfigMap, deepMerge } from './config-maps';
@@ -96,7 +96,7 @@ export class RemoteControlPlane extends Construct implements IIstiod {
     this.namespace = props.base.namespace;
     this.rootNamespace = this.namespace;
     const address = props.remotePilotAddress;
-    if (typeof address !== 'string' || !(isIP(address) || /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(address))) {
+    if (typeof address !== 'string' || !(isIP(address) || isDnsSubdomain(address))) {
       fail(this, 'remotePilotAddress', address, 'must be an IPv4/IPv6 address or a DNS name (no port, no scheme) of the primary\'s east-west gateway or istiod, e.g. "192.168.1.241" or "istiod.example.com"');
     }
     this.remotePilotAddress = address;
@@ -180,7 +180,7 @@ export class RemoteControlPlane extends Construct implements IIstiod {
           name: ctx.name, namespace: this.namespace,
           labels: { ...sliceLabels, 'endpointslice.kubernetes.io/managed-by': 'Helm', 'kubernetes.io/service-name': ctx.name },
         },
-        addressType: address.includes(':') ? 'IPv6' : 'IPv4',
+        addressType: isIPv6(address) ? 'IPv6' : 'IPv4',
         endpoints: [{ addresses: [address] }],
         ports: [
           { name: 'tcp-istiod', port: 15012, protocol: 'TCP' },

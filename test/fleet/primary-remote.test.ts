@@ -102,6 +102,14 @@ describe('primary-remote at 1.30.3', () => {
     expect(ofKind(objs, 'EndpointSlice')).toEqual([]);
   });
 
+  test('an IPv6 address becomes an IPv6 EndpointSlice', () => {
+    const fleet = new MeshFleet(Testing.app(), 'pr', { meshId: 'mesh1', clusters: [
+      { name: 'main' }, { name: 'edge', role: 'remote', remotePilotAddress: 'fd00::241' }] });
+    const objs = synthValid(fleet.cluster('edge'));
+    expect(findOne(objs, 'EndpointSlice', 'istiod', 'istio-system')).toMatchObject({ addressType: 'IPv6', endpoints: [{ addresses: ['fd00::241'] }] });
+    expect((findOne(objs, 'Service', 'istiod', 'istio-system').spec as any).type).toBeUndefined();
+  });
+
   test.each([
     ['no address', [{ name: 'main' }, { name: 'edge', role: 'remote' }], /remotePilotAddress.*east-west gateway/],
     ['another network', [{ name: 'main', network: 'a' }, { name: 'edge', role: 'remote', network: 'b', remotePilotAddress: '10.0.0.1' }], /differs from the network of its primary main/],
