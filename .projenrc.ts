@@ -88,7 +88,7 @@ const project = new typescript.TypeScriptProject({
 
 // dist/ holds the synthesized YAML of the example app and is committed (users commit it to GitOps).
 project.gitignore.removePatterns('/dist/');
-for (const p of ['/docs/api/', '/typedoc.json', '/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
+for (const p of ['/docs/api/', '/api/', '/typedoc.json', '/test/', '/bench/', '/.ci/', '/.tmp/', '/scripts/', '/imports/**/*.ts', '/cdk8s.yaml', '/jest.config.json']) project.npmignore?.exclude(p);
 // What the README's synth and the tests leave in the checkout stays out of the package (test/package checks the
 // tarball against an allow-list).
 for (const p of ['/.cdk8s.out/', '/dist.tmp-*/', '/dist.old-*/', '/build/', '/coverage/', '/cdk.out/']) project.npmignore?.exclude(p);
