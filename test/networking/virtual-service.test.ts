@@ -2,8 +2,8 @@ import { Chart } from 'cdk8s';
 import { Istiod } from '../../src/istiod';
 import { DestinationRule } from '../../src/networking/destination-rule';
 import { VirtualService } from '../../src/networking/virtual-service';
-import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
+import { validationError } from '../support/errors';
 import { newChart, synthValid } from '../support/synth';
 
 const RELEASES = [IstioVersion.V1_30_3, IstioVersion.V1_20_3];
@@ -14,15 +14,7 @@ function mesh(version: IstioVersion): { chart: Chart; ns: { istiod: ReturnType<t
   return { chart, ns: { istiod, name: 'bookinfo' } };
 }
 
-function error(fn: () => unknown): IstioValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IstioValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected an IstioValidationError');
-}
+const error = validationError;
 
 describe.each(RELEASES)('VirtualService at Istio %s', (version) => {
   test('the bookinfo "reviews for jason" route renders field for field, with the release\'s apiVersion', () => {

@@ -1,19 +1,11 @@
 import { IstioBase } from '../../src/base';
 import { Istiod } from '../../src/istiod';
 import { AllowOptions, ZeroTrustNamespace } from '../../src/policy';
-import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
+import { validationError } from '../support/errors';
 import { newChart, synthValid } from '../support/synth';
 
-function error(fn: () => unknown): IstioValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IstioValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected an IstioValidationError');
-}
+const error = validationError;
 
 describe.each([IstioVersion.V1_30_3, IstioVersion.V1_20_3])('ZeroTrustNamespace policies at Istio %s', (version) => {
   const setup = () => {

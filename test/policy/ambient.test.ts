@@ -2,19 +2,11 @@ import { IstioBase } from '../../src/base';
 import { Waypoint } from '../../src/gateway-api';
 import { Istiod } from '../../src/istiod';
 import { ZeroTrustNamespace } from '../../src/policy';
-import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
+import { validationError } from '../support/errors';
 import { newChart, synthValid } from '../support/synth';
 
-function error(fn: () => unknown): IstioValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IstioValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected an IstioValidationError');
-}
+const error = validationError;
 
 function ambientMesh() {
   const chart = newChart('mesh');

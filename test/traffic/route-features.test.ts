@@ -1,19 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Istiod } from '../../src/istiod';
 import { CanaryRoute, MeshRoute } from '../../src/traffic';
-import { IstioValidationError } from '../../src/validation';
 import { IstioVersion } from '../../src/version';
+import { validationError } from '../support/errors';
 import { newChart, synthValid } from '../support/synth';
 
-function error(fn: () => unknown): IstioValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IstioValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected an IstioValidationError');
-}
+const error = validationError;
 
 type Spec = Record<string, any>;
 const spec = (chart: Chart, kind: string) => synthValid(chart).find((o) => o.kind === kind)!.spec as Spec;
