@@ -130,6 +130,46 @@ function mtlsModeOf(v: unknown): MtlsMode | undefined {
 
 const MTLS_MARK: Record<MtlsMode, MeshMark> = { STRICT: 'mtls-strict', PERMISSIVE: 'mtls-permissive', DISABLE: 'mtls-disable' };
 
+/** A Deployment, StatefulSet or DaemonSet and the labels of its pods. */
+interface PodOwner {
+  readonly o: ReadObject;
+  readonly labels: Record<string, string>;
+}
+
+/** A Kubernetes Service that selects pods (its selector is not empty). */
+interface SelectingService {
+  readonly o: ReadObject;
+  readonly selector: Record<string, string>;
+}
+
+/** What the steps read: the objects by kind (in {@link readObjects} order) and the cluster's naming context. */
+interface MeshIndex {
+  readonly hosts: Hosts;
+  readonly rootNs: string;
+  readonly domainSuffix: string;
+  readonly gateways: ReadObject[];
+  readonly virtualServices: ReadObject[];
+  readonly serviceEntries: ReadObject[];
+  readonly destinationRules: ReadObject[];
+  readonly authorizationPolicies: ReadObject[];
+  readonly peerAuthentications: ReadObject[];
+  readonly podOwners: PodOwner[];
+  readonly k8sServices: SelectingService[];
+}
+
+/** A Gateway read into the draft: its node and the hosts its servers accept. */
+interface PlannedGateway {
+  readonly o: ReadObject;
+  readonly node: Draft;
+  readonly servers: ServerHost[];
+}
+
+/** Mesh-wide and per-namespace mTLS, from the PeerAuthentications without a selector. */
+interface MtlsPlan {
+  readonly meshMtls: MeshGraph['meshMtls'];
+  readonly nsMtls: Map<string, { mode: MtlsMode; policy: string }>;
+}
+
 /**
  * Reads plain objects (synthesized charts or any parsed YAML) into the mesh graph.
  *
@@ -138,23 +178,65 @@ const MTLS_MARK: Record<MtlsMode, MeshMark> = { STRICT: 'mtls-strict', PERMISSIV
  */
 export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGraphOptions = {}): MeshGraph {
   checkKnownKeys(callScope('buildMeshGraph'), 'options', options, MESH_GRAPH_OPTIONS);
-  const hosts = new Hosts(options.domainSuffix ?? 'cluster.local');
-  const rootNs = options.rootNamespace ?? 'istio-system';
+  const index = indexObjects(objects, options);
+  const g = new GraphDraft();
+  // The steps run in this order: later ones read nodes earlier ones drew (DestinationRules attach to
+  // the services routes name; Services select the workloads policies name).
+  const gateways = planGateways(g, index);
+  const routedServerHosts = planVirtualServices(g, index, gateways);
+  planUnroutedServerHosts(g, gateways, routedServerHosts);
+  planServiceEntries(g, index);
+  planDestinationRules(g, index);
+  planAuthorizationPolicies(g, index);
+  const mtls = planPeerAuthentications(g, index);
+  planServiceSelections(g, index);
+  return finish(g, mtls.nsMtls, mtls.meshMtls, index.rootNs, index.domainSuffix);
+}
+
+/** Step 1: the objects by kind, and the pods and Services that name what Gateways and policies select. */
+function indexObjects(objects: ReadonlyArray<unknown>, options: MeshGraphOptions): MeshIndex {
+  const domainSuffix = options.domainSuffix ?? 'cluster.local';
   const all = readObjects(objects);
   const of = (group: string, kind: string) => all.filter((o) => o.group === group && o.kind === kind);
-  const g = new GraphDraft();
+  return {
+    hosts: new Hosts(domainSuffix),
+    rootNs: options.rootNamespace ?? 'istio-system',
+    domainSuffix,
+    gateways: of(NETWORKING, 'Gateway'),
+    virtualServices: of(NETWORKING, 'VirtualService'),
+    serviceEntries: of(NETWORKING, 'ServiceEntry'),
+    destinationRules: of(NETWORKING, 'DestinationRule'),
+    authorizationPolicies: of(SECURITY, 'AuthorizationPolicy'),
+    peerAuthentications: of(SECURITY, 'PeerAuthentication'),
+    podOwners: all
+      .filter((o) => o.group === 'apps' && (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet'))
+      .map((o) => ({ o, labels: labelMap(obj(obj(o.spec.template)?.metadata)?.labels) ?? {} })),
+    k8sServices: all
+      .filter((o) => o.group === '' && o.kind === 'Service')
+      .map((o) => ({ o, selector: labelMap(o.spec.selector) ?? {} }))
+      .filter((s) => Object.keys(s.selector).length > 0),
+  };
+}
 
-  const deployments = all
-    .filter((o) => o.group === 'apps' && (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet'))
-    .map((o) => ({ o, labels: labelMap(obj(obj(o.spec.template)?.metadata)?.labels) ?? {} }));
-  const k8sServices = all
-    .filter((o) => o.group === '' && o.kind === 'Service')
-    .map((o) => ({ o, selector: labelMap(o.spec.selector) ?? {} }))
-    .filter((s) => Object.keys(s.selector).length > 0);
+/** The service node of a host (marked external unless it is a cluster service). */
+function serviceNode(g: GraphDraft, hosts: Hosts, fqdn: string, source?: string): Draft {
+  const ns = hosts.namespaceOf(fqdn);
+  const n = g.node('service', fqdn, hosts.short(fqdn), ns, source);
+  if (!ns) n.marks.add('external');
+  return n;
+}
 
-  // ---- Gateways -------------------------------------------------------------------------------
-  const gateways = new Map<string, { o: ReadObject; node: Draft; servers: ServerHost[] }>();
-  for (const o of of(NETWORKING, 'Gateway')) {
+/** The subset node of a service, with its `subset` edge. */
+function subsetNode(g: GraphDraft, svc: Draft, fqdn: string, name: string, source?: string): Draft {
+  const n = g.node('subset', `${fqdn}|${name}`, `subset ${name}`, svc.namespace, source);
+  g.edge(svc, n, 'subset');
+  return n;
+}
+
+/** Step 2: Gateways, their server hosts, and the pods (and Services in front of them) that serve them. */
+function planGateways(g: GraphDraft, index: MeshIndex): Map<string, PlannedGateway> {
+  const gateways = new Map<string, PlannedGateway>();
+  for (const o of index.gateways) {
     const node = g.node('gateway', `${o.namespace}/${o.name}`, o.name, o.namespace, ref(o));
     const servers: ServerHost[] = [];
     for (const s of list(o.spec.servers)) {
@@ -169,44 +251,37 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       }
     }
     gateways.set(`${o.namespace}/${o.name}`, { o, node, servers });
-
-    const selector = labelMap(o.spec.selector) ?? {};
-    const matched = deployments.filter((d) => labelsWithin(selector, d.labels));
-    const matchedNs = [...new Set(matched.map((d) => d.o.namespace))];
-    const wlNs = matchedNs.length === 1 ? matchedNs[0] : undefined;
-    const selText = Object.keys(selector).length ? labelText(selector) : 'all pods';
-    const pods = g.node('gatewayWorkload', `${wlNs ?? '*'}|${selText}`, selText, wlNs, ref(o));
-    g.detail(pods, ...matched.map((d) => `${d.o.kind} ${d.o.namespace}/${d.o.name}`));
-    for (const svc of k8sServices) {
-      const podsMatch = matched.length ? matched.some((d) => labelsWithin(svc.selector, d.labels)) : labelsWithin(svc.selector, selector);
-      if (podsMatch) {
-        const ports = list(svc.o.spec.ports).map((p) => text(obj(p)?.port)).filter(Boolean);
-        g.detail(pods, `Service ${svc.o.namespace}/${svc.o.name}${ports.length ? ' :' + ports.join(', :') : ''}`);
-      }
-    }
-    g.edge(pods, node, 'serves');
+    planGatewayPods(g, index, o, node);
   }
-  const routedServerHosts = new Set<string>(); // gatewayKey|serverHost
+  return gateways;
+}
 
-  // ---- Services and subsets (shared by routes and DestinationRules) -----------------------------
-  const service = (fqdn: string, source?: string): Draft => {
-    const ns = hosts.namespaceOf(fqdn);
-    const n = g.node('service', fqdn, hosts.short(fqdn), ns, source);
-    if (!ns) n.marks.add('external');
-    return n;
-  };
-  const definedSubsets = new Set<string>(); // fqdn|subset
-  const subset = (svc: Draft, fqdn: string, name: string, source?: string): Draft => {
-    const n = g.node('subset', `${fqdn}|${name}`, `subset ${name}`, svc.namespace, source);
-    g.edge(svc, n, 'subset');
-    return n;
-  };
+/** The pods a Gateway selects (one node per selector), the workloads and Services behind them. */
+function planGatewayPods(g: GraphDraft, index: MeshIndex, o: ReadObject, gatewayNode: Draft): void {
+  const selector = labelMap(o.spec.selector) ?? {};
+  const matched = index.podOwners.filter((d) => labelsWithin(selector, d.labels));
+  const matchedNs = [...new Set(matched.map((d) => d.o.namespace))];
+  const wlNs = matchedNs.length === 1 ? matchedNs[0] : undefined;
+  const selText = Object.keys(selector).length ? labelText(selector) : 'all pods';
+  const pods = g.node('gatewayWorkload', `${wlNs ?? '*'}|${selText}`, selText, wlNs, ref(o));
+  g.detail(pods, ...matched.map((d) => `${d.o.kind} ${d.o.namespace}/${d.o.name}`));
+  for (const svc of index.k8sServices) {
+    const podsMatch = matched.length ? matched.some((d) => labelsWithin(svc.selector, d.labels)) : labelsWithin(svc.selector, selector);
+    if (podsMatch) {
+      const ports = list(svc.o.spec.ports).map((p) => text(obj(p)?.port)).filter(Boolean);
+      g.detail(pods, `Service ${svc.o.namespace}/${svc.o.name}${ports.length ? ' :' + ports.join(', :') : ''}`);
+    }
+  }
+  g.edge(pods, gatewayNode, 'serves');
+}
 
-  // ---- VirtualServices ------------------------------------------------------------------------
-  let meshNode: Draft | undefined;
-  for (const o of of(NETWORKING, 'VirtualService')) {
-    const vsHosts = texts(o.spec.hosts);
-    const gwRefs = texts(o.spec.gateways);
+/**
+ * Step 3: VirtualServices: the hosts each is reachable on (per bound gateway or the mesh), its routes
+ * and their destinations. Returns the gateway server hosts some VirtualService routes (`gatewayKey|host`).
+ */
+function planVirtualServices(g: GraphDraft, index: MeshIndex, gateways: ReadonlyMap<string, PlannedGateway>): Set<string> {
+  const routedServerHosts = new Set<string>();
+  for (const o of index.virtualServices) {
     const resolveGw = (r: string): string => {
       if (r === 'mesh') return 'mesh';
       if (r.includes('/')) return r;
@@ -216,134 +291,186 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       }
       return `${o.namespace}/${r}`;
     };
+    const gwRefs = texts(o.spec.gateways);
     const vsGateways = (gwRefs.length ? gwRefs : ['mesh']).map(resolveGw);
+    const hostNodes = planVirtualServiceHosts(g, index.hosts, o, vsGateways, gateways, routedServerHosts);
+    planRoutes(g, index.hosts, o, vsGateways, resolveGw, hostNodes);
+  }
+  return routedServerHosts;
+}
 
-    // hosts this VirtualService is reachable on, per bound gateway
-    const hostNodes = new Map<string, Draft[]>(); // gateway key or 'mesh' -> host nodes
-    for (const gwKey of [...new Set(vsGateways)].sort(cmp)) {
-      const nodes: Draft[] = [];
-      if (gwKey === 'mesh') {
-        meshNode = meshNode ?? g.node('mesh', 'mesh', 'mesh', undefined);
-        meshNode.sources.add(ref(o));
-        for (const h of vsHosts) {
-          const fqdn = hosts.resolve(h, o.namespace);
-          const hn = g.node('host', `mesh|${fqdn}`, h, hosts.namespaceOf(fqdn) ?? (h.includes('*') ? o.namespace : undefined), ref(o));
-          if (!hosts.namespaceOf(fqdn) && !h.includes('*')) hn.marks.add('external');
-          g.edge(meshNode, hn, 'exposes');
-          nodes.push(hn);
-        }
-      } else {
-        const gw = gateways.get(gwKey);
-        let gwNode: Draft;
-        if (gw) {
-          gwNode = gw.node;
-        } else {
-          const [gns, gname] = gwKey.split('/');
-          gwNode = g.node('gateway', gwKey, gname, gns);
-          gwNode.marks.add('not-found');
-          g.detail(gwNode, 'not among these objects');
-        }
-        gwNode.sources.add(ref(o));
-        for (const h of vsHosts) {
-          const vh = h.includes('*') || h.includes('.') ? h.toLowerCase() : hosts.resolve(h, o.namespace);
-          const byHost = new Map<string, string[]>();
-          for (const s of gw?.servers ?? []) {
-            if (s.ns !== '*' && s.ns !== o.namespace) continue;
-            const eff = narrowerHost(vh, s.host) ?? narrowerHost(h.toLowerCase(), s.host);
-            if (eff === undefined) continue;
-            routedServerHosts.add(`${gwKey}|${s.host}`);
-            const ports = byHost.get(eff) ?? [];
-            if (!ports.includes(s.port)) ports.push(s.port);
-            byHost.set(eff, ports);
-          }
-          if (byHost.size === 0) {
-            const hn = g.node('host', `gw|${gwKey}|${h}`, h, gwNode.namespace, ref(o));
-            if (gw) {
-              hn.marks.add('unmatched-host');
-              g.detail(hn, 'no server of the gateway accepts it');
-            }
-            g.edge(gwNode, hn, 'exposes');
-            nodes.push(hn);
-          }
-          for (const eff of [...byHost.keys()].sort(cmp)) {
-            const label = eff === vh ? h : eff;
-            const hn = g.node('host', `gw|${gwKey}|${eff}`, label, gwNode.namespace, ref(o));
-            const ports = byHost.get(eff)!.sort(cmp);
-            g.edge(gwNode, hn, 'exposes', ports.join(', '), { ports });
-            nodes.push(hn);
-          }
-        }
-      }
-      hostNodes.set(gwKey, nodes);
+/** The host nodes a VirtualService is reachable on, per bound gateway key (or `mesh`), in key order. */
+function planVirtualServiceHosts(
+  g: GraphDraft,
+  hosts: Hosts,
+  o: ReadObject,
+  vsGateways: string[],
+  gateways: ReadonlyMap<string, PlannedGateway>,
+  routedServerHosts: Set<string>,
+): Map<string, Draft[]> {
+  const vsHosts = texts(o.spec.hosts);
+  const hostNodes = new Map<string, Draft[]>();
+  for (const gwKey of [...new Set(vsGateways)].sort(cmp)) {
+    hostNodes.set(gwKey, gwKey === 'mesh' ? planMeshHosts(g, hosts, o, vsHosts) : planGatewayHosts(g, hosts, o, vsHosts, gwKey, gateways.get(gwKey), routedServerHosts));
+  }
+  return hostNodes;
+}
+
+/** The hosts of a VirtualService bound to the mesh (sidecars): one node per host, exposed by the mesh node. */
+function planMeshHosts(g: GraphDraft, hosts: Hosts, o: ReadObject, vsHosts: string[]): Draft[] {
+  const nodes: Draft[] = [];
+  const meshNode = g.node('mesh', 'mesh', 'mesh', undefined);
+  meshNode.sources.add(ref(o));
+  for (const h of vsHosts) {
+    const fqdn = hosts.resolve(h, o.namespace);
+    const hn = g.node('host', `mesh|${fqdn}`, h, hosts.namespaceOf(fqdn) ?? (h.includes('*') ? o.namespace : undefined), ref(o));
+    if (!hosts.namespaceOf(fqdn) && !h.includes('*')) hn.marks.add('external');
+    g.edge(meshNode, hn, 'exposes');
+    nodes.push(hn);
+  }
+  return nodes;
+}
+
+/**
+ * The hosts of a VirtualService bound to one gateway: per host, the server hosts that accept it (the
+ * narrower of the two, with the server ports), or one `unmatched-host` node when none does. A gateway
+ * not among the objects is drawn `not-found`. Adds the server hosts it routes to `routedServerHosts`.
+ */
+function planGatewayHosts(
+  g: GraphDraft,
+  hosts: Hosts,
+  o: ReadObject,
+  vsHosts: string[],
+  gwKey: string,
+  gw: PlannedGateway | undefined,
+  routedServerHosts: Set<string>,
+): Draft[] {
+  const nodes: Draft[] = [];
+  let gwNode: Draft;
+  if (gw) {
+    gwNode = gw.node;
+  } else {
+    const [gns, gname] = gwKey.split('/');
+    gwNode = g.node('gateway', gwKey, gname, gns);
+    gwNode.marks.add('not-found');
+    g.detail(gwNode, 'not among these objects');
+  }
+  gwNode.sources.add(ref(o));
+  for (const h of vsHosts) {
+    const vh = h.includes('*') || h.includes('.') ? h.toLowerCase() : hosts.resolve(h, o.namespace);
+    const byHost = new Map<string, string[]>();
+    for (const s of gw?.servers ?? []) {
+      if (s.ns !== '*' && s.ns !== o.namespace) continue;
+      const eff = narrowerHost(vh, s.host) ?? narrowerHost(h.toLowerCase(), s.host);
+      if (eff === undefined) continue;
+      routedServerHosts.add(`${gwKey}|${s.host}`);
+      const ports = byHost.get(eff) ?? [];
+      if (!ports.includes(s.port)) ports.push(s.port);
+      byHost.set(eff, ports);
     }
-
-    // routes
-    for (const proto of ['http', 'tcp', 'tls'] as const) {
-      list(o.spec[proto]).forEach((r, i) => {
-        const route = obj(r) ?? {};
-        const name = text(route.name);
-        const rn = g.node('route', `${o.namespace}/${o.name}/${proto}/${String(i).padStart(4, '0')}`, `${o.name} ${proto}#${i + 1}${name ? ' ' + name : ''}`, o.namespace, ref(o));
-        const matches = routeMatches(route);
-        g.detail(rn, ...matchLines(matches, proto === 'http' ? httpMatchText : l4MatchText, proto === 'http' ? 'any request' : 'any connection'));
-        if (proto === 'http') g.detail(rn, ...httpActionLines(route));
-
-        // which gateways this route applies to: match-level gateways override the VirtualService's
-        const routeGws = new Set<string>();
-        if (!matches.length) vsGateways.forEach((x) => routeGws.add(x));
-        for (const m of matches) {
-          const mg = texts(obj(m)?.gateways);
-          (mg.length ? mg.map(resolveGw) : vsGateways).forEach((x) => routeGws.add(x));
-        }
-        for (const gwKey of [...routeGws].sort(cmp)) for (const hn of hostNodes.get(gwKey) ?? []) g.edge(hn, rn, 'matches');
-
-        const dests = list(route.route);
-        dests.forEach((d) => {
-          const dw = obj(d) ?? {};
-          const dest = obj(dw.destination) ?? {};
-          const host = text(dest.host);
-          if (!host) return;
-          const fqdn = hosts.resolve(host, o.namespace);
-          const svc = service(fqdn);
-          const sub = text(dest.subset);
-          const target = sub ? subset(svc, fqdn, sub) : svc;
-          const rawWeight = text(dw.weight);
-          const weight = rawWeight !== undefined ? Number(rawWeight) : dests.length === 1 ? 100 : undefined;
-          const port = text(obj(dest.port)?.number);
-          const label = [weight !== undefined && !Number.isNaN(weight) ? `${weight}%` : '', port ? `:${port}` : ''].filter(Boolean).join(' ');
-          g.edge(rn, target, 'routes', label, {
-            ...(weight !== undefined && !Number.isNaN(weight) ? { weight } : {}),
-            ...(port ? { port: Number(port) } : {}),
-          });
-        });
-
-        if (proto === 'http') {
-          const mirrors: Array<{ dest: Json; pct?: string }> = [];
-          const single = obj(route.mirror);
-          if (single) mirrors.push({ dest: single, pct: text(obj(route.mirrorPercentage)?.value) ?? text(route.mirrorPercent) });
-          for (const m of list(route.mirrors)) {
-            const mo = obj(m) ?? {};
-            const dest = obj(mo.destination);
-            if (dest) mirrors.push({ dest, pct: text(obj(mo.percentage)?.value) });
-          }
-          for (const m of mirrors) {
-            const host = text(m.dest.host);
-            if (!host) continue;
-            const fqdn = hosts.resolve(host, o.namespace);
-            const svc = service(fqdn);
-            const sub = text(m.dest.subset);
-            const port = text(obj(m.dest.port)?.number);
-            const pct = m.pct !== undefined ? Number(m.pct) : 100;
-            g.edge(rn, sub ? subset(svc, fqdn, sub) : svc, 'mirrors', `mirror ${pct}%${port ? ' :' + port : ''}`, {
-              weight: pct,
-              ...(port ? { port: Number(port) } : {}),
-            });
-          }
-        }
-      });
+    if (byHost.size === 0) {
+      const hn = g.node('host', `gw|${gwKey}|${h}`, h, gwNode.namespace, ref(o));
+      if (gw) {
+        hn.marks.add('unmatched-host');
+        g.detail(hn, 'no server of the gateway accepts it');
+      }
+      g.edge(gwNode, hn, 'exposes');
+      nodes.push(hn);
+    }
+    for (const eff of [...byHost.keys()].sort(cmp)) {
+      const label = eff === vh ? h : eff;
+      const hn = g.node('host', `gw|${gwKey}|${eff}`, label, gwNode.namespace, ref(o));
+      const ports = byHost.get(eff)!.sort(cmp);
+      g.edge(gwNode, hn, 'exposes', ports.join(', '), { ports });
+      nodes.push(hn);
     }
   }
+  return nodes;
+}
 
-  // gateway server hosts nothing routes
+/** The route nodes of a VirtualService (http, tcp, tls in order), matched from its hosts, with their destinations and mirrors. */
+function planRoutes(
+  g: GraphDraft,
+  hosts: Hosts,
+  o: ReadObject,
+  vsGateways: string[],
+  resolveGw: (r: string) => string,
+  hostNodes: ReadonlyMap<string, Draft[]>,
+): void {
+  for (const proto of ['http', 'tcp', 'tls'] as const) {
+    list(o.spec[proto]).forEach((r, i) => {
+      const route = obj(r) ?? {};
+      const name = text(route.name);
+      const rn = g.node('route', `${o.namespace}/${o.name}/${proto}/${String(i).padStart(4, '0')}`, `${o.name} ${proto}#${i + 1}${name ? ' ' + name : ''}`, o.namespace, ref(o));
+      const matches = routeMatches(route);
+      g.detail(rn, ...matchLines(matches, proto === 'http' ? httpMatchText : l4MatchText, proto === 'http' ? 'any request' : 'any connection'));
+      if (proto === 'http') g.detail(rn, ...httpActionLines(route));
+
+      // which gateways this route applies to: match-level gateways override the VirtualService's
+      const routeGws = new Set<string>();
+      if (!matches.length) vsGateways.forEach((x) => routeGws.add(x));
+      for (const m of matches) {
+        const mg = texts(obj(m)?.gateways);
+        (mg.length ? mg.map(resolveGw) : vsGateways).forEach((x) => routeGws.add(x));
+      }
+      for (const gwKey of [...routeGws].sort(cmp)) for (const hn of hostNodes.get(gwKey) ?? []) g.edge(hn, rn, 'matches');
+
+      planDestinations(g, hosts, o, route, rn);
+      if (proto === 'http') planMirrors(g, hosts, o, route, rn);
+    });
+  }
+}
+
+/** The `routes` edges of one route to its destinations (services or subsets), with weight and port. */
+function planDestinations(g: GraphDraft, hosts: Hosts, o: ReadObject, route: Json, rn: Draft): void {
+  const dests = list(route.route);
+  dests.forEach((d) => {
+    const dw = obj(d) ?? {};
+    const dest = obj(dw.destination) ?? {};
+    const host = text(dest.host);
+    if (!host) return;
+    const fqdn = hosts.resolve(host, o.namespace);
+    const svc = serviceNode(g, hosts, fqdn);
+    const sub = text(dest.subset);
+    const target = sub ? subsetNode(g, svc, fqdn, sub) : svc;
+    const rawWeight = text(dw.weight);
+    const weight = rawWeight !== undefined ? Number(rawWeight) : dests.length === 1 ? 100 : undefined;
+    const port = text(obj(dest.port)?.number);
+    const label = [weight !== undefined && !Number.isNaN(weight) ? `${weight}%` : '', port ? `:${port}` : ''].filter(Boolean).join(' ');
+    g.edge(rn, target, 'routes', label, {
+      ...(weight !== undefined && !Number.isNaN(weight) ? { weight } : {}),
+      ...(port ? { port: Number(port) } : {}),
+    });
+  });
+}
+
+/** The `mirrors` edges of one HTTP route (`mirror` then `mirrors`), with percentage and port. */
+function planMirrors(g: GraphDraft, hosts: Hosts, o: ReadObject, route: Json, rn: Draft): void {
+  const mirrors: Array<{ dest: Json; pct?: string }> = [];
+  const single = obj(route.mirror);
+  if (single) mirrors.push({ dest: single, pct: text(obj(route.mirrorPercentage)?.value) ?? text(route.mirrorPercent) });
+  for (const m of list(route.mirrors)) {
+    const mo = obj(m) ?? {};
+    const dest = obj(mo.destination);
+    if (dest) mirrors.push({ dest, pct: text(obj(mo.percentage)?.value) });
+  }
+  for (const m of mirrors) {
+    const host = text(m.dest.host);
+    if (!host) continue;
+    const fqdn = hosts.resolve(host, o.namespace);
+    const svc = serviceNode(g, hosts, fqdn);
+    const sub = text(m.dest.subset);
+    const port = text(obj(m.dest.port)?.number);
+    const pct = m.pct !== undefined ? Number(m.pct) : 100;
+    g.edge(rn, sub ? subsetNode(g, svc, fqdn, sub) : svc, 'mirrors', `mirror ${pct}%${port ? ' :' + port : ''}`, {
+      weight: pct,
+      ...(port ? { port: Number(port) } : {}),
+    });
+  }
+}
+
+/** Step 4: gateway server hosts no VirtualService routes, marked `unrouted` (gateways in key order). */
+function planUnroutedServerHosts(g: GraphDraft, gateways: ReadonlyMap<string, PlannedGateway>, routedServerHosts: ReadonlySet<string>): void {
   for (const [gwKey, gw] of [...gateways.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     const seen = new Set<string>();
     for (const s of gw.servers) {
@@ -356,29 +483,37 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       g.edge(gw.node, hn, 'exposes', ports.join(', '), { ports });
     }
   }
+}
 
-  // ---- ServiceEntries -------------------------------------------------------------------------
-  for (const o of of(NETWORKING, 'ServiceEntry')) {
+/** Step 5: ServiceEntries: a service node per host, external unless the entry is MESH_INTERNAL. */
+function planServiceEntries(g: GraphDraft, index: MeshIndex): void {
+  for (const o of index.serviceEntries) {
     const internal = text(o.spec.location) === 'MESH_INTERNAL';
     const ports = list(o.spec.ports).map((p) => {
       const po = obj(p) ?? {};
       return `${text(po.number) ?? '?'}/${text(po.protocol) ?? '?'}`;
     });
     for (const h of texts(o.spec.hosts)) {
-      const n = service(h.toLowerCase(), ref(o));
+      const n = serviceNode(g, index.hosts, h.toLowerCase(), ref(o));
       if (internal) n.marks.delete('external');
       else n.marks.add('external');
       g.detail(n, `ServiceEntry ${o.name}${ports.length ? ' ' + ports.join(', ') : ''}${internal ? ' (mesh internal)' : ''}`);
     }
   }
+}
 
-  // ---- DestinationRules -----------------------------------------------------------------------
-  const rules = of(NETWORKING, 'DestinationRule').map((o) => ({ o, host: hosts.resolve(text(o.spec.host) ?? '', o.namespace) }));
-  for (const r of rules) if (r.host && !r.host.includes('*')) service(r.host, ref(r.o));
+/**
+ * Step 6: DestinationRules: the services they name, the rule that applies to each service (exact host,
+ * else the narrowest wildcard), its subsets; subsets routes name that no rule defines are marked.
+ */
+function planDestinationRules(g: GraphDraft, index: MeshIndex): void {
+  const rules = index.destinationRules.map((o) => ({ o, host: index.hosts.resolve(text(o.spec.host) ?? '', o.namespace) }));
+  for (const r of rules) if (r.host && !r.host.includes('*')) serviceNode(g, index.hosts, r.host, ref(r.o));
   for (const r of rules.filter((x) => x.host.includes('*'))) {
     const covered = [...g.nodes.values()].some((n) => n.kind === 'service' && hostWithin(n.key.slice('service|'.length), r.host));
-    if (!covered) service(r.host, ref(r.o));
+    if (!covered) serviceNode(g, index.hosts, r.host, ref(r.o));
   }
+  const definedSubsets = new Set<string>(); // fqdn|subset
   const serviceNodes = [...g.nodes.values()].filter((n) => n.kind === 'service').sort((a, b) => cmp(a.key, b.key));
   for (const svc of serviceNodes) {
     const fqdn = svc.key.slice('service|'.length);
@@ -392,7 +527,7 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
         const name = text(so.name);
         if (!name) continue;
         definedSubsets.add(`${fqdn}|${name}`);
-        const sn = subset(svc, fqdn, name, ref(r.o));
+        const sn = subsetNode(g, svc, fqdn, name, ref(r.o));
         const labels = labelMap(so.labels);
         if (labels && Object.keys(labels).length) g.detail(sn, labelText(labels));
         g.detail(sn, ...trafficPolicyLines(so.trafficPolicy));
@@ -405,37 +540,40 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       g.detail(n, 'no DestinationRule defines it');
     }
   }
+}
 
-  // ---- Workloads selected by policies ---------------------------------------------------------
-  const workload = (o: ReadObject): Draft => {
-    const selector = labelMap(obj(o.spec.selector)?.matchLabels) ?? {};
-    const targetRefs = [obj(o.spec.targetRef), ...list(o.spec.targetRefs).map(obj)].filter((x): x is Json => !!x);
-    if (targetRefs.length) {
-      const names = targetRefs.map((t) => `${text(t.kind) ?? '?'} ${text(t.name) ?? '?'}`).sort(cmp);
-      return g.node('workload', `${o.namespace}|ref|${names.join(',')}`, names.join(', '), o.namespace, ref(o));
-    }
-    if (Object.keys(selector).length) {
-      const n = g.node('workload', `${o.namespace}|${labelText(selector)}`, labelText(selector), o.namespace, ref(o));
-      n.selector = selector;
-      return n;
-    }
-    if (o.namespace === rootNs) {
-      const n = g.node('workload', `${rootNs}|*mesh`, 'every workload in the mesh', rootNs, ref(o));
-      n.marks.add('mesh-wide');
-      return n;
-    }
-    const n = g.node('workload', `${o.namespace}|*`, 'every workload', o.namespace, ref(o));
-    n.marks.add('namespace-wide');
+/** The workload node a policy applies to: its targetRefs, its selector, or every workload of its namespace (or the mesh, in the root namespace). */
+function policyWorkload(g: GraphDraft, o: ReadObject, rootNs: string): Draft {
+  const selector = labelMap(obj(o.spec.selector)?.matchLabels) ?? {};
+  const targetRefs = [obj(o.spec.targetRef), ...list(o.spec.targetRefs).map(obj)].filter((x): x is Json => !!x);
+  if (targetRefs.length) {
+    const names = targetRefs.map((t) => `${text(t.kind) ?? '?'} ${text(t.name) ?? '?'}`).sort(cmp);
+    return g.node('workload', `${o.namespace}|ref|${names.join(',')}`, names.join(', '), o.namespace, ref(o));
+  }
+  if (Object.keys(selector).length) {
+    const n = g.node('workload', `${o.namespace}|${labelText(selector)}`, labelText(selector), o.namespace, ref(o));
+    n.selector = selector;
     return n;
-  };
+  }
+  if (o.namespace === rootNs) {
+    const n = g.node('workload', `${rootNs}|*mesh`, 'every workload in the mesh', rootNs, ref(o));
+    n.marks.add('mesh-wide');
+    return n;
+  }
+  const n = g.node('workload', `${o.namespace}|*`, 'every workload', o.namespace, ref(o));
+  n.marks.add('namespace-wide');
+  return n;
+}
 
-  // ---- AuthorizationPolicies: who may call whom ----------------------------------------------
-  const EDGE_OF: Record<string, MeshEdgeKind> = { ALLOW: 'allows', DENY: 'denies', AUDIT: 'audits', CUSTOM: 'delegates' };
+const EDGE_OF: Record<string, MeshEdgeKind> = { ALLOW: 'allows', DENY: 'denies', AUDIT: 'audits', CUSTOM: 'delegates' };
+
+/** Step 7: AuthorizationPolicies: who may call whom, one edge per rule source and target workload. */
+function planAuthorizationPolicies(g: GraphDraft, index: MeshIndex): void {
   // A target is "deny all" only when every ALLOW policy on it has no rules; one ALLOW rule lets callers in.
   const allowTargets = new Map<Draft, boolean>();
-  for (const o of of(SECURITY, 'AuthorizationPolicy')) {
+  for (const o of index.authorizationPolicies) {
     const action = (text(o.spec.action) ?? 'ALLOW').toUpperCase();
-    const target = workload(o);
+    const target = policyWorkload(g, o, index.rootNs);
     const rulesList = list(o.spec.rules);
     const provider = text(obj(o.spec.provider)?.name);
     if (action === 'ALLOW') {
@@ -459,13 +597,15 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       for (const c of callers) g.edge(c, target, kind, label, ports.length ? { ports } : {});
     }
   }
-
   for (const [target, hasRules] of allowTargets) if (!hasRules) target.marks.add('deny-all');
+}
 
-  // ---- PeerAuthentications: mTLS per namespace and workload exceptions -----------------------
+/** Step 8: PeerAuthentications: mTLS of the mesh and per namespace (first policy wins), and workload exceptions as marks. */
+function planPeerAuthentications(g: GraphDraft, index: MeshIndex): MtlsPlan {
+  const rootNs = index.rootNs;
   let meshMtls: MeshGraph['meshMtls'] = { mode: 'PERMISSIVE', source: 'default' };
   const nsMtls = new Map<string, { mode: MtlsMode; policy: string }>();
-  for (const o of of(SECURITY, 'PeerAuthentication')) {
+  for (const o of index.peerAuthentications) {
     const mode = mtlsModeOf(o.spec.mtls);
     const selector = labelMap(obj(o.spec.selector)?.matchLabels) ?? {};
     const portLevel = obj(o.spec.portLevelMtls) ?? {};
@@ -478,7 +618,7 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       }
       continue;
     }
-    const wl = workload(o);
+    const wl = policyWorkload(g, o, rootNs);
     if (mode) {
       wl.marks.add(MTLS_MARK[mode]);
       g.detail(wl, `mTLS ${mode} (${o.name})`);
@@ -490,10 +630,13 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       g.detail(wl, `port ${port}: mTLS ${pm} (${o.name})`);
     }
   }
+  return { meshMtls, nsMtls };
+}
 
-  // ---- Kubernetes Services that select policy workloads ---------------------------------------
-  for (const svc of k8sServices) {
-    const svcNode = g.nodes.get(`service|${hosts.resolve(svc.o.name, svc.o.namespace)}`);
+/** Step 9: `selects` edges from the drawn Kubernetes Services to the policy workloads whose labels they share. */
+function planServiceSelections(g: GraphDraft, index: MeshIndex): void {
+  for (const svc of index.k8sServices) {
+    const svcNode = g.nodes.get(`service|${index.hosts.resolve(svc.o.name, svc.o.namespace)}`);
     if (!svcNode) continue;
     for (const n of g.nodes.values()) {
       const sel = n.selector;
@@ -501,8 +644,6 @@ export function buildMeshGraph(objects: ReadonlyArray<unknown>, options: MeshGra
       if (labelsWithin(sel, svc.selector) || labelsWithin(svc.selector, sel)) g.edge(svcNode, n, 'selects');
     }
   }
-
-  return finish(g, nsMtls, meshMtls, rootNs, options.domainSuffix ?? 'cluster.local');
 }
 
 /** The caller nodes of one `from.source` of an AuthorizationPolicy rule. */
