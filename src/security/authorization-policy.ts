@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps, IstioRuleContext } from '../resource/istio-resource';
 import type { AuthorizationPolicySpec, AuthorizationPolicySpecRule } from '../resource/specs.generated';
-import { checkLabels, fail, isCidr, isIP } from '../validation';
+import { fail, isCidr, isIP } from '../validation';
 import { checkAuthzPath, checkConditionKey } from './authorization-rules';
+import { checkPolicyTargeting } from './policy-target';
 
 /** Props of {@link AuthorizationPolicy}. */
 export interface AuthorizationPolicyProps extends IstioResourceProps<AuthorizationPolicySpec> {}
@@ -47,10 +48,7 @@ function checkAuthorizationPolicy(scope: Construct, spec: AuthorizationPolicySpe
   if (spec.provider && action !== 'CUSTOM') {
     fail(scope, 'spec.provider', spec.provider, `is only allowed with action CUSTOM (the action is ${action})`);
   }
-  const targeted = spec.targetRef !== undefined || (spec.targetRefs?.length ?? 0) > 0;
-  if (spec.targetRef && spec.targetRefs) fail(scope, 'spec.targetRef', spec.targetRef, 'must not be set with targetRefs: use targetRefs only');
-  if (spec.selector && targeted) fail(scope, 'spec.selector', spec.selector, 'must not be set with targetRef(s): a policy selects workloads or attaches to a target, not both');
-  if (spec.selector) checkLabels(scope, 'spec.selector.matchLabels', spec.selector.matchLabels as Record<string, string> | undefined);
+  checkPolicyTargeting(scope, spec, ctx.version);
   (spec.rules ?? []).forEach((r, i) => checkRule(scope, `spec.rules[${i}]`, r, ctx));
 }
 
