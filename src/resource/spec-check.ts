@@ -40,14 +40,22 @@ interface Schema {
   readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
-/** The CRD of `kind` in `line`, and its name. */
+/** Istio's CRDs of each line by kind, indexed once per line (every L2 object asks for its kind's CRD). */
+const byKind = new Map<IstioLine, Map<string, UpstreamCrd>>();
+
+/** The CRD of `kind` in `line`. */
 function crdOf(line: IstioLine, kind: string): UpstreamCrd | undefined {
-  const crds = generatedCrds(line).crds;
-  for (const name of Object.keys(crds)) {
-    const names = crds[name].spec.names as JsonObject | undefined;
-    if (names?.kind === kind && String(crds[name].spec.group).endsWith('.istio.io')) return crds[name];
+  let index = byKind.get(line);
+  if (!index) {
+    index = new Map();
+    const crds = generatedCrds(line).crds;
+    for (const name of Object.keys(crds)) {
+      const names = crds[name].spec.names as JsonObject | undefined;
+      if (typeof names?.kind === 'string' && String(crds[name].spec.group).endsWith('.istio.io')) index.set(names.kind, crds[name]);
+    }
+    byKind.set(line, index);
   }
-  return undefined;
+  return index.get(kind);
 }
 
 /**
